@@ -1,0 +1,291 @@
+"""`ccgraph`: load, check, show and export the commissioning graph; run a local Neo4j.
+
+Exit codes: 0 clean (no error-severity finding), 1 error findings, 2 bad input, usage, or a
+backend that cannot be reached.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+import networkx as nx
+
+from graphmodel.dataset import InputError
+from graphmodel.nx_graph import EXPORT_FORMATS, build_graph, export_graph
+from loaders.inputs import EXAMPLE_SCENARIO, Loaded, load_inputs
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class Failure(click.ClickException):
+    """A failure the user can act on: message on stderr, exit 2, no traceback."""
+
+    exit_code = EXIT_BAD_INPUT
+
+
+def _err(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _load(ctx: click.Context, data: Path | None, scenario: Path | None, quiet: bool = False) -> Loaded:
+    if data is None and scenario is None:
+        scenario = EXAMPLE_SCENARIO
+        if not quiet:
+            _err(f"No --data or --scenario given: using the bundled example scenario ({scenario.name}).")
+    try:
+        from rich.console import Console
+
+        with Console(stderr=True).status("Reading and validating the inputs", spinner="dots"):
+            return load_inputs(data, scenario)
+    except InputError as err:
+        raise Failure(str(err)) from None
+
+
+def _driver(ctx: click.Context):
+    from graphmodel.neo4j_store import Neo4jUnavailable, connect
+
+    if "driver" not in ctx.obj:
+        try:
+            ctx.obj["driver"] = connect()
+        except Neo4jUnavailable as err:
+            raise Failure(str(err)) from None
+        ctx.call_on_close(ctx.obj["driver"].close)
+    return ctx.obj["driver"]
+
+
+def _to_neo4j(ctx: click.Context, loaded: Loaded, batch_size: int) -> None:
+    from rich.progress import Progress
+
+    from graphmodel.neo4j_store import load_dataset
+
+    total = len(loaded.dataset.nodes) + len(loaded.dataset.relationships)
+    with Progress(transient=True, console=None) as progress:
+        task = progress.add_task("Loading into Neo4j", total=total)
+        summary = load_dataset(_driver(ctx), loaded.dataset, batch_size=batch_size, progress=lambda n: progress.advance(task, n))
+    _err(f"Loaded into Neo4j: {summary.nodes} nodes, {summary.relationships} relationships (run {summary.run_id}).")
+
+
+def _graph(ctx: click.Context, data: Path | None, scenario: Path | None) -> nx.MultiDiGraph:
+    """The graph to read: built in process, or read back from Neo4j."""
+    if ctx.obj["backend"] == "neo4j":
+        from graphmodel.neo4j_store import fetch_graph
+
+        if data or scenario:
+            _to_neo4j(ctx, _load(ctx, data, scenario), 5000)
+        return fetch_graph(_driver(ctx))
+    return build_graph(_load(ctx, data, scenario).dataset)
+
+
+data_option = click.option("--data", type=click.Path(path_type=Path), help="Directory of ONS/ODS/NHSBSA files (see docs/data.md).")
+scenario_option = click.option("--scenario", type=click.Path(path_type=Path), help="Scenario YAML (format ccgraph-scenario/1).")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--backend", type=click.Choice(["networkx", "neo4j"]), default="networkx", show_default=True,
+              help="networkx: in-process, no server. neo4j: the server named by NEO4J_URI/USER/PASSWORD.")
+@click.pass_context
+def main(ctx: click.Context, backend: str) -> None:
+    """ccgraph: the English NHS commissioning architecture of 2012-13 as a graph, with compliance checks."""
+    ctx.ensure_object(dict)
+    ctx.obj["backend"] = backend
+
+
+@main.command()
+@data_option
+@scenario_option
+@click.option("--batch-size", default=5000, show_default=True, help="Rows per UNWIND batch (Neo4j).")
+@click.option("--report", "report_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_context
+def load(ctx: click.Context, data: Path | None, scenario: Path | None, batch_size: int, report_format: str) -> None:
+    """Build the graph from a data directory and/or a scenario and print the data-quality report.
+
+    With --backend neo4j the graph replaces the one in Neo4j, atomically.
+    """
+    loaded = _load(ctx, data, scenario)
+    if ctx.obj["backend"] == "neo4j":
+        _to_neo4j(ctx, loaded, batch_size)
+    if report_format == "json":
+        click.echo(json.dumps({"counts": loaded.dataset.counts(), **loaded.report.as_dict()}, indent=2))
+        return
+    click.echo(loaded.report.render())
+    click.echo("\nGraph: " + ", ".join(f"{k} {v}" for k, v in loaded.dataset.counts().items()))
+
+
+@main.command()
+@data_option
+@scenario_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "junit", "csv"]), default="table", show_default=True)
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the report here instead of stdout.")
+@click.option("--only", multiple=True, help="Run only this check id (repeatable). See `ccgraph checks`.")
+@click.option("--min-severity", type=click.Choice(["info", "warning", "error"]), default="info", show_default=True)
+@click.option("--as-at", type=click.DateTime(["%Y-%m-%d"]), default="2013-04-01", show_default=True,
+              help="Apply the rules in force on this date.")
+@click.option("--tolerance", type=float, default=5.0, show_default=True, help="Ignore overlaps under this % of a CCG.")
+@click.option("--exception", "exceptions", multiple=True, help="CCG approved to cross authority boundaries.")
+@click.option("--waivers", type=click.Path(path_type=Path), help="YAML list of waivers {check, org, reason, expires}.")
+@click.pass_context
+def check(ctx: click.Context, data, scenario, fmt, output, only, min_severity, as_at, tolerance, exceptions, waivers) -> None:
+    """Run the compliance checks. Exit 0 clean, 1 when an error-severity finding remains, 2 bad input."""
+    from pydantic import ValidationError
+
+    from queries import report
+    from queries.registry import CheckSettings, Severity
+    from queries.runner import Backend, Neo4jBackend, NetworkXBackend, run_checks, select
+    from queries.waivers import apply_waivers, read_waivers
+
+    try:
+        checks = select(only)
+        settings = CheckSettings(as_at=as_at.date(), tolerance_pct=tolerance, boundary_exceptions=list(exceptions))
+    except (KeyError, ValidationError) as err:
+        raise click.UsageError(str(err)) from None
+    try:
+        accepted = read_waivers(waivers) if waivers else []
+    except InputError as err:
+        raise Failure(str(err)) from None
+    backend: Backend
+    if ctx.obj["backend"] == "neo4j":
+        if data or scenario:
+            _to_neo4j(ctx, _load(ctx, data, scenario), 5000)
+        backend = Neo4jBackend(_driver(ctx))
+    else:
+        backend = NetworkXBackend(build_graph(_load(ctx, data, scenario).dataset))
+    findings = run_checks(backend, settings, [c.id for c in checks])
+    floor = Severity(min_severity).rank
+    findings = [f for f in findings if f.severity.rank >= floor]
+    findings, waived = apply_waivers(findings, accepted, date.today())
+    meta: dict[str, Any] = {"backend": ctx.obj["backend"], "as_at": settings.as_at.isoformat(), "parameters": settings.model_dump(mode="json")}
+    text = {
+        "table": lambda: report.to_table(checks, findings, waived),
+        "json": lambda: report.to_json(checks, findings, waived, meta),
+        "junit": lambda: report.to_junit(checks, findings),
+        "csv": lambda: report.to_csv(findings),
+    }[fmt]()
+    if output:
+        output.write_text(text + "\n", encoding="utf-8")
+    else:
+        click.echo(text)
+    ctx.exit(EXIT_FINDINGS if any(f.severity == Severity.ERROR for f in findings) else EXIT_CLEAN)
+
+
+@main.command()
+@click.argument("code")
+@data_option
+@scenario_option
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+def show(ctx: click.Context, code: str, data, scenario, as_json: bool) -> None:
+    """Show one organisation and its relationships, grouped by kind."""
+    from graphmodel.profile import profile
+
+    graph = _graph(ctx, data, scenario)
+    if code not in graph:
+        raise Failure(f"no organisation with code {code!r} in the graph")
+    result = profile(graph, code)
+    if as_json:
+        click.echo(json.dumps(result, indent=2, default=str))
+        return
+    node = result["node"]
+    click.echo(f"{node.get('name')} [{code}] — {node.get('kind')}")
+    for key, value in sorted(node.items()):
+        if key not in ("name", "kind", "code"):
+            click.echo(f"  {key}: {value}")
+    for group, links in result["relationships"].items():
+        click.echo(f"\n{group} ({len(links)})")
+        for link in links[:40]:
+            extra = ", ".join(f"{k}={v}" for k, v in link.items() if k not in ("code", "name", "kind", "direction", "rel") and v not in ("", None))
+            click.echo(f"  {link['direction']} {link['code']} {link['name']} ({link['kind']}){'; ' + extra if extra else ''}")
+        if len(links) > 40:
+            click.echo(f"  ... and {len(links) - 40} more")
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@data_option
+@scenario_option
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), help="Default: from the file extension.")
+@click.pass_context
+def export(ctx: click.Context, path: Path, data, scenario, fmt: str | None) -> None:
+    """Export the graph as GraphML, GEXF (Gephi) or node-link JSON."""
+    fmt = fmt or path.suffix.lstrip(".").lower()
+    if fmt not in EXPORT_FORMATS:
+        raise click.UsageError(f"cannot tell the format from {path.name!r}; use --format {'|'.join(EXPORT_FORMATS)}")
+    graph = _graph(ctx, data, scenario)
+    export_graph(graph, path, fmt)
+    _err(f"Wrote {graph.number_of_nodes()} nodes and {graph.number_of_edges()} relationships to {path} ({fmt}).")
+
+
+@main.command("checks")
+def list_checks() -> None:
+    """List the compliance checks: id, severity, title and source."""
+    from queries.registry import CHECKS
+
+    for c in CHECKS:
+        click.echo(f"{c.id:38} {c.severity.value:8} {c.title}\n{'':47} source: {c.source}")
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path), required=False)
+def schema(path: Path | None) -> None:
+    """Write the JSON Schema of the scenario format (stdout if no PATH)."""
+    from loaders.scenario import json_schema
+
+    text = json.dumps(json_schema(), indent=2)
+    if path:
+        path.write_text(text + "\n", encoding="utf-8")
+    else:
+        click.echo(text)
+
+
+@main.group()
+@click.option("--port", default=7687, show_default=True, help="Bolt port on 127.0.0.1.")
+@click.pass_context
+def neo4j(ctx: click.Context, port: int) -> None:
+    """Run a local Neo4j 5.26 Community server fetched from Maven Central."""
+    from ccgraph.neo4j_server import LocalServer
+
+    ctx.obj["server"] = LocalServer(port)
+
+
+def _server_call(fn, server) -> None:
+    from ccgraph.neo4j_server import ServerError
+
+    try:
+        click.echo(fn(server))
+    except ServerError as err:
+        raise Failure(str(err)) from None
+
+
+@neo4j.command("start")
+@click.pass_context
+def neo4j_start(ctx: click.Context) -> None:
+    """Fetch (first time), start and wait for Bolt. Password: NEO4J_PASSWORD, or generated privately."""
+    from ccgraph.neo4j_server import start
+
+    _server_call(start, ctx.obj["server"])
+
+
+@neo4j.command("stop")
+@click.pass_context
+def neo4j_stop(ctx: click.Context) -> None:
+    """Stop the local server."""
+    from ccgraph.neo4j_server import stop
+
+    _server_call(stop, ctx.obj["server"])
+
+
+@neo4j.command("status")
+@click.pass_context
+def neo4j_status(ctx: click.Context) -> None:
+    """Say whether the local server is running."""
+    from ccgraph.neo4j_server import status
+
+    _server_call(status, ctx.obj["server"])
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,188 @@
+"""A real local Neo4j Community 5.26 server, fetched from Maven Central and run on 127.0.0.1.
+
+`ccgraph neo4j start` builds `ccgraph/server` (a pom and a few-line launcher) with Maven into
+a cache folder the first time, then starts `java` with the flags Neo4j's own script adds, waits
+until Bolt answers, and records the pid. Jars and the store stay in the cache, so a second start
+is quick and keeps the data.
+
+The password comes from NEO4J_PASSWORD; if that is unset, one is generated and kept in a
+private (0600), git-ignored file in the cache (`neo4j.env`), which `Neo4jConfig.from_env` also
+reads. It is never printed.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from graphmodel.neo4j_store import cache_dir, credentials_file, stored_password
+
+SERVER_SRC = Path(__file__).with_name("server")
+NEO4J_VERSION = "5.26.30"
+JAVA_FLAGS = [
+    "--add-opens=java.base/java.nio=ALL-UNNAMED",
+    "--add-opens=java.base/java.io=ALL-UNNAMED",
+    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+    "--add-opens=java.base/java.lang=ALL-UNNAMED",
+    "--enable-native-access=ALL-UNNAMED",
+    "-Dio.netty.tryReflectionSetAccessible=true",
+]
+
+
+class ServerError(RuntimeError):
+    """The local server could not be built, started or stopped; the message says why."""
+
+
+@dataclass(frozen=True)
+class LocalServer:
+    port: int = 7687
+
+    @property
+    def home(self) -> Path:
+        return cache_dir() / f"neo4j-{self.port}"
+
+    @property
+    def build_dir(self) -> Path:
+        return cache_dir() / f"neo4j-build-{NEO4J_VERSION}"
+
+    @property
+    def pid_file(self) -> Path:
+        return self.home / "server.pid"
+
+    @property
+    def log_file(self) -> Path:
+        return self.home / "server.log"
+
+    @property
+    def uri(self) -> str:
+        return f"bolt://127.0.0.1:{self.port}"
+
+
+def _password() -> str:
+    password = os.environ.get("NEO4J_PASSWORD") or stored_password()
+    if not password:
+        password = secrets.token_urlsafe(18)
+        path = credentials_file()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(f"NEO4J_PASSWORD={password}\n")
+    return password
+
+
+def find_java() -> str:
+    """A Java 17 or 21 runtime (Neo4j 5.26 supports no other); OpenJDK 17 preferred."""
+    candidates = [os.environ.get("JAVA_HOME", ""), "/usr/lib/jvm/java-17-openjdk-amd64", "/usr/lib/jvm/java-21-openjdk-amd64"]
+    for home in candidates:
+        java = Path(home) / "bin" / "java"
+        if home and java.is_file() and _java_major(str(java)) in (17, 21):
+            return str(java)
+    java = shutil.which("java")
+    if java and _java_major(java) in (17, 21):
+        return java
+    raise ServerError("Java 17 or 21 is needed for Neo4j 5.26 (set JAVA_HOME; e.g. apt-get install openjdk-17-jdk-headless).")
+
+
+def _java_major(java: str) -> int:
+    out = subprocess.run([java, "-version"], capture_output=True, text=True).stderr
+    try:
+        version = out.split('"')[1]
+        return int(version.split(".")[0])
+    except (IndexError, ValueError):
+        return 0
+
+
+def build(server: LocalServer) -> Path:
+    """Fetch Neo4j's jars and compile the launcher, once; returns the classpath folder."""
+    marker = server.build_dir / "lib" / f"neo4j-{NEO4J_VERSION}.jar"
+    if marker.is_file() and (server.build_dir / "classes" / "ccgraph" / "Launcher.class").is_file():
+        return server.build_dir
+    mvn = shutil.which("mvn")
+    if mvn is None:
+        raise ServerError("Maven (mvn) is needed to fetch Neo4j from Maven Central: apt-get install maven.")
+    java = find_java()
+    env = {**os.environ, "JAVA_HOME": str(Path(java).parent.parent)}
+    cmd = [mvn, "-q", "-B", "-f", str(SERVER_SRC / "pom.xml"), f"-Dccgraph.build.dir={server.build_dir}",
+           "compile", "dependency:copy-dependencies", f"-DoutputDirectory={server.build_dir / 'lib'}", "-DincludeScope=runtime"]
+    result = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise ServerError(f"`{' '.join(cmd)}` failed:\n{(result.stdout + result.stderr)[-3000:]}")
+    return server.build_dir
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def running_pid(server: LocalServer) -> int | None:
+    try:
+        pid = int(server.pid_file.read_text())
+        os.kill(pid, 0)
+        return pid
+    except (OSError, ValueError):
+        return None
+
+
+def start(server: LocalServer, *, timeout: float = 180.0, heap: str | None = None) -> str:
+    """Start the server unless it already runs; returns a status line (no secrets)."""
+    if running_pid(server) and _port_open(server.port):
+        return f"Neo4j already running at {server.uri} (pid {running_pid(server)})"
+    if _port_open(server.port):
+        raise ServerError(f"port {server.port} is taken by another program; choose --port.")
+    build_dir = build(server)
+    java = find_java()
+    server.home.mkdir(parents=True, exist_ok=True)
+    heap = heap or os.environ.get("CCGRAPH_NEO4J_HEAP", "2g")
+    cmd = [java, f"-Xmx{heap}", *JAVA_FLAGS, "-cp", f"{build_dir / 'classes'}:{build_dir / 'lib'}/*",
+           "ccgraph.Launcher", str(server.home / "store"), str(server.port)]
+    log = open(server.log_file, "ab")
+    # The password goes in on stdin so that it never shows in a process listing.
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    assert proc.stdin is not None
+    proc.stdin.write((_password() + "\n").encode())
+    proc.stdin.close()
+    server.pid_file.write_text(str(proc.pid))
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            tail = server.log_file.read_text(errors="replace")[-2000:]
+            raise ServerError(f"Neo4j exited with code {proc.returncode}; log {server.log_file}:\n{tail}")
+        if b"READY" in server.log_file.read_bytes()[-4096:] and _port_open(server.port):
+            return f"Neo4j {NEO4J_VERSION} running at {server.uri} (pid {proc.pid}, data {server.home})"
+        time.sleep(0.5)
+    stop(server)
+    raise ServerError(f"Neo4j did not answer on {server.uri} within {timeout:.0f} s; see {server.log_file}")
+
+
+def stop(server: LocalServer, *, timeout: float = 60.0) -> str:
+    pid = running_pid(server)
+    if pid is None:
+        return "Neo4j is not running"
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except OSError:
+            break
+        time.sleep(0.3)
+    else:
+        os.kill(pid, signal.SIGKILL)
+    server.pid_file.unlink(missing_ok=True)
+    return f"Neo4j stopped (pid {pid})"
+
+
+def status(server: LocalServer) -> str:
+    pid = running_pid(server)
+    if pid and _port_open(server.port):
+        return f"running at {server.uri} (pid {pid})"
+    return "not running"

@@ -1,0 +1,40 @@
+package ccgraph;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.neo4j.configuration.GraphDatabaseSettings;
+import org.neo4j.configuration.connectors.BoltConnector;
+import org.neo4j.configuration.connectors.HttpConnector;
+import org.neo4j.configuration.helpers.SocketAddress;
+import org.neo4j.dbms.api.DatabaseManagementService;
+import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
+import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.io.ByteUnit;
+
+/**
+ * Runs a real Neo4j Community server (Bolt on 127.0.0.1) until the process is stopped.
+ * Args: homeDir boltPort; the password is the first line of stdin (never on the command line).
+ * Prints "READY" once Bolt accepts connections.
+ */
+public final class Launcher {
+    public static void main(String[] args) throws Exception {
+        Path home = Path.of(args[0]);
+        int port = Integer.parseInt(args[1]);
+        String password = new java.io.BufferedReader(new java.io.InputStreamReader(System.in)).readLine();
+        DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
+                .setConfig(BoltConnector.enabled, true)
+                .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
+                .setConfig(HttpConnector.enabled, false)
+                .setConfig(GraphDatabaseSettings.auth_enabled, true)
+                .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(512))
+                .setConfig(GraphDatabaseSettings.transaction_timeout, Duration.ofMinutes(10))
+                .build();
+        Runtime.getRuntime().addShutdownHook(new Thread(dbms::shutdown));
+        GraphDatabaseService system = dbms.database("system");
+        system.executeTransactionally(
+                "ALTER USER neo4j SET PASSWORD $pw CHANGE NOT REQUIRED", java.util.Map.of("pw", password));
+        System.out.println("READY");
+        System.out.flush();
+        Thread.currentThread().join();
+    }
+}

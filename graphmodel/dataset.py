@@ -1,0 +1,159 @@
+"""A whole load, validated as one: nodes, relationships, where each came from, and the problems.
+
+Loaders add to a `Dataset`; `Dataset.validate()` checks the cross-record rules (codes unique,
+references resolve, endpoints of the right kind, no practice in two CCGs at once) and raises
+`InputError` naming file, line, field and reason. Nothing is written to any graph until the
+dataset is valid, so a failed load never leaves half a graph behind.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from graphmodel.model import ENDPOINTS, Node, NodeKind, Relationship, RelType
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a record came from: a file and a 1-based line (0 when not line-based)."""
+
+    file: str
+    line: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input, precise enough to fix without a debugger."""
+
+    location: Location
+    field: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: field '{self.field}': {self.reason}"
+
+
+class InputError(Exception):
+    """Bad input: carries every problem found (up to a limit), never a partial graph."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        shown = "\n".join(f"  {p}" for p in problems[:50])
+        more = f"\n  ... and {len(problems) - 50} more" if len(problems) > 50 else ""
+        super().__init__(f"{len(problems)} problem(s) in the input:\n{shown}{more}")
+
+
+@dataclass
+class Dataset:
+    """Nodes by code and relationships by identity, with their origins."""
+
+    nodes: dict[str, Node] = field(default_factory=dict)
+    relationships: dict[tuple[str, str, str], Relationship] = field(default_factory=dict)
+    origins: dict[object, Location] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def problem(self, where: Location, field_name: str, reason: str) -> None:
+        self.problems.append(Problem(where, field_name, reason))
+
+    def add_node(self, node: Node, where: Location, *, field_name: str = "code") -> None:
+        """Add a node; the same code twice is an error unless it is the same record again."""
+        existing = self.nodes.get(node.code)
+        if existing is not None:
+            if existing != node:
+                first = self.origins[node.code]
+                self.problem(
+                    where,
+                    field_name,
+                    f"duplicate code {node.code!r} ({node.kind}); first defined at {first}",
+                )
+            return
+        self.nodes[node.code] = node
+        self.origins[node.code] = where
+
+    def add_relationship(self, rel: Relationship, where: Location) -> None:
+        ident = (rel.source, rel.target, rel.key)
+        existing = self.relationships.get(ident)
+        if existing is not None and existing != rel:
+            self.problem(
+                where,
+                rel.rel,
+                f"{rel.source} -{rel.rel}-> {rel.target} given twice with different values; "
+                f"first at {self.origins[ident]}",
+            )
+            return
+        self.relationships[ident] = rel
+        self.origins.setdefault(ident, where)
+
+    def validate(self) -> None:
+        """Raise `InputError` if any record problem or cross-record rule is broken."""
+        self._check_references()
+        self._check_single_membership()
+        if self.problems:
+            raise InputError(self.problems)
+
+    def _check_references(self) -> None:
+        for ident, rel in self.relationships.items():
+            where = self.origins[ident]
+            sources, targets = ENDPOINTS[RelType(rel.rel)]
+            for end, code, allowed in (("source", rel.source, sources), ("target", rel.target, targets)):
+                node = self.nodes.get(code)
+                if node is None:
+                    self.problem(where, end, f"{rel.rel} refers to unknown code {code!r}")
+                elif node.kind not in allowed:
+                    kinds = ", ".join(sorted(allowed))
+                    self.problem(
+                        where, end, f"{rel.rel} {end} {code!r} is a {node.kind}, expected {kinds}"
+                    )
+
+    def _check_single_membership(self) -> None:
+        """A practice may be a member of only one CCG at any one time (RULES: membership)."""
+        spans: dict[str, list[tuple[date, date, Relationship]]] = defaultdict(list)
+        for rel in self.relationships.values():
+            if rel.rel == RelType.MEMBER_OF:
+                spans[rel.source].append(
+                    (rel.valid_from or date.min, rel.valid_to or date.max, rel)
+                )
+        for practice, periods in spans.items():
+            periods.sort(key=lambda p: p[0])
+            for (start_a, end_a, a), (start_b, _, b) in zip(periods, periods[1:]):
+                if start_b <= end_a:
+                    where = self.origins[(b.source, b.target, b.key)]
+                    self.problem(
+                        where,
+                        "ccg",
+                        f"practice {practice} would be a member of {a.target} and {b.target} "
+                        f"at once from {start_b}",
+                    )
+
+    def counts(self) -> dict[str, int]:
+        """Nodes per kind and relationships per type, for reports and parity tests."""
+        result: dict[str, int] = defaultdict(int)
+        for node in self.nodes.values():
+            result[str(node.kind)] += 1
+        for rel in self.relationships.values():
+            result[str(rel.rel)] += 1
+        return dict(sorted(result.items()))
+
+    def merge(self, other: "Dataset") -> None:
+        """Add another dataset's records; scenario facts about registry bodies may repeat them."""
+        for code, node in other.nodes.items():
+            existing = self.nodes.get(code)
+            if existing is not None and existing.kind != node.kind:
+                self.problem(
+                    other.origins[code], "code",
+                    f"{code!r} is a {node.kind} here but a {existing.kind} at {self.origins[code]}",
+                )
+            elif existing is None:
+                self.nodes[code] = node
+                self.origins[code] = other.origins[code]
+        for ident, rel in other.relationships.items():
+            self.add_relationship(rel, other.origins[ident])
+        self.problems.extend(other.problems)
+
+    def of_kind(self, kind: NodeKind) -> list[Node]:
+        return [n for n in self.nodes.values() if n.kind == kind]

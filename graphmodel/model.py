@@ -1,0 +1,368 @@
+"""The commissioning architecture of 2012-13 as typed nodes and relationships.
+
+Every body the seed documents name is a node kind with a stable code; every way those bodies
+relate is a relationship type with the node kinds it may join. Loaders produce these objects,
+`graphmodel.dataset` validates them as a whole, and the backends (NetworkX, Neo4j) store them.
+Dates are kept as ISO strings inside the graphs so that both backends compare them identically.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class NodeKind(StrEnum):
+    """Kinds of node; the value is the Neo4j label."""
+
+    PRACTICE = "Practice"
+    CCG = "CCG"
+    PCT = "PCT"
+    PCT_CLUSTER = "PCTCluster"
+    SHA = "SHA"
+    LOCAL_AUTHORITY = "LocalAuthority"
+    HWB = "HWB"
+    CSU = "CSU"
+    NHS_CB = "NHSCB"
+    REGION = "Region"
+    AREA_TEAM = "AreaTeam"
+    PROVIDER = "Provider"
+    HEALTHWATCH = "Healthwatch"
+    PERSON = "Person"
+    COLLABORATION = "Collaboration"
+    SERVICE = "ServiceCategory"
+    CONDITION = "AuthorisationCondition"
+
+
+class RelType(StrEnum):
+    """Relationship types; the value is the Neo4j relationship type."""
+
+    MEMBER_OF = "MEMBER_OF"  # practice -> CCG
+    IN_CLUSTER = "IN_CLUSTER"  # PCT -> PCT cluster
+    IN_SHA = "IN_SHA"  # PCT -> strategic health authority
+    SUCCEEDED_BY = "SUCCEEDED_BY"  # PCT -> CCG (share of the PCT), CCG -> CCG (merger)
+    OVERLAPS = "OVERLAPS"  # CCG -> upper-tier local authority (share of the CCG)
+    HAS_HWB = "HAS_HWB"  # local authority -> its Health and Wellbeing Board
+    SEAT_ON = "SEAT_ON"  # CCG / person / Healthwatch -> HWB (qualifier = seat role)
+    HEALTHWATCH_FOR = "HEALTHWATCH_FOR"  # local Healthwatch -> local authority
+    SUPPORTED_BY = "SUPPORTED_BY"  # CCG -> commissioning support unit
+    ACCOUNTABLE_TO = "ACCOUNTABLE_TO"  # CCG -> area team -> region -> NHS CB
+    HOLDS_ROLE = "HOLDS_ROLE"  # person -> CCG (qualifier = governing-body role)
+    PARTY_TO = "PARTY_TO"  # CCG -> collaboration (qualifier = member | junior_partner)
+    LED_BY = "LED_BY"  # collaboration -> its lead CCG
+    WITH_PROVIDER = "WITH_PROVIDER"  # collaboration -> provider
+    COMMISSIONS = "COMMISSIONS"  # commissioner -> service category (qualifier = population)
+    HAS_CONDITION = "HAS_CONDITION"  # CCG -> authorisation condition
+    CONDITION_OWNER = "CONDITION_OWNER"  # condition -> the body that owns it
+    INTENSIVE_SUPPORT_FROM = "INTENSIVE_SUPPORT_FROM"  # CCG under directions -> supporter
+
+
+class ServiceCategory(StrEnum):
+    """Service categories and who must commission them (seed S1)."""
+
+    ELECTIVE = "elective"
+    ACUTE = "acute"
+    EMERGENCY = "emergency"
+    COMMUNITY = "community"
+    MENTAL_HEALTH = "mental_health"
+    GENERAL_PRACTICE = "general_practice"
+    PHARMACY = "pharmacy"
+    DENTISTRY = "dentistry"
+    SPECIALISED = "specialised"
+
+
+CCG_SERVICES: tuple[ServiceCategory, ...] = (
+    ServiceCategory.ELECTIVE,
+    ServiceCategory.ACUTE,
+    ServiceCategory.EMERGENCY,
+    ServiceCategory.COMMUNITY,
+    ServiceCategory.MENTAL_HEALTH,
+)
+NHS_CB_SERVICES: tuple[ServiceCategory, ...] = (
+    ServiceCategory.GENERAL_PRACTICE,
+    ServiceCategory.PHARMACY,
+    ServiceCategory.DENTISTRY,
+    ServiceCategory.SPECIALISED,
+)
+
+
+class GoverningRole(StrEnum):
+    """Governing-body roles (SI 2012/1631 regs 11-12)."""
+
+    CHAIR = "chair"
+    DEPUTY_CHAIR = "deputy_chair"
+    ACCOUNTABLE_OFFICER = "accountable_officer"
+    CHIEF_FINANCE_OFFICER = "chief_finance_officer"
+    REGISTERED_NURSE = "registered_nurse"
+    SECONDARY_CARE_SPECIALIST = "secondary_care_specialist"
+    LAY_AUDIT = "lay_member_finance_audit"
+    LAY_AREA = "lay_member_area_knowledge"
+    GP_MEMBER = "gp_member"
+    OTHER = "other_member"
+
+
+LAY_ROLES = (GoverningRole.LAY_AUDIT, GoverningRole.LAY_AREA)
+
+
+class HwbSeat(StrEnum):
+    """Seats on a Health and Wellbeing Board (seed S1)."""
+
+    CCG = "ccg"
+    DIRECTOR_PUBLIC_HEALTH = "director_public_health"
+    DIRECTOR_CHILDRENS_SERVICES = "director_childrens_services"
+    DIRECTOR_ADULT_SOCIAL_SERVICES = "director_adult_social_services"
+    COUNCILLOR = "councillor"
+    HEALTHWATCH = "healthwatch"
+
+
+class PartyRole(StrEnum):
+    MEMBER = "member"
+    JUNIOR_PARTNER = "junior_partner"
+
+
+class AuthorisationOutcome(StrEnum):
+    """Authorisation outcomes (seeds S2, S4)."""
+
+    AUTHORISED = "authorised"
+    WITH_CONDITIONS = "authorised_with_conditions"
+    WITH_DIRECTIONS = "authorised_with_directions"
+    NOT_AUTHORISED = "not_authorised"
+
+
+class Employer(StrEnum):
+    """Employers that Schedule 4 of SI 2012/1631 bars from lay membership, plus neutral ones."""
+
+    NONE = "none"
+    CCG = "ccg"
+    GP_PRACTICE = "gp_practice"
+    LOCAL_AUTHORITY = "local_authority"
+    DEPARTMENT_OF_HEALTH = "department_of_health"
+    NHS_BODY = "nhs_body"
+    FOUNDATION_TRUST = "foundation_trust"
+    PCT = "pct"
+    CQC = "cqc"
+    MONITOR = "monitor"
+    COMMISSIONED_PROVIDER = "commissioned_provider"
+    OTHER = "other"
+
+
+LAY_EXCLUDED_EMPLOYERS = frozenset(
+    {
+        Employer.LOCAL_AUTHORITY,
+        Employer.DEPARTMENT_OF_HEALTH,
+        Employer.NHS_BODY,
+        Employer.FOUNDATION_TRUST,
+        Employer.PCT,
+        Employer.CQC,
+        Employer.MONITOR,
+        Employer.COMMISSIONED_PROVIDER,
+    }
+)
+
+
+class Node(BaseModel):
+    """A body, person or record in the graph, identified by a code unique across all kinds."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=True)
+    kind: ClassVar[NodeKind]
+
+    code: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:\-]*$")
+    name: str = Field(min_length=1, max_length=300)
+    illustrative: bool = Field(
+        default=False, description="True when the body or person is invented for an example."
+    )
+
+    def properties(self) -> dict[str, Any]:
+        """Graph properties: every set field, dates as ISO strings, plus the kind."""
+        props: dict[str, Any] = {"kind": str(self.kind)}
+        for key, value in self.model_dump(exclude_none=True).items():
+            props[key] = value.isoformat() if isinstance(value, date) else value
+        return props
+
+
+class Practice(Node):
+    kind = NodeKind.PRACTICE
+    postcode: str | None = None
+    list_size: int | None = Field(default=None, ge=0)
+    open_date: date | None = None
+    close_date: date | None = None
+
+
+class CCG(Node):
+    kind = NodeKind.CCG
+    ons_code: str | None = None
+    pathfinder: bool | None = None
+    authorisation_wave: int | None = Field(default=None, ge=1, le=4)
+    authorisation_date: date | None = None
+    authorisation_outcome: AuthorisationOutcome | None = None
+    open_date: date | None = None
+    close_date: date | None = None
+
+
+class PCT(Node):
+    kind = NodeKind.PCT
+    ons_code: str | None = None
+
+
+class PCTCluster(Node):
+    kind = NodeKind.PCT_CLUSTER
+
+
+class SHA(Node):
+    kind = NodeKind.SHA
+    ons_code: str | None = None
+
+
+class LocalAuthority(Node):
+    """An upper-tier local authority (county, unitary, metropolitan or London borough)."""
+
+    kind = NodeKind.LOCAL_AUTHORITY
+    tier: str | None = None
+
+
+class HWB(Node):
+    kind = NodeKind.HWB
+
+
+class CSU(Node):
+    kind = NodeKind.CSU
+
+
+class NHSCB(Node):
+    kind = NodeKind.NHS_CB
+
+
+class Region(Node):
+    kind = NodeKind.REGION
+
+
+class AreaTeam(Node):
+    kind = NodeKind.AREA_TEAM
+    ons_code: str | None = None
+
+
+class Provider(Node):
+    kind = NodeKind.PROVIDER
+    provider_type: str | None = Field(default=None, description="acute, community or mental_health")
+
+
+class Healthwatch(Node):
+    kind = NodeKind.HEALTHWATCH
+
+
+class Person(Node):
+    kind = NodeKind.PERSON
+    gp_register: bool = False
+    specialist_register: bool = False
+    nmc_register: bool = Field(default=False, description="Registered nurse (NMC register).")
+    accountancy_qualified: bool = False
+    employer: Employer = Employer.NONE
+
+
+class Collaboration(Node):
+    kind = NodeKind.COLLABORATION
+    services: tuple[ServiceCategory, ...] = ()
+
+
+class Service(Node):
+    kind = NodeKind.SERVICE
+
+
+class Condition(Node):
+    """A condition attached to a CCG's authorisation (seed S2)."""
+
+    kind = NodeKind.CONDITION
+    domain: int | None = Field(default=None, ge=1, le=6)
+    description: str | None = None
+    expires: date | None = None
+    neighbour_commissions: ServiceCategory | None = Field(
+        default=None, description="Declares that a neighbouring CCG commissions this service."
+    )
+
+
+NODE_CLASSES: dict[NodeKind, type[Node]] = {
+    cls.kind: cls
+    for cls in (
+        Practice, CCG, PCT, PCTCluster, SHA, LocalAuthority, HWB, CSU, NHSCB, Region, AreaTeam,
+        Provider, Healthwatch, Person, Collaboration, Service, Condition,
+    )
+}
+
+K = NodeKind
+# Which node kinds each relationship may join, and which properties it may carry.
+ENDPOINTS: dict[RelType, tuple[frozenset[NodeKind], frozenset[NodeKind]]] = {
+    RelType.MEMBER_OF: (frozenset({K.PRACTICE}), frozenset({K.CCG})),
+    RelType.IN_CLUSTER: (frozenset({K.PCT}), frozenset({K.PCT_CLUSTER})),
+    RelType.IN_SHA: (frozenset({K.PCT}), frozenset({K.SHA})),
+    RelType.SUCCEEDED_BY: (frozenset({K.PCT, K.CCG}), frozenset({K.CCG})),
+    RelType.OVERLAPS: (frozenset({K.CCG}), frozenset({K.LOCAL_AUTHORITY})),
+    RelType.HAS_HWB: (frozenset({K.LOCAL_AUTHORITY}), frozenset({K.HWB})),
+    RelType.SEAT_ON: (frozenset({K.CCG, K.PERSON, K.HEALTHWATCH}), frozenset({K.HWB})),
+    RelType.HEALTHWATCH_FOR: (frozenset({K.HEALTHWATCH}), frozenset({K.LOCAL_AUTHORITY})),
+    RelType.SUPPORTED_BY: (frozenset({K.CCG}), frozenset({K.CSU})),
+    RelType.ACCOUNTABLE_TO: (
+        frozenset({K.CCG, K.AREA_TEAM, K.REGION}),
+        frozenset({K.AREA_TEAM, K.REGION, K.NHS_CB}),
+    ),
+    RelType.HOLDS_ROLE: (frozenset({K.PERSON}), frozenset({K.CCG})),
+    RelType.PARTY_TO: (frozenset({K.CCG}), frozenset({K.COLLABORATION})),
+    RelType.LED_BY: (frozenset({K.COLLABORATION}), frozenset({K.CCG})),
+    RelType.WITH_PROVIDER: (frozenset({K.COLLABORATION}), frozenset({K.PROVIDER})),
+    RelType.COMMISSIONS: (frozenset({K.CCG, K.NHS_CB}), frozenset({K.SERVICE})),
+    RelType.HAS_CONDITION: (frozenset({K.CCG}), frozenset({K.CONDITION})),
+    RelType.CONDITION_OWNER: (
+        frozenset({K.CONDITION}),
+        frozenset({K.NHS_CB, K.AREA_TEAM, K.REGION, K.CCG, K.CSU}),
+    ),
+    RelType.INTENSIVE_SUPPORT_FROM: (
+        frozenset({K.CCG}),
+        frozenset({K.NHS_CB, K.AREA_TEAM, K.REGION, K.CCG, K.CSU}),
+    ),
+}
+
+Scalar = str | int | float | bool
+
+
+class Relationship(BaseModel):
+    """A directed, typed, optionally dated link between two coded nodes.
+
+    `qualifier` tells apart parallel links of one type between the same two nodes (a person's
+    several roles on one CCG; the population a service is commissioned for).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=True)
+
+    source: str
+    target: str
+    rel: RelType
+    qualifier: str = ""
+    valid_from: date | None = None
+    valid_to: date | None = None
+    share: float | None = Field(default=None, ge=0, le=100, description="Percentage share.")
+    count: int | None = Field(default=None, ge=0)
+
+    @field_validator("valid_to")
+    @classmethod
+    def _ends_after_start(cls, value: date | None, info: Any) -> date | None:
+        start = info.data.get("valid_from")
+        if value is not None and start is not None and value < start:
+            raise ValueError(f"valid_to {value} is before valid_from {start}")
+        return value
+
+    @property
+    def key(self) -> str:
+        """Identity among parallel links between the same two nodes (a practice may leave and
+        rejoin one CCG, so the start date is part of it)."""
+        start = self.valid_from.isoformat() if self.valid_from else ""
+        return f"{self.rel}|{self.qualifier}|{start}"
+
+    def properties(self) -> dict[str, Any]:
+        props: dict[str, Any] = {"rel": str(self.rel), "qualifier": self.qualifier}
+        for name in ("valid_from", "valid_to", "share", "count"):
+            value = getattr(self, name)
+            if value is not None:
+                props[name] = value.isoformat() if isinstance(value, date) else value
+        return props

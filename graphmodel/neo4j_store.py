@@ -1,0 +1,237 @@
+"""The graph in Neo4j: connection from the environment, an atomic idempotent load, read-back.
+
+Guarantee for a load: everything (constraints aside) happens in one explicit transaction, in
+`UNWIND` batches. Nodes and relationships are `MERGE`d on their identity and stamped with the
+load-run id; whatever the previous load left that this one did not write is deleted in the same
+transaction. A load that fails half-way (bad data, lost connection, server stopped) is rolled
+back by Neo4j, so the previous graph stays exactly as it was; three loads of the same data
+give the same counts.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+from neo4j import Driver, GraphDatabase, RoutingControl
+from neo4j.exceptions import AuthError, ClientError, ServiceUnavailable
+
+from graphmodel.dataset import Dataset
+from graphmodel.model import NodeKind, RelType
+
+ENTITY = "Entity"  # every node carries it; its code is unique across kinds
+
+
+class Neo4jUnavailable(RuntimeError):
+    """Neo4j cannot be used; the message says what to do (and never contains the password)."""
+
+
+def cache_dir() -> Path:
+    """Where the local server keeps jars, store and generated credentials."""
+    return Path(os.environ.get("CCGRAPH_CACHE", Path.home() / ".cache" / "ccgraph"))
+
+
+def credentials_file() -> Path:
+    return cache_dir() / "neo4j.env"
+
+
+def stored_password() -> str | None:
+    """The password `ccgraph neo4j start` generated, from its private file (if any)."""
+    path = credentials_file()
+    if not path.is_file():
+        return None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("NEO4J_PASSWORD="):
+            return line.split("=", 1)[1]
+    return None
+
+
+@dataclass(frozen=True)
+class Neo4jConfig:
+    uri: str = "bolt://127.0.0.1:7687"
+    user: str = "neo4j"
+    password: str = field(default="", repr=False)
+    database: str = "neo4j"
+
+    @classmethod
+    def from_env(cls) -> "Neo4jConfig":
+        """Read NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD (and NEO4J_DATABASE) from the environment."""
+        return cls(
+            uri=os.environ.get("NEO4J_URI", cls.uri),
+            user=os.environ.get("NEO4J_USER", cls.user),
+            password=os.environ.get("NEO4J_PASSWORD") or stored_password() or "",
+            database=os.environ.get("NEO4J_DATABASE", cls.database),
+        )
+
+
+def connect(config: Neo4jConfig | None = None) -> Driver:
+    """Open and verify a driver; failures become `Neo4jUnavailable` with an actionable message."""
+    config = config or Neo4jConfig.from_env()
+    if not config.password:
+        raise Neo4jUnavailable("NEO4J_PASSWORD is not set: export it (and NEO4J_URI) or run `ccgraph neo4j start`.")
+    driver = GraphDatabase.driver(config.uri, auth=(config.user, config.password))
+    try:
+        driver.verify_connectivity()
+        records, _, _ = driver.execute_query(
+            "CALL dbms.components() YIELD versions RETURN versions[0] AS version",
+            routing_=RoutingControl.READ, database_=config.database,
+        )
+    except AuthError:
+        driver.close()
+        raise Neo4jUnavailable(f"Neo4j at {config.uri} refused user {config.user!r}: check NEO4J_USER / NEO4J_PASSWORD.") from None
+    except (ServiceUnavailable, OSError) as err:
+        driver.close()
+        raise Neo4jUnavailable(
+            f"Neo4j is not reachable at {config.uri} ({type(err).__name__}); start one with `ccgraph neo4j start` "
+            "or set NEO4J_URI."
+        ) from None
+    version = records[0]["version"]
+    if int(version.split(".")[0]) < 5:
+        driver.close()
+        raise Neo4jUnavailable(f"Neo4j {version} at {config.uri} is too old: ccgraph needs Neo4j 5 or later.")
+    driver.ccgraph_database = config.database  # type: ignore[attr-defined]
+    return driver
+
+
+def database_of(driver: Driver) -> str:
+    return getattr(driver, "ccgraph_database", "neo4j")
+
+
+def ensure_schema(driver: Driver) -> None:
+    """Uniqueness of codes (which also indexes them) for every label the checks match on."""
+    for label in [ENTITY, *NodeKind]:
+        driver.execute_query(
+            f"CREATE CONSTRAINT {label.lower()}_code IF NOT EXISTS FOR (n:{label}) REQUIRE n.code IS UNIQUE",
+            database_=database_of(driver),
+        )
+
+
+@dataclass
+class LoadSummary:
+    run_id: str
+    nodes: int
+    relationships: int
+
+
+def _batches(rows: list[dict[str, Any]], size: int):
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+def load_dataset(
+    driver: Driver,
+    dataset: Dataset,
+    *,
+    batch_size: int = 5000,
+    progress: Callable[[int], None] | None = None,
+) -> LoadSummary:
+    """Replace the graph in Neo4j with `dataset`, atomically (see the module docstring)."""
+    ensure_schema(driver)
+    run_id = uuid.uuid4().hex
+    nodes_by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for node in dataset.nodes.values():
+        nodes_by_kind[str(node.kind)].append({"code": node.code, "props": node.properties()})
+    rels_by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for rel in dataset.relationships.values():
+        rels_by_type[str(rel.rel)].append(
+            {"source": rel.source, "target": rel.target, "key": rel.key, "props": rel.properties()}
+        )
+    with driver.session(database=database_of(driver)) as session, session.begin_transaction() as tx:
+        for kind, rows in nodes_by_kind.items():
+            label = NodeKind(kind).value  # labels come from the enum, never from input
+            for batch in _batches(rows, batch_size):
+                tx.run(
+                    f"UNWIND $rows AS row MERGE (n:{ENTITY} {{code: row.code}}) "
+                    f"SET n = row.props, n:{label}, n.load_run = $run",
+                    rows=batch, run=run_id,
+                ).consume()
+                if progress:
+                    progress(len(batch))
+        for rel_type, rows in rels_by_type.items():
+            rel_label = RelType(rel_type).value
+            for batch in _batches(rows, batch_size):
+                tx.run(
+                    f"UNWIND $rows AS row "
+                    f"MATCH (a:{ENTITY} {{code: row.source}}) MATCH (b:{ENTITY} {{code: row.target}}) "
+                    f"MERGE (a)-[r:{rel_label} {{key: row.key}}]->(b) "
+                    f"SET r = row.props, r.key = row.key, r.load_run = $run",
+                    rows=batch, run=run_id,
+                ).consume()
+                if progress:
+                    progress(len(batch))
+        tx.run(f"MATCH ()-[r]->() WHERE r.load_run <> $run DELETE r", run=run_id).consume()
+        tx.run(f"MATCH (n:{ENTITY}) WHERE n.load_run <> $run DETACH DELETE n", run=run_id).consume()
+        tx.run(
+            "MERGE (m:CcgraphLoad {singleton: true}) SET m.run_id = $run, m.loaded_at = $at, "
+            "m.nodes = $nodes, m.relationships = $rels",
+            run=run_id, at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            nodes=len(dataset.nodes), rels=len(dataset.relationships),
+        ).consume()
+        tx.commit()
+    return LoadSummary(run_id, len(dataset.nodes), len(dataset.relationships))
+
+
+def counts(driver: Driver) -> dict[str, int]:
+    """Nodes per kind and relationships per type, comparable with `Dataset.counts()`."""
+    db = database_of(driver)
+    nodes, _, _ = driver.execute_query(
+        f"MATCH (n:{ENTITY}) RETURN n.kind AS k, count(*) AS c", routing_=RoutingControl.READ, database_=db
+    )
+    rels, _, _ = driver.execute_query(
+        f"MATCH (:{ENTITY})-[r]->(:{ENTITY}) RETURN type(r) AS k, count(*) AS c",
+        routing_=RoutingControl.READ, database_=db,
+    )
+    return dict(sorted({r["k"]: r["c"] for r in [*nodes, *rels]}.items()))
+
+
+def fetch_graph(driver: Driver) -> nx.MultiDiGraph:
+    """Read the whole stored graph back as the same MultiDiGraph the embedded backend builds."""
+    db = database_of(driver)
+    graph = nx.MultiDiGraph()
+    nodes, _, _ = driver.execute_query(
+        f"MATCH (n:{ENTITY}) RETURN n.code AS code, properties(n) AS p", routing_=RoutingControl.READ, database_=db
+    )
+    for r in nodes:
+        props = dict(r["p"])
+        props.pop("load_run", None)
+        if isinstance(props.get("services"), list):
+            props["services"] = tuple(props["services"])
+        graph.add_node(r["code"], **props)
+    rels, _, _ = driver.execute_query(
+        f"MATCH (a:{ENTITY})-[r]->(b:{ENTITY}) RETURN a.code AS a, b.code AS b, properties(r) AS p",
+        routing_=RoutingControl.READ, database_=db,
+    )
+    for r in rels:
+        props = dict(r["p"])
+        props.pop("load_run", None)
+        key = props.pop("key")
+        graph.add_edge(r["a"], r["b"], key, **props)
+    return graph
+
+
+def read_only_query(driver: Driver, query: str, params: dict[str, Any] | None = None, *, timeout: float = 30.0, limit: int = 5000) -> tuple[list[str], list[dict[str, Any]]]:
+    """Run an analyst's query in a READ transaction with a timeout; the server refuses writes."""
+    from neo4j import Query
+
+    def work(tx):
+        result = tx.run(Query(query, timeout=timeout), params or {})
+        keys = list(result.keys())
+        rows = []
+        for record in result:
+            if len(rows) >= limit:
+                break
+            rows.append(dict(record))
+        return keys, rows
+
+    with driver.session(database=database_of(driver), default_access_mode="READ") as session:
+        try:
+            return session.execute_read(work)
+        except ClientError as err:
+            raise ValueError(f"{err.code}: {err.message}") from None

@@ -1,0 +1,50 @@
+"""The embedded default: the whole model as an in-process NetworkX `MultiDiGraph`.
+
+Nodes are keyed by code and carry their properties (`kind`, `name`, ...); edges are keyed by
+`"REL|qualifier"` and carry `rel`, `qualifier`, dates and shares. No server is needed.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from graphmodel.dataset import Dataset
+
+EXPORT_FORMATS = ("graphml", "gexf", "json")
+
+
+def build_graph(dataset: Dataset) -> nx.MultiDiGraph:
+    """Build a fresh graph from a validated dataset (the caller swaps it in only when done)."""
+    graph = nx.MultiDiGraph()
+    graph.add_nodes_from((code, node.properties()) for code, node in dataset.nodes.items())
+    graph.add_edges_from(
+        (rel.source, rel.target, rel.key, rel.properties())
+        for rel in dataset.relationships.values()
+    )
+    return graph
+
+
+def _flat(attrs: dict[str, Any]) -> dict[str, Any]:
+    """GraphML and GEXF take scalars only: lists become ';'-joined strings."""
+    return {k: (";".join(map(str, v)) if isinstance(v, (list, tuple)) else v) for k, v in attrs.items()}
+
+
+def export_graph(graph: nx.MultiDiGraph, path: Path, fmt: str) -> None:
+    """Write the graph as GraphML, GEXF (Gephi) or node-link JSON."""
+    if fmt == "json":
+        data = nx.node_link_data(graph, edges="links")
+        path.write_text(json.dumps(data, indent=1, default=str), encoding="utf-8")
+        return
+    flat = nx.MultiDiGraph()
+    flat.add_nodes_from((n, _flat(a)) for n, a in graph.nodes(data=True))
+    flat.add_edges_from((u, v, k, _flat(a)) for u, v, k, a in graph.edges(keys=True, data=True))
+    if fmt == "graphml":
+        nx.write_graphml(flat, path)
+    elif fmt == "gexf":
+        nx.write_gexf(flat, path)
+    else:
+        raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")

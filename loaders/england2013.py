@@ -1,0 +1,372 @@
+"""England at 1 April 2013, assembled from the ONS, ODS and NHSBSA files in a data directory.
+
+Reconciliation rules (also in docs/data.md):
+- Membership on 1 April 2013 comes from ODS `epcmem` (dated) when present, restricted to GP
+  practices (epraccur setting 4, open that day); otherwise from the NHSBSA list-size file's
+  "PCO Code". Where the two disagree the report says how often and shows examples.
+- List sizes come from the NHSBSA April-June 2013 file.
+- CCG -> local-authority overlaps come from the July 2015 LSOA lookup (share of the CCG's LSOAs).
+  Three 2013 CCGs merged into 13T in 2015: their LSOAs are given back to the predecessor named
+  after each district, and marked approximate; 09G and 09N changed ONS code (boundary change)
+  and are matched by ODS code, also approximate.
+- Upper-tier authority = the county for a district in a two-tier county (CTY15CD E10...),
+  otherwise the district; each has one Health and Wellbeing Board.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import date
+from pathlib import Path
+
+from graphmodel.dataset import Dataset, InputError, Location, Problem
+from graphmodel.model import (
+    CCG, HWB, PCT, SHA, AreaTeam, LocalAuthority, Practice, Region, Relationship, RelType,
+)
+from graphmodel.national import NHS_CB_CODE, add_national_layer
+from loaders import nhsbsa, ods, ons
+from loaders.manifest import sources
+from loaders.quality import QualityReport
+from loaders.tabular import parse_date
+
+AS_AT = date(2013, 4, 1)
+LIST_SIZE_FILE = "Patient_List_Size_2013_04-06.csv"
+GP_PRACTICE_SETTING = "4"
+
+
+def hwb_code(la_code: str) -> str:
+    return f"HWB-{la_code}"
+
+
+def load_england_2013(data_dir: Path) -> tuple[Dataset, QualityReport]:
+    """Read every known source in `data_dir`; raise `InputError` if a required one is missing."""
+    data_dir = Path(data_dir)
+    missing = [f for f in _required_files() if not (data_dir / f).is_file()]
+    if missing:
+        raise InputError([Problem(Location(f), "*", f"required file not found in {data_dir}") for f in missing])
+    builder = _Builder(data_dir)
+    builder.build()
+    return builder.dataset, builder.report
+
+
+def _required_files() -> list[str]:
+    return [s.file for s in sources() if s.required]
+
+
+class _Builder:
+    def __init__(self, data_dir: Path):
+        self.dir = data_dir
+        self.dataset = Dataset()
+        self.report = QualityReport()
+        self.ccg_by_ons: dict[str, str] = {}
+        self._noted: set[object] = set()
+
+    def path(self, name: str) -> Path | None:
+        p = self.dir / name
+        return p if p.is_file() else None
+
+    def build(self) -> None:
+        add_national_layer(self.dataset)
+        self.ccgs()
+        self.oversight()
+        self.pcts()
+        self.local_authorities_and_overlaps()
+        self.practices()
+
+    # -- CCGs, area teams, regions --------------------------------------------------------
+    def ccgs(self) -> None:
+        tally = self.report.tally("CCG_APR_2013.csv")
+        close_dates = self._ccg_close_dates()
+        for where, row in ons.ccgs_2013(self.dir / "CCG_APR_2013.csv"):
+            tally.read += 1
+            code = row["CCG13CDH"]
+            self.dataset.add_node(
+                CCG(code=code, name=row["CCG13NM"], ons_code=row["CCG13CD"], open_date=AS_AT,
+                    close_date=close_dates.get(code)),
+                where, field_name="CCG13CDH",
+            )
+            self.ccg_by_ons[row["CCG13CD"]] = code
+            tally.used += 1
+
+    def _ccg_close_dates(self) -> dict[str, date]:
+        path = self.path("eccg_2025.csv")
+        if path is None:
+            return {}
+        tally = self.report.tally(path.name)
+        result = {}
+        for where, row in ods.ccgs(path):
+            tally.read += 1
+            closed = parse_date(row["close_date"], where, "close_date")
+            if closed:
+                result[row["code"]] = closed
+                tally.used += 1
+            else:
+                tally.skip("still open or never closed")
+        return result
+
+    def oversight(self) -> None:
+        tally = self.report.tally("CCG13_NHSAT13_NHSCR13_EW_LU.csv")
+        at_ods: dict[str, str] = {}
+        if (at_path := self.path("at.csv")) is not None:
+            at_tally = self.report.tally(at_path.name)
+            for _, row in ons.area_team_codes(at_path):
+                at_tally.read += 1
+                at_tally.used += 1
+                at_ods[row["ons_code"]] = row["hscic_code"]
+        for where, row in ons.ccg_area_team_region(self.dir / tally.file):
+            tally.read += 1
+            ccg = self.ccg_by_ons.get(row["CCG13CD"])
+            if ccg is None:
+                tally.skip("CCG not in England 2013 list (Wales)")
+                continue
+            region, at_ons = row["NHSCR13CD"], row["NHSAT13CD"]
+            area_team = at_ods.get(at_ons, at_ons)
+            self.dataset.add_node(Region(code=region, name=row["NHSCR13NM"]), where)
+            self.dataset.add_node(AreaTeam(code=area_team, name=row["NHSAT13NM"], ons_code=at_ons), where)
+            for src, dst in ((ccg, area_team), (area_team, region), (region, NHS_CB_CODE)):
+                self.dataset.add_relationship(
+                    Relationship(source=src, target=dst, rel=RelType.ACCOUNTABLE_TO, valid_from=AS_AT), where
+                )
+            tally.used += 1
+
+    # -- PCTs, SHAs, succession -------------------------------------------------------------
+    def pcts(self) -> None:
+        tally = self.report.tally("PCO12_SHA12_EN_LU.csv")
+        pct_shas: dict[str, list[str]] = defaultdict(list)
+        for where, row in ons.pcts_2012(self.dir / tally.file):
+            tally.read += 1
+            pct, sha = row["PCO12CDO"], row["SHA12CDO"]
+            self.dataset.add_node(PCT(code=pct, name=row["PCO12NM"], ons_code=row["PCO12CD"]), where)
+            self.dataset.add_node(SHA(code=sha, name=row["SHA12NM"], ons_code=row["SHA12CD"]), where)
+            self.dataset.add_relationship(
+                Relationship(source=pct, target=sha, rel=RelType.IN_SHA, valid_to=date(2013, 3, 31)), where
+            )
+            pct_shas[pct].append(sha)
+            tally.used += 1
+        split = sorted(p for p, s in pct_shas.items() if len(s) > 1)
+        if split:
+            self.report.note(
+                f"{len(split)} PCTs appear under two SHAs in the ONS lookup ({', '.join(split)}); "
+                "both links are kept (the lookup is geographic)."
+            )
+        path = self.path("PCT12_CCG13_postcode_share.csv")
+        if path is None:
+            self.report.note("PCT12_CCG13_postcode_share.csv absent: no PCT -> CCG succession.")
+            return
+        tally = self.report.tally(path.name)
+        for where, row, share in ons.pct_ccg_shares(path):
+            tally.read += 1
+            pct, ccg = row["PCO12CDO"], row["CCG13CDH"]
+            if pct not in self.dataset.nodes or ccg not in self.dataset.nodes:
+                tally.skip("PCT or CCG code not in the 2012/2013 lists")
+                continue
+            self.dataset.add_relationship(
+                Relationship(source=pct, target=ccg, rel=RelType.SUCCEEDED_BY, share=share, valid_from=AS_AT),
+                where,
+            )
+            tally.used += 1
+
+    # -- local authorities, HWBs, overlaps -----------------------------------------------------
+    def local_authorities_and_overlaps(self) -> None:
+        county_of: dict[str, tuple[str, str]] = {}
+        tally = self.report.tally("LAD15_CTY15_EN_LU.csv")
+        for _, row in ons.district_county(self.dir / tally.file):
+            tally.read += 1
+            if row["CTY15CD"].startswith("E10"):
+                county_of[row["LAD15CD"]] = (row["CTY15CD"], row["CTY15NM"])
+                tally.used += 1
+            else:
+                tally.skip("district is itself upper tier (no E10 county)")
+        tally = self.report.tally("LSOA11_CCG15_LAD15_EN_LU.csv")
+        lsoas: Counter[tuple[str, str]] = Counter()
+        origin: dict[str, Location] = {}
+        for where, row in ons.lsoa_ccg_district(self.dir / tally.file):
+            tally.read += 1
+            district = row["LAD15CD"]
+            la, la_name = county_of.get(district, (district, row["LAD15NM"]))
+            tier = "county" if district in county_of else "unitary/metropolitan/London"
+            if la not in self.dataset.nodes:
+                self.dataset.add_node(LocalAuthority(code=la, name=la_name, tier=tier), where)
+                self.dataset.add_node(HWB(code=hwb_code(la), name=f"{la_name} Health and Wellbeing Board"), where)
+                self.dataset.add_relationship(Relationship(source=la, target=hwb_code(la), rel=RelType.HAS_HWB), where)
+            ccgs = self._ccgs_2013_for(row["CCG15CD"], row["CCG15CDH"], row["LAD15NM"], tally)
+            for ccg in ccgs:
+                lsoas[(ccg, la)] += 1
+                origin.setdefault(ccg, where)
+            tally.used += bool(ccgs)
+        per_ccg: Counter[str] = Counter()
+        for (ccg, _), n in lsoas.items():
+            per_ccg[ccg] += n
+        for (ccg, la), n in sorted(lsoas.items()):
+            self.dataset.add_relationship(
+                Relationship(source=ccg, target=la, rel=RelType.OVERLAPS, count=n,
+                             share=round(100.0 * n / per_ccg[ccg], 2)),
+                origin[ccg],
+            )
+        uncovered = sorted(set(self.ccg_by_ons.values()) - set(per_ccg))
+        if uncovered:
+            self.report.note(f"CCGs with no LSOA in the lookup (no overlaps): {', '.join(uncovered)}")
+
+    def _ccgs_2013_for(self, ons_code: str, ods_code: str, district_name: str, tally) -> list[str]:
+        """The 2013 CCG(s) covering an LSOA of a 2015 CCG (see the module docstring)."""
+        if ons_code in self.ccg_by_ons:
+            return [self.ccg_by_ons[ons_code]]
+        if ods_code in self.dataset.nodes:
+            self._note_once(
+                ods_code,
+                f"CCG {ods_code} has a new ONS code in 2015 ({ons_code}): matched by ODS code; "
+                "its 2013 boundary may differ slightly (overlaps approximate).",
+            )
+            return [ods_code]
+        predecessors = self._predecessors().get(ods_code, [])
+        word = district_name.split()[0].lower()
+        named = [p for p in predecessors if word in self.dataset.nodes[p].name.lower()]
+        if not named:
+            tally.skip(f"2015 CCG {ods_code} has no 2013 equivalent")
+            return []
+        self._note_once(
+            (ods_code, district_name),
+            f"2015 CCG {ods_code} (a merger of {', '.join(predecessors)}): its LSOAs in {district_name} "
+            f"are counted for {', '.join(named)} (approximate).",
+        )
+        return named
+
+    def _note_once(self, key: object, text: str) -> None:
+        if key not in self._noted:
+            self._noted.add(key)
+            self.report.note(text)
+
+    def _predecessors(self) -> dict[str, list[str]]:
+        if not hasattr(self, "_pred"):
+            self._pred: dict[str, list[str]] = defaultdict(list)
+            path = self.path("succ.csv")
+            if path is not None:
+                tally = self.report.tally(path.name)
+                for _, row in ods.successions(path):
+                    tally.read += 1
+                    if row["code"] in self.dataset.nodes and self.dataset.nodes[row["code"]].kind == "CCG":
+                        self._pred[row["successor"]].append(row["code"])
+                        tally.used += 1
+                    else:
+                        tally.skip("not a 2013 CCG")
+        return self._pred
+
+    # -- practices and membership ---------------------------------------------------------
+    def practices(self) -> None:
+        sizes = self._list_sizes()
+        epcmem, epraccur = self.path("epcmem.csv"), self.path("epraccur_2019.csv") or self.path("epraccur.csv")
+        if epcmem is not None and epraccur is not None:
+            self._practices_from_ods(epcmem, epraccur, sizes)
+        else:
+            self.report.note("epcmem.csv or epraccur absent: membership taken from the NHSBSA list-size file.")
+            self._practices_from_list_sizes(sizes)
+
+    def _list_sizes(self) -> dict[str, tuple[Location, dict[str, str], int]]:
+        tally = self.report.tally(LIST_SIZE_FILE)
+        result = {}
+        for where, row, total in nhsbsa.list_sizes(self.dir / LIST_SIZE_FILE):
+            tally.read += 1
+            result[row["Practice Code"]] = (where, row, total)
+        return result
+
+    def _practices_from_list_sizes(self, sizes) -> None:
+        tally = self.report.tally(LIST_SIZE_FILE)
+        for code, (where, row, total) in sizes.items():
+            ccg = row["PCO Code"][:3]
+            if total == 0:
+                tally.skip("no registered patients (not a GP practice)")
+            elif ccg not in self.dataset.nodes or self.dataset.nodes[ccg].kind != "CCG":
+                tally.skip("legacy PCO code (not a 2013 CCG)")
+            else:
+                self.dataset.add_node(Practice(code=code, name=row["Practice Name"], list_size=total), where)
+                self.dataset.add_relationship(
+                    Relationship(source=code, target=ccg, rel=RelType.MEMBER_OF, valid_from=AS_AT), where
+                )
+                tally.used += 1
+
+    def _practices_from_ods(self, epcmem: Path, epraccur: Path, sizes) -> None:
+        tally = self.report.tally(epraccur.name)
+        gp: dict[str, tuple[Location, dict[str, str], date | None, date | None]] = {}
+        for where, row in ods.practices(epraccur):
+            tally.read += 1
+            if row["setting"] != GP_PRACTICE_SETTING:
+                tally.skip("not a GP practice (prescribing setting is not 4)")
+                continue
+            opened = parse_date(row["open_date"], where, "open_date")
+            closed = parse_date(row["close_date"], where, "close_date")
+            if (opened and opened > AS_AT) or (closed and closed < AS_AT):
+                tally.skip("not open on 2013-04-01")
+                continue
+            gp[row["code"]] = (where, row, opened, closed)
+            tally.used += 1
+        tally = self.report.tally(epcmem.name)
+        members_on_day: dict[str, str] = {}
+        pct_on_eve: dict[str, str] = {}
+        for where, row in ods.memberships(epcmem):
+            tally.read += 1
+            code, parent = row["code"], row["parent"]
+            if code not in gp:
+                tally.skip("not a GP practice open on 2013-04-01")
+                continue
+            parent_node = self.dataset.nodes.get(parent)
+            if parent_node is not None and parent_node.kind == "PCT" and row["left_date"] == "20130331":
+                pct_on_eve[code] = parent
+            if parent_node is None or parent_node.kind != "CCG":
+                tally.skip("parent is not a 2013 CCG (PCG, PCT or later CCG)")
+                continue
+            joined = parse_date(row["join_date"], where, "join_date")
+            left = parse_date(row["left_date"], where, "left_date")
+            if (joined is None or joined <= AS_AT) and (left is None or left >= AS_AT):
+                members_on_day[code] = parent
+            self.dataset.add_relationship(
+                Relationship(source=code, target=parent, rel=RelType.MEMBER_OF, valid_from=joined, valid_to=left),
+                where,
+            )
+            tally.used += 1
+        self._successions_from_practices(pct_on_eve, members_on_day, Location(epcmem.name))
+        members = {r.source for r in self.dataset.relationships.values() if r.rel == RelType.MEMBER_OF}
+        for code in sorted(members):
+            where, row, opened, closed = gp[code]
+            size = sizes.get(code)
+            self.dataset.add_node(
+                Practice(code=code, name=row["name"], postcode=row["postcode"] or None,
+                         list_size=size[2] if size else None, open_date=opened, close_date=closed),
+                where,
+            )
+        absent = [c for c in members_on_day if c not in sizes]
+        self.report.tally(LIST_SIZE_FILE).used = len(members_on_day) - len(absent)
+        disagree = [
+            f"{c} {ccg} vs {sizes[c][1]['PCO Code']}"
+            for c, ccg in members_on_day.items()
+            if c in sizes and sizes[c][1]["PCO Code"][:3] != ccg
+        ]
+        bsa_only = [
+            c for c, (_, row, total) in sizes.items() if total > 0 and c not in members_on_day
+        ]
+        self.report.note(
+            f"Membership on 2013-04-01 from epcmem: {len(members_on_day)} GP practices. Against the "
+            f"NHSBSA file: {len(members_on_day) - len(disagree) - len(absent)} agree, {len(disagree)} differ "
+            f"(e.g. {', '.join(disagree[:5]) or '-'}), {len(absent)} absent from it; {len(bsa_only)} BSA rows "
+            f"with patients are not GP practices in epcmem that day (e.g. {', '.join(bsa_only[:5]) or '-'})."
+        )
+
+    def _successions_from_practices(self, pct_of: dict[str, str], ccg_of: dict[str, str], where: Location) -> None:
+        """PCTs the postcode-share file gives no 2013 successor: follow their practices instead."""
+        succeeded = {r.source for r in self.dataset.relationships.values() if r.rel == RelType.SUCCEEDED_BY}
+        moves: Counter[tuple[str, str]] = Counter(
+            (pct, ccg_of[p]) for p, pct in pct_of.items() if pct not in succeeded and p in ccg_of
+        )
+        per_pct: Counter[str] = Counter()
+        for (pct, _), n in moves.items():
+            per_pct[pct] += n
+        for (pct, ccg), n in sorted(moves.items()):
+            self.dataset.add_relationship(
+                Relationship(source=pct, target=ccg, rel=RelType.SUCCEEDED_BY, valid_from=AS_AT, count=n,
+                             share=round(100.0 * n / per_pct[pct], 2)),
+                where,
+            )
+        if per_pct:
+            self.report.note(
+                f"PCTs with no 2013 successor in the postcode-share file ({', '.join(sorted(per_pct))}): "
+                "succession taken from where their practices went on 2013-04-01 (share of practices)."
+            )

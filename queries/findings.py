@@ -1,0 +1,52 @@
+"""Findings: what a check reports about one organisation, identical whichever backend ran it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from queries.registry import Check, Severity
+
+
+class Finding(BaseModel):
+    """One breach (or data gap) of one rule by one organisation."""
+
+    model_config = ConfigDict(frozen=True)
+    check: str
+    severity: Severity
+    org: str
+    org_name: str = ""
+    message: str
+    evidence: dict[str, Any]
+
+    @property
+    def identity(self) -> str:
+        return json.dumps([self.check, self.org, self.evidence], sort_keys=True)
+
+
+def normalise(value: Any) -> Any:
+    """Canonical evidence: no null entries, lists in a stable order, floats to 4 places."""
+    if isinstance(value, dict):
+        return {k: normalise(v) for k, v in sorted(value.items()) if v is not None}
+    if isinstance(value, (list, tuple)):
+        items = [normalise(v) for v in value]
+        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True))
+    if isinstance(value, float):
+        return round(value, 4)
+    return value
+
+
+def to_findings(check: Check, pairs: list[tuple[str, dict[str, Any]]], names: dict[str, str]) -> list[Finding]:
+    """Turn a check's `(org, evidence)` pairs into findings, one per distinct pair, sorted."""
+    unique: dict[str, Finding] = {}
+    for org, evidence in pairs:
+        evidence = normalise(dict(evidence))
+        severity = Severity.INFO if evidence.get("recorded") is False else check.severity
+        finding = Finding(
+            check=check.id, severity=severity, org=org, org_name=names.get(org, ""),
+            message=check.describe(evidence), evidence=evidence,
+        )
+        unique.setdefault(finding.identity, finding)
+    return sorted(unique.values(), key=lambda f: (f.org, f.identity))

@@ -1,0 +1,89 @@
+"""Reports of findings: a readable table, JSON (documented schema), JUnit XML and CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from queries.findings import Finding
+from queries.registry import Check
+
+REPORT_FORMAT = "ccgraph-findings/1"
+
+
+def summary(checks: list[Check], findings: list[Finding], waived: list[Finding]) -> list[dict[str, Any]]:
+    by_check = Counter((f.check, f.severity.value) for f in findings)
+    waived_by = Counter(f.check for f in waived)
+    return [
+        {
+            "check": c.id, "title": c.title, "severity": c.severity.value, "source": c.source,
+            "findings": sum(n for (cid, _), n in by_check.items() if cid == c.id),
+            "by_severity": {s: n for (cid, s), n in sorted(by_check.items()) if cid == c.id},
+            "waived": waived_by.get(c.id, 0),
+        }
+        for c in checks
+    ]
+
+
+def to_json(checks: list[Check], findings: list[Finding], waived: list[Finding], meta: dict[str, Any]) -> str:
+    document = {
+        "format": REPORT_FORMAT,
+        **meta,
+        "summary": summary(checks, findings, waived),
+        "findings": [f.model_dump(mode="json") for f in findings],
+        "waived": [f.model_dump(mode="json") for f in waived],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+def to_csv(findings: list[Finding]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["check", "severity", "org", "org_name", "message", "evidence"])
+    for f in findings:
+        writer.writerow([f.check, f.severity.value, f.org, f.org_name, f.message, json.dumps(f.evidence, ensure_ascii=False)])
+    return out.getvalue()
+
+
+def to_junit(checks: list[Check], findings: list[Finding]) -> str:
+    """One test case per check; errors and warnings fail it, data gaps are listed as output."""
+    suite = ET.Element("testsuite", name="ccgraph", tests=str(len(checks)))
+    failures = 0
+    for check in checks:
+        case = ET.SubElement(suite, "testcase", classname="ccgraph.checks", name=check.id)
+        mine = [f for f in findings if f.check == check.id]
+        breaches = [f for f in mine if f.severity.value != "info"]
+        if breaches:
+            failures += 1
+            failure = ET.SubElement(case, "failure", message=f"{len(breaches)} finding(s): {check.title}", type=check.severity.value)
+            failure.text = "\n".join(f"{f.severity.value} {f.org} {f.org_name}: {f.message}" for f in breaches)
+        gaps = [f for f in mine if f.severity.value == "info"]
+        if gaps:
+            ET.SubElement(case, "system-out").text = "\n".join(f"info {f.org}: {f.message}" for f in gaps)
+    suite.set("failures", str(failures))
+    return ET.tostring(suite, encoding="unicode", xml_declaration=True)
+
+
+def to_table(checks: list[Check], findings: list[Finding], waived: list[Finding], *, per_check: int = 15) -> str:
+    """Plain-text table: a summary line per check, then up to `per_check` findings each."""
+    lines = [f"{'check':38} {'severity':8} {'findings':>8} {'waived':>6}"]
+    for row in summary(checks, findings, waived):
+        lines.append(f"{row['check']:38} {row['severity']:8} {row['findings']:>8} {row['waived']:>6}")
+    for check in checks:
+        mine = [f for f in findings if f.check == check.id]
+        if not mine:
+            continue
+        lines += ["", f"{check.id}: {check.title}  [{check.source}]", f"  fix: {check.fix}"]
+        for f in mine[:per_check]:
+            name = f" {f.org_name}" if f.org_name else ""
+            lines.append(f"  {f.severity.value:7} {f.org}{name}: {f.message}")
+        if len(mine) > per_check:
+            lines.append(f"  ... and {len(mine) - per_check} more (use --format json or csv for all)")
+    counts = Counter(f.severity.value for f in findings)
+    lines += ["", f"{counts.get('error', 0)} error(s), {counts.get('warning', 0)} warning(s), "
+              f"{counts.get('info', 0)} data gap(s)/info, {len(waived)} waived"]
+    return "\n".join(lines)

@@ -1,0 +1,77 @@
+"""Run the registered checks on either backend and return findings in one canonical form."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterable
+from typing import Any, Protocol
+
+import networkx as nx
+
+from queries.findings import Finding, to_findings
+from queries.registry import BY_ID, CHECKS, Check, CheckSettings
+
+Pairs = list[tuple[str, dict[str, Any]]]
+
+
+class Backend(Protocol):
+    def pairs(self, check: Check, params: dict[str, Any]) -> Pairs: ...
+    def names(self, codes: Iterable[str]) -> dict[str, str]: ...
+
+
+class NetworkXBackend:
+    """Checks as Python functions over the in-process graph."""
+
+    def __init__(self, graph: nx.MultiDiGraph):
+        self.graph = graph
+
+    def pairs(self, check: Check, params: dict[str, Any]) -> Pairs:
+        wanted = inspect.signature(check.networkx).parameters
+        return check.networkx(self.graph, **{k: v for k, v in params.items() if k in wanted})
+
+    def names(self, codes: Iterable[str]) -> dict[str, str]:
+        return {c: self.graph.nodes[c].get("name", "") for c in codes if c in self.graph}
+
+
+def select(only: Iterable[str] | None = None) -> list[Check]:
+    """The checks to run; unknown ids are a usage error naming the valid ones."""
+    if not only:
+        return list(CHECKS)
+    unknown = [c for c in only if c not in BY_ID]
+    if unknown:
+        raise KeyError(f"unknown check id(s) {', '.join(unknown)}; known: {', '.join(BY_ID)}")
+    return [BY_ID[c] for c in only]
+
+
+def run_checks(backend: Backend, settings: CheckSettings | None = None, only: Iterable[str] | None = None) -> list[Finding]:
+    params = (settings or CheckSettings()).query_parameters()
+    results: list[tuple[Check, Pairs]] = [(check, backend.pairs(check, params)) for check in select(only)]
+    names = backend.names({org for _, pairs in results for org, _ in pairs})
+    return [f for check, pairs in results for f in to_findings(check, pairs, names)]
+
+
+class Neo4jBackend:
+    """Checks as parameterised Cypher, run in READ transactions against a real Neo4j."""
+
+    def __init__(self, driver: Any):
+        from graphmodel.neo4j_store import database_of
+
+        self.driver = driver
+        self.database = database_of(driver)
+
+    def pairs(self, check: Check, params: dict[str, Any]) -> Pairs:
+        from neo4j import RoutingControl
+
+        records, _, _ = self.driver.execute_query(
+            check.cypher, params, routing_=RoutingControl.READ, database_=self.database
+        )
+        return [(r["org"], dict(r["evidence"])) for r in records]
+
+    def names(self, codes: Iterable[str]) -> dict[str, str]:
+        from neo4j import RoutingControl
+
+        records, _, _ = self.driver.execute_query(
+            "MATCH (n:Entity) WHERE n.code IN $codes RETURN n.code AS code, n.name AS name",
+            {"codes": list(codes)}, routing_=RoutingControl.READ, database_=self.database,
+        )
+        return {r["code"]: r["name"] or "" for r in records}
