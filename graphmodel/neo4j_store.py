@@ -76,7 +76,9 @@ def connect(config: Neo4jConfig | None = None) -> Driver:
     config = config or Neo4jConfig.from_env()
     if not config.password:
         raise Neo4jUnavailable("NEO4J_PASSWORD is not set: export it (and NEO4J_URI) or run `ccgraph neo4j start`.")
-    driver = GraphDatabase.driver(config.uri, auth=(config.user, config.password))
+    driver = GraphDatabase.driver(
+        config.uri, auth=(config.user, config.password), notifications_min_severity="OFF"
+    )
     try:
         driver.verify_connectivity()
         records, _, _ = driver.execute_query(

@@ -1,0 +1,231 @@
+"""A seeded synthetic health system of any size, with a known number of planted violations.
+
+Scale 1 is about England in 2013 (211 CCGs, ~8,000 practices, 152 authorities, 151 PCTs);
+scale 10 and 100 multiply every count. Every body is invented and flagged `illustrative`.
+The baseline is fully compliant (no finding from any check, not even a data gap); then
+`violations[check_id]` breaches of each check are planted on bodies of their own, so that each
+check must find exactly the planted organisations: the ground truth for the check tests.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from graphmodel.dataset import Dataset, Location
+from graphmodel.model import (
+    CCG, CCG_SERVICES, CSU, HWB, PCT, AreaTeam, AuthorisationOutcome, Collaboration, Condition,
+    Healthwatch, LocalAuthority, PCTCluster, Person, Practice, Region, Relationship, RelType,
+    ServiceCategory,
+)
+from graphmodel.national import NHS_CB_CODE, add_national_layer, service_code
+
+HERE = Location("synthetic generator")
+START = date(2013, 4, 1)
+GOVERNING_ROLES = (
+    "chair", "deputy_chair", "accountable_officer", "chief_finance_officer", "registered_nurse",
+    "secondary_care_specialist", "lay_member_finance_audit", "lay_member_area_knowledge",
+)
+HWB_SEATS = ("director_public_health", "director_childrens_services", "director_adult_social_services", "councillor")
+
+
+@dataclass
+class Synthetic:
+    dataset: Dataset
+    planted: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+
+class _Generator:
+    def __init__(self, scale: float, seed: int):
+        self.rng = random.Random(seed)
+        self.ds = Dataset()
+        self.planted: dict[str, set[str]] = defaultdict(set)
+        self.scale = scale
+        self.serial = 0
+        add_national_layer(self.ds)
+
+    def code(self, prefix: str) -> str:
+        self.serial += 1
+        return f"SY{prefix}{self.serial:07d}"
+
+    def node(self, node) -> str:
+        self.ds.nodes[node.code] = node
+        self.ds.origins[node.code] = HERE
+        return node.code
+
+    def link(self, source: str, target: str, rel: RelType, **fields) -> None:
+        r = Relationship(source=source, target=target, rel=rel, **fields)
+        ident = (r.source, r.target, r.key)
+        self.ds.relationships[ident] = r
+        self.ds.origins[ident] = HERE
+
+    # -- the compliant baseline --------------------------------------------------------------
+    def build(self) -> None:
+        n_regions = 4
+        n_teams = max(1, round(25 * self.scale))
+        n_las = max(2, round(152 * self.scale))
+        n_ccgs = max(2, round(211 * self.scale))
+        self.regions = [self.node(Region(code=self.code("RG"), name=f"Synthetic region {i}", illustrative=True)) for i in range(n_regions)]
+        self.teams = []
+        for i in range(n_teams):
+            team = self.node(AreaTeam(code=self.code("AT"), name=f"Synthetic area team {i}", illustrative=True))
+            self.link(team, self.regions[i % n_regions], RelType.ACCOUNTABLE_TO)
+            self.teams.append(team)
+        for region in self.regions:
+            self.link(region, NHS_CB_CODE, RelType.ACCOUNTABLE_TO)
+        self.las = [self.authority(i) for i in range(n_las)]
+        self.csus = [self.node(CSU(code=self.code("CS"), name=f"Synthetic CSU {i}", illustrative=True)) for i in range(max(1, round(19 * self.scale)))]
+        self.ccgs = [self.ccg(self.las[i % n_las]) for i in range(n_ccgs)]
+        cluster = None
+        for i in range(max(1, round(151 * self.scale))):
+            if i % 3 == 0:
+                cluster = self.node(PCTCluster(code=self.code("CL"), name=f"Synthetic cluster {i // 3}", illustrative=True))
+            pct = self.node(PCT(code=self.code("PT"), name=f"Synthetic PCT {i}", illustrative=True))
+            self.link(pct, cluster, RelType.IN_CLUSTER)
+            self.link(pct, self.ccgs[i % n_ccgs], RelType.SUCCEEDED_BY, share=100.0, valid_from=START)
+        for i in range(0, n_ccgs - 1, 4):
+            self.collaboration(lead=self.ccgs[i], members=[self.ccgs[i], self.ccgs[i + 1]])
+
+    def authority(self, i: int) -> str:
+        la = self.node(LocalAuthority(code=self.code("LA"), name=f"Synthetic authority {i}", illustrative=True))
+        hwb = self.node(HWB(code=f"HWB-{la}", name=f"Synthetic authority {i} HWB", illustrative=True))
+        self.link(la, hwb, RelType.HAS_HWB)
+        for seat in HWB_SEATS:
+            person = self.node(Person(code=self.code("PE"), name=f"Synthetic {seat}", illustrative=True))
+            self.link(person, hwb, RelType.SEAT_ON, qualifier=seat)
+        watch = self.node(Healthwatch(code=self.code("HW"), name=f"Synthetic Healthwatch {i}", illustrative=True))
+        self.link(watch, la, RelType.HEALTHWATCH_FOR)
+        self.link(watch, hwb, RelType.SEAT_ON, qualifier="healthwatch")
+        return la
+
+    def ccg(self, la: str, *, practices: bool = True, roles: tuple[str, ...] = GOVERNING_ROLES,
+            services: tuple[ServiceCategory, ...] = CCG_SERVICES,
+            outcome: AuthorisationOutcome = AuthorisationOutcome.AUTHORISED) -> str:
+        ccg = self.node(CCG(code=self.code("CG"), name=f"NHS Synthetic {self.serial} Clinical Commissioning Group",
+                            illustrative=True, authorisation_wave=1 + self.serial % 4,
+                            authorisation_date=date(2013, 3, 1), authorisation_outcome=outcome))
+        self.link(ccg, self.rng.choice(self.teams), RelType.ACCOUNTABLE_TO)
+        self.link(ccg, self.rng.choice(self.csus), RelType.SUPPORTED_BY, valid_from=START)
+        self.link(ccg, la, RelType.OVERLAPS, share=100.0)
+        self.link(ccg, f"HWB-{la}", RelType.SEAT_ON, qualifier="ccg")
+        for role in roles:
+            person = self.node(Person(
+                code=self.code("PE"), name=f"Synthetic {role}", illustrative=True,
+                nmc_register=role == "registered_nurse", specialist_register=role == "secondary_care_specialist",
+                accountancy_qualified=role == "chief_finance_officer",
+            ))
+            self.link(person, ccg, RelType.HOLDS_ROLE, qualifier=role)
+        for service in services:
+            self.link(ccg, service_code(service), RelType.COMMISSIONS, qualifier=ccg)
+        if practices:
+            for _ in range(self.rng.randint(20, 56)):
+                practice = self.node(Practice(code=self.code("PR"), name="Synthetic practice", illustrative=True,
+                                              list_size=self.rng.randint(1500, 15000)))
+                self.link(practice, ccg, RelType.MEMBER_OF, valid_from=START)
+        return ccg
+
+    def collaboration(self, lead: str | None, members: list[str]) -> str:
+        collab = self.node(Collaboration(code=self.code("CO"), name="Synthetic collaboration", illustrative=True,
+                                         services=(ServiceCategory.ACUTE,)))
+        if lead:
+            self.link(collab, lead, RelType.LED_BY)
+        for member in members:
+            self.link(member, collab, RelType.PARTY_TO, qualifier="member")
+        return collab
+
+    def condition(self, ccg: str, *, expires: date | None = date(2014, 3, 31)) -> str:
+        cond = self.node(Condition(code=self.code("CN"), name="Synthetic condition", illustrative=True, domain=4, expires=expires))
+        self.link(ccg, cond, RelType.HAS_CONDITION)
+        self.link(cond, NHS_CB_CODE, RelType.CONDITION_OWNER)
+        return cond
+
+    # -- planted violations, each on a body of its own ------------------------------------------
+    def plant(self, check: str) -> None:
+        la = self.rng.choice(self.las)
+        hit = self.planted[check]
+        if check == "practice_single_membership":
+            hit.add(self.node(Practice(code=self.code("PR"), name="Synthetic orphan practice", illustrative=True)))
+        elif check == "ccg_without_practices":
+            hit.add(self.ccg(la, practices=False))
+        elif check == "boundary_crossing_ccgs":
+            ccg = self.ccg(la)
+            other = self.rng.choice([x for x in self.las if x != la])
+            self.link(ccg, la, RelType.OVERLAPS, share=70.0)
+            self.link(ccg, other, RelType.OVERLAPS, share=30.0)
+            self.link(ccg, f"HWB-{other}", RelType.SEAT_ON, qualifier="ccg")
+            hit.add(ccg)
+        elif check == "governing_body_roles":
+            hit.add(self.ccg(la, roles=tuple(r for r in GOVERNING_ROLES if r != "registered_nurse") + ("gp_member",)))
+        elif check == "governing_body_incompatible_roles":
+            ccg = self.ccg(la)
+            person = self.node(Person(code=self.code("PE"), name="Synthetic unqualified CFO", illustrative=True))
+            self.link(person, ccg, RelType.HOLDS_ROLE, qualifier="chief_finance_officer")
+            hit.add(ccg)
+        elif check == "collaboration_lead":
+            hit.add(self.collaboration(None, [self.rng.choice(self.ccgs)]))
+        elif check == "collaboration_lead_eligibility":
+            a, b = self.rng.sample(self.ccgs, 2)
+            hit.add(self.collaboration(a, [b]))
+        elif check == "undeclared_neighbour_commissioning":
+            population, neighbour = self.ccg(la), self.rng.choice(self.ccgs)
+            self.link(neighbour, service_code(ServiceCategory.COMMUNITY), RelType.COMMISSIONS, qualifier=population)
+            hit.add(population)
+        elif check == "hwb_ccg_seats":
+            ccg = self.ccg(la)
+            other = self.rng.choice([x for x in self.las if x != la])
+            self.link(ccg, la, RelType.OVERLAPS, share=97.0)  # replaces the 100% overlap
+            self.link(ccg, other, RelType.OVERLAPS, share=3.0)  # a sliver: not boundary crossing
+            self.ds.relationships.pop((ccg, f"HWB-{la}", f"{RelType.SEAT_ON}|ccg|"))
+            hit.add(ccg)
+        elif check == "hwb_statutory_members":
+            new_la = self.authority(len(self.las))
+            hwb = f"HWB-{new_la}"
+            for (src, dst, key) in list(self.ds.relationships):
+                if dst == hwb and key == f"{RelType.SEAT_ON}|councillor|":
+                    del self.ds.relationships[(src, dst, key)]
+            self.ccg(new_la)
+            hit.add(hwb)
+        elif check == "authorisation_by_april_2013":
+            hit.add(self.ccg(la, outcome=AuthorisationOutcome.NOT_AUTHORISED))
+        elif check == "authorisation_conditions":
+            ccg = self.ccg(la, outcome=AuthorisationOutcome.WITH_CONDITIONS)
+            self.condition(ccg, expires=None)
+            hit.add(ccg)
+        elif check == "directions_support":
+            ccg = self.ccg(la, outcome=AuthorisationOutcome.WITH_DIRECTIONS)
+            self.condition(ccg)
+            hit.add(ccg)
+        elif check == "reserved_commissioning":
+            ccg = self.ccg(la)
+            self.link(ccg, service_code(ServiceCategory.DENTISTRY), RelType.COMMISSIONS, qualifier=ccg)
+            hit.add(ccg)
+        elif check == "uncommissioned_services":
+            hit.add(self.ccg(la, services=tuple(s for s in CCG_SERVICES if s != ServiceCategory.MENTAL_HEALTH)))
+        elif check == "pct_succession":
+            pct = self.node(PCT(code=self.code("PT"), name="Synthetic PCT without successor", illustrative=True))
+            cluster = next(t for (_, t, k) in self.ds.relationships if k.startswith(RelType.IN_CLUSTER))
+            self.link(pct, cluster, RelType.IN_CLUSTER)
+            hit.add(pct)
+        elif check == "pct_in_cluster":
+            pct = self.node(PCT(code=self.code("PT"), name="Synthetic PCT without cluster", illustrative=True))
+            self.link(pct, self.rng.choice(self.ccgs), RelType.SUCCEEDED_BY, share=100.0)
+            hit.add(pct)
+        else:
+            raise KeyError(f"no way to plant a violation of {check!r}")
+
+
+def generate(scale: float = 1.0, seed: int = 0, violations: dict[str, int] | None = None) -> Synthetic:
+    """Build a synthetic system; `violations` maps check ids to how many breaches to plant.
+
+    >>> s = generate(0.05, seed=1, violations={"pct_in_cluster": 2})
+    >>> len(s.planted["pct_in_cluster"])
+    2
+    """
+    gen = _Generator(scale, seed)
+    gen.build()
+    for check, count in sorted((violations or {}).items()):
+        for _ in range(count):
+            gen.plant(check)
+    return Synthetic(gen.ds, gen.planted)

@@ -1,0 +1,80 @@
+"""Shared fixtures: small hand-made graphs, the real England-2013 files, and a real Neo4j."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from graphmodel.dataset import Dataset
+from graphmodel.nx_graph import build_graph
+from loaders.scenario import Scenario, apply_authorisations, scenario_dataset
+from queries.findings import Finding
+from queries.registry import CheckSettings
+from queries.runner import Neo4jBackend, NetworkXBackend, run_checks
+
+REPO = Path(__file__).resolve().parents[1]
+REAL_DATA = Path(os.environ.get("CCGRAPH_TEST_DATA", REPO.parent / "shared" / "data" / "england-2013"))
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def build(**sections: Any) -> Dataset:
+    """A validated dataset from scenario sections written inline, e.g. build(organisations=[...])."""
+    scenario = Scenario.model_validate({"format": "ccgraph-scenario/1", "title": "test", **sections})
+    dataset = scenario_dataset(scenario, "test.yaml")
+    apply_authorisations(dataset, scenario, "test.yaml")
+    dataset.validate()
+    return dataset
+
+
+def org(kind: str, code: str, **properties: Any) -> dict[str, Any]:
+    return {"kind": kind, "code": code, "name": f"Test {kind} {code}", "illustrative": True, "properties": properties}
+
+
+def person(code: str, **flags: Any) -> dict[str, Any]:
+    return {"code": code, "name": f"Test person {code}", "illustrative": True, **flags}
+
+
+@pytest.fixture(scope="session")
+def real_data() -> Path:
+    if not (REAL_DATA / "CCG_APR_2013.csv").is_file():
+        if IN_CI:
+            pytest.fail(f"real data not found at {REAL_DATA}")
+        pytest.skip(f"real data not found at {REAL_DATA}")
+    return REAL_DATA
+
+
+@pytest.fixture(scope="session")
+def neo4j_driver():
+    """The real Neo4j named by the environment (or started by `ccgraph neo4j start`)."""
+    from graphmodel.neo4j_store import Neo4jUnavailable, connect
+
+    try:
+        driver = connect()
+    except Neo4jUnavailable as err:
+        if IN_CI:
+            pytest.fail(f"CI=true and Neo4j is unavailable: {err}")
+        pytest.skip(f"Neo4j unavailable: {err}")
+    yield driver
+    driver.close()
+
+
+@pytest.fixture(params=["networkx", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def run(request) -> Callable[..., list[Finding]]:
+    """Run one check on a dataset with the backend of the parameter; both must agree."""
+
+    def _run(dataset: Dataset, check: str, **settings: Any) -> list[Finding]:
+        if request.param == "neo4j":
+            from graphmodel.neo4j_store import load_dataset
+
+            driver = request.getfixturevalue("neo4j_driver")
+            load_dataset(driver, dataset)
+            backend = Neo4jBackend(driver)
+        else:
+            backend = NetworkXBackend(build_graph(dataset))
+        return run_checks(backend, CheckSettings(**settings), [check])
+
+    return _run
