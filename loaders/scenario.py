@@ -129,6 +129,7 @@ class CollaborationSpec(_Strict):
 
 class ConditionSpec(_Strict):
     code: str
+    illustrative: bool = Field(default=False, description="true when the condition is invented.")
     domain: int | None = Field(default=None, ge=1, le=6)
     description: str | None = None
     owner: str | None = Field(default=None, description="Code of the body that owns the condition.")
@@ -332,7 +333,7 @@ def _authorise(ds: Dataset, a: Authorisation, node, link) -> None:
     """Conditions and the source of intensive support; the outcome itself is set on the CCG
     node by `apply_authorisations` once the registry and the scenario are merged."""
     for c in a.conditions:
-        node(NodeKind.CONDITION, code=c.code, name=c.description or c.code, domain=c.domain,
+        node(NodeKind.CONDITION, code=c.code, name=c.description or c.code, illustrative=c.illustrative, domain=c.domain,
              description=c.description, expires=c.expires, neighbour_commissions=c.neighbour_commissions)
         link(a.ccg, c.code, RelType.HAS_CONDITION)
         if c.owner:

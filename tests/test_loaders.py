@@ -1,0 +1,175 @@
+"""Published files as they come (BOMs, CR endings, no header) and bad input: file, line, field, why."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graphmodel.dataset import InputError
+from loaders.inputs import EXAMPLE_SCENARIO, load_inputs
+from loaders.manifest import sources
+from loaders.scenario import json_schema, read_scenario
+
+BANDS = ",".join(f"{s} {b}" for b in ("0-4", "5-14") for s in ("Male", "Female"))
+
+
+def write_mini_data(folder: Path) -> Path:
+    """The required files, cut down to two CCGs in two authorities with three practices."""
+    files = {
+        "CCG_APR_2013.csv": "CCG13CD,CCG13CDH,CCG13NM\r\nE38000001,02N,\"NHS Airedale, Wharfedale and Craven\"\r\nE38000002,09C,NHS Ashford\r\n",
+        "CCG13_NHSAT13_NHSCR13_EW_LU.csv": "CCG13CD,CCG13NM,NHSAT13CD,NHSAT13NM,NHSCR13CD,NHSCR13NM\r\n"
+        "E38000001,x,E39000009,West Yorkshire,E40000001,North of England\r\nE38000002,x,E39000022,Kent and Medway,E40000004,South of England\r\n",
+        "PCO12_SHA12_EN_LU.csv": '"PCO12CD","PCO12CDO","PCO12NM","SHA12CD","SHA12CDO","SHA12NM"\r\n'
+        '"E16000001","5NY","Bradford and Airedale","E18000003","Q32","Yorkshire and the Humber"\r\n',
+        "LSOA11_CCG15_LAD15_EN_LU.csv": "LSOA11CD,LSOA11NM,CCG15CD,CCG15CDH,CCG15NM,LAD15CD,LAD15NM,FID\n"
+        "E01010638,a,E38000001,02N,x,E08000032,Bradford,1\nE01010639,b,E38000001,02N,x,E07000163,Craven,2\n"
+        "E01023975,c,E38000002,09C,x,E07000105,Ashford,3\n",
+        "LAD15_CTY15_EN_LU.csv": "LAD15CD,LAD15CDO,LAD15NM,CTY15CD,CTY15CDO,CTY15NM,FID\n"
+        "E07000163,x,Craven,E10000023,x,North Yorkshire,1\nE07000105,x,Ashford,E10000016,x,Kent,2\n",
+        "Patient_List_Size_2013_04-06.csv": "Regional Office Name,Regional Office Code,Area Team Name,Area Team Code,"
+        f"PCO Name,PCO Code,Practice Name,Practice Code,{BANDS}\n"
+        "N,Y54,WY,Q52,AWC,02N00,PRACTICE ONE,B82005,10,10,20,20\nN,Y54,WY,Q52,AWC,02N00,PRACTICE TWO,B82006,1,1,1,1\n"
+        "S,Y57,KM,Q67,ASH,09C00,PRACTICE THREE,G82001,5,5,5,5\nS,Y57,KM,Q67,ASH,09C00,OUTREACH,Y00001,0,0,0,0\n",
+    }
+    for name, text in files.items():
+        (folder / name).write_bytes(text.encode("utf-8"))
+    return folder
+
+
+def test_the_manifest_names_every_source_with_its_publisher_and_url():
+    required = {s.file for s in sources() if s.required}
+    assert required == {"CCG_APR_2013.csv", "CCG13_NHSAT13_NHSCR13_EW_LU.csv", "PCO12_SHA12_EN_LU.csv",
+                        "LSOA11_CCG15_LAD15_EN_LU.csv", "LAD15_CTY15_EN_LU.csv", "Patient_List_Size_2013_04-06.csv"}
+    assert all(s.url and s.publisher and s.schedule for s in sources())
+
+
+def test_a_minimal_data_directory_loads_practices_with_patients_into_their_ccg(tmp_path):
+    loaded = load_inputs(write_mini_data(tmp_path))
+    counts = loaded.dataset.counts()
+    assert counts["CCG"] == 2 and counts["Practice"] == 3 and counts["MEMBER_OF"] == 3
+    assert counts["LocalAuthority"] == 3 and counts["HWB"] == 3  # Bradford, North Yorkshire, Kent
+    assert loaded.dataset.nodes["B82005"].list_size == 60
+    assert loaded.report.sources["Patient_List_Size_2013_04-06.csv"].skipped["no registered patients (not a GP practice)"] == 1
+    overlaps = {(r.source, r.target): r.share for r in loaded.dataset.relationships.values() if r.rel == "OVERLAPS"}
+    assert overlaps == {("02N", "E08000032"): 50.0, ("02N", "E10000023"): 50.0, ("09C", "E10000016"): 100.0}
+
+
+def test_a_byte_order_mark_and_cr_only_line_endings_are_read(tmp_path):
+    data = write_mini_data(tmp_path)
+    text = (data / "CCG_APR_2013.csv").read_text()
+    (data / "CCG_APR_2013.csv").write_bytes(b"\xef\xbb\xbf" + text.replace("\r\n", "\r").encode())
+    assert load_inputs(data).dataset.counts()["CCG"] == 2
+
+
+def test_a_windows_1252_file_is_read(tmp_path):
+    data = write_mini_data(tmp_path)
+    text = (data / "CCG_APR_2013.csv").read_text().replace("NHS Ashford", "NHS Ashford \u2019Kent\u2019")
+    (data / "CCG_APR_2013.csv").write_bytes(text.encode("cp1252"))
+    assert load_inputs(data).dataset.nodes["09C"].name == "NHS Ashford \u2019Kent\u2019"
+
+
+def test_a_missing_required_file_is_named(tmp_path):
+    data = write_mini_data(tmp_path)
+    (data / "LAD15_CTY15_EN_LU.csv").unlink()
+    with pytest.raises(InputError, match="LAD15_CTY15_EN_LU.csv: field '\\*': required file not found"):
+        load_inputs(data)
+
+
+def test_a_missing_column_names_the_file_line_and_column(tmp_path):
+    data = write_mini_data(tmp_path)
+    path = data / "CCG_APR_2013.csv"
+    path.write_text(path.read_text().replace("CCG13CDH", "CCG13CODE"))
+    with pytest.raises(InputError, match="CCG_APR_2013.csv:1: field 'CCG13CDH': column missing"):
+        load_inputs(data)
+
+
+def test_a_truncated_row_names_its_line(tmp_path):
+    data = write_mini_data(tmp_path)
+    path = data / "LSOA11_CCG15_LAD15_EN_LU.csv"
+    path.write_text(path.read_text() + "E01099999,d,E38000002\n")
+    with pytest.raises(InputError, match="LSOA11_CCG15_LAD15_EN_LU.csv:5: .*row has 3 fields"):
+        load_inputs(data)
+
+
+def test_a_non_numeric_patient_count_names_the_band(tmp_path):
+    data = write_mini_data(tmp_path)
+    path = data / "Patient_List_Size_2013_04-06.csv"
+    path.write_text(path.read_text().replace("PRACTICE TWO,B82006,1,", "PRACTICE TWO,B82006,lots,"))
+    with pytest.raises(InputError, match="Patient_List_Size_2013_04-06.csv:3: field 'Male 0-4': not a whole number"):
+        load_inputs(data)
+
+
+def test_a_malformed_ods_date_names_the_field(tmp_path):
+    data = write_mini_data(tmp_path)
+    (data / "epraccur.csv").write_text('"B82005","PRACTICE ONE",' + '"",' * 8 + '"2013-13-45","","A","B","02N",' + '"",' * 10 + '"4",""\n')
+    (data / "epcmem.csv").write_text('"B82005","02N","W","20130401","","0"\n')
+    with pytest.raises(InputError, match="epraccur.csv:1: field 'open_date': malformed date"):
+        load_inputs(data)
+
+
+def test_a_failed_load_leaves_the_previous_graph_untouched(tmp_path):
+    data = write_mini_data(tmp_path)
+    first = load_inputs(data)
+    before = first.dataset.counts()
+    (data / "CCG_APR_2013.csv").write_text("CCG13CD,CCG13CDH,CCG13NM\nE38000001,02N,A\nE38000009,02N,B\n")
+    with pytest.raises(InputError, match="duplicate code '02N'"):
+        load_inputs(data)
+    assert first.dataset.counts() == before
+
+
+def test_loading_twice_gives_the_same_graph(tmp_path):
+    data = write_mini_data(tmp_path)
+    assert load_inputs(data).dataset.counts() == load_inputs(data).dataset.counts()
+
+
+# --- the scenario format ----------------------------------------------------------------------
+
+def test_the_bundled_example_is_valid_and_labels_everything_invented_as_illustrative():
+    loaded = load_inputs(scenario=EXAMPLE_SCENARIO)
+    invented = [n for n in loaded.dataset.nodes.values() if n.code.startswith(("IL", "HWB-IL"))]
+    assert invented and all(n.illustrative for n in invented)
+    assert all("Illustrative" in n.name for n in invented if n.kind != "AuthorisationCondition")
+    assert not any(n.illustrative for n in loaded.dataset.nodes.values() if not n.code.startswith(("IL", "HWB-IL")))
+
+
+def test_a_scenario_error_names_the_line_and_field(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text("format: ccgraph-scenario/1\ntitle: t\nauthorisations:\n  - ccg: C1\n    wave: 7\n    outcome: authorised\n")
+    with pytest.raises(InputError, match="s.yaml:4: field 'authorisations.0.wave': Input should be less than or equal to 4"):
+        read_scenario(path)
+
+
+def test_a_scenario_with_an_unknown_field_or_format_is_refused(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text("format: ccgraph-scenario/9\ntitle: t\nwidgets: []\n")
+    with pytest.raises(InputError) as err:
+        read_scenario(path)
+    assert "field 'format'" in str(err.value) and "field 'widgets': Extra inputs are not permitted" in str(err.value)
+
+
+def test_invented_people_must_be_labelled_illustrative(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text("format: ccgraph-scenario/1\ntitle: t\npeople:\n  - {code: P1, name: Someone, illustrative: false}\n")
+    with pytest.raises(InputError, match="must be illustrative"):
+        read_scenario(path)
+
+
+def test_invalid_yaml_names_its_line(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text("format: ccgraph-scenario/1\ntitle: [unclosed\n")
+    with pytest.raises(InputError, match="s.yaml:3: field '\\*': not valid YAML"):
+        read_scenario(path)
+
+
+def test_a_scenario_reference_to_an_unknown_ccg_is_reported(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text("format: ccgraph-scenario/1\ntitle: t\ncsu_support:\n  - {ccg: NOPE, csu: NOPE2}\n")
+    with pytest.raises(InputError, match="unknown code 'NOPE'"):
+        load_inputs(scenario=path)
+
+
+def test_the_json_schema_documents_every_section():
+    schema = json_schema()
+    assert {"organisations", "governing_bodies", "hwb_memberships", "collaborations", "authorisations",
+            "csu_support", "commissioning", "pct_clusters", "links"} <= set(schema["properties"])
