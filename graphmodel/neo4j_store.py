@@ -220,10 +220,11 @@ def fetch_graph(driver: Driver) -> nx.MultiDiGraph:
 
 def read_only_query(driver: Driver, query: str, params: dict[str, Any] | None = None, *, timeout: float = 30.0, limit: int = 5000) -> tuple[list[str], list[dict[str, Any]]]:
     """Run an analyst's query in a READ transaction with a timeout; the server refuses writes."""
-    from neo4j import Query
+    from neo4j import unit_of_work
 
+    @unit_of_work(timeout=timeout)
     def work(tx):
-        result = tx.run(Query(query, timeout=timeout), params or {})
+        result = tx.run(query, params or {})
         keys = list(result.keys())
         rows = []
         for record in result:

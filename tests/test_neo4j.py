@@ -1,0 +1,122 @@
+"""Against a real Neo4j server: idempotent, atomic loads; read-only analysts; parity with NetworkX."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from graphmodel.dataset import Dataset
+from graphmodel.neo4j_store import counts, fetch_graph, load_dataset, read_only_query
+from graphmodel.nx_graph import build_graph
+from graphmodel.synthetic import generate
+from loaders.inputs import EXAMPLE_SCENARIO, load_inputs
+from queries.registry import CHECKS, CheckSettings
+from queries.runner import Neo4jBackend, NetworkXBackend, run_checks
+
+pytestmark = pytest.mark.neo4j
+
+
+def both(driver, dataset: Dataset, settings: CheckSettings | None = None):
+    load_dataset(driver, dataset)
+    return run_checks(NetworkXBackend(build_graph(dataset)), settings), run_checks(Neo4jBackend(driver), settings)
+
+
+def test_three_loads_give_the_same_counts_as_the_dataset(neo4j_driver):
+    dataset = load_inputs(scenario=EXAMPLE_SCENARIO).dataset
+    seen = []
+    for _ in range(3):
+        load_dataset(neo4j_driver, dataset, batch_size=7)
+        seen.append(counts(neo4j_driver))
+    assert seen[0] == seen[1] == seen[2] == dataset.counts()
+
+
+def test_a_load_that_fails_half_way_leaves_the_previous_graph_intact(neo4j_driver):
+    previous = load_inputs(scenario=EXAMPLE_SCENARIO).dataset
+    load_dataset(neo4j_driver, previous)
+    before = counts(neo4j_driver)
+    bigger = generate(0.05, seed=3).dataset
+    written = 0
+
+    def crash_after_some_batches(n: int) -> None:
+        nonlocal written
+        written += n
+        if written > 500:
+            raise ConnectionError("simulated failure half-way through the load")
+
+    with pytest.raises(ConnectionError):
+        load_dataset(neo4j_driver, bigger, batch_size=100, progress=crash_after_some_batches)
+    assert counts(neo4j_driver) == before
+    assert fetch_graph(neo4j_driver).has_node("ILC-A")
+
+
+def test_a_new_load_replaces_what_the_previous_one_left(neo4j_driver):
+    load_dataset(neo4j_driver, generate(0.05, seed=1).dataset)
+    example = load_inputs(scenario=EXAMPLE_SCENARIO).dataset
+    load_dataset(neo4j_driver, example)
+    assert counts(neo4j_driver) == example.counts()
+
+
+def test_the_stored_graph_reads_back_as_the_embedded_graph(neo4j_driver):
+    dataset = load_inputs(scenario=EXAMPLE_SCENARIO).dataset
+    load_dataset(neo4j_driver, dataset)
+    stored, built = fetch_graph(neo4j_driver), build_graph(dataset)
+    assert dict(stored.nodes(data=True)) == dict(built.nodes(data=True))
+    assert sorted(stored.edges(keys=True, data=True), key=repr) == sorted(built.edges(keys=True, data=True), key=repr)
+
+
+@pytest.mark.parametrize("query", [
+    "CREATE (:Entity {code: 'X'})",
+    "MERGE (:Entity {code: 'X'})",
+    "MATCH (n:CCG) SET n.name = 'changed'",
+    "MATCH (n:Practice) DETACH DELETE n",
+    "LOAD CSV FROM 'file:///etc/passwd' AS row CREATE (:Entity {code: row[0]})",
+    "CALL db.createLabel('Hacked')",
+])
+def test_analyst_queries_cannot_write(neo4j_driver, query):
+    load_dataset(neo4j_driver, load_inputs(scenario=EXAMPLE_SCENARIO).dataset)
+    before = counts(neo4j_driver)
+    with pytest.raises(ValueError, match="Neo.ClientError"):
+        read_only_query(neo4j_driver, query)
+    assert counts(neo4j_driver) == before
+
+
+def test_analyst_queries_take_parameters_and_a_row_limit(neo4j_driver):
+    load_dataset(neo4j_driver, load_inputs(scenario=EXAMPLE_SCENARIO).dataset)
+    keys, rows = read_only_query(neo4j_driver, "MATCH (c:CCG) WHERE c.code STARTS WITH $p RETURN c.code AS code", {"p": "ILC"}, limit=2)
+    assert keys == ["code"] and len(rows) == 2
+
+
+def test_parity_on_the_example_scenario(neo4j_driver):
+    nx_findings, neo_findings = both(neo4j_driver, load_inputs(scenario=EXAMPLE_SCENARIO).dataset)
+    assert nx_findings == neo_findings
+    assert {f.check for f in nx_findings} == {c.id for c in CHECKS}
+
+
+def test_parity_on_the_real_england_2013_data(neo4j_driver, real_data):
+    facts = EXAMPLE_SCENARIO.with_name("england_2013_facts.yaml")
+    dataset = load_inputs(real_data, facts).dataset
+    nx_findings, neo_findings = both(neo4j_driver, dataset)
+    assert len(nx_findings) > 900
+    assert nx_findings == neo_findings
+    later = CheckSettings(as_at="2016-04-01", tolerance_pct=1.0)
+    nx_later, neo_later = both(neo4j_driver, dataset, later)
+    assert nx_later == neo_later and nx_later != nx_findings
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    seed=st.integers(0, 10_000),
+    planted=st.dictionaries(st.sampled_from([c.id for c in CHECKS]), st.integers(0, 2), max_size=6),
+    drop=st.floats(0.0, 0.3),
+    as_at=st.sampled_from(["2013-04-01", "2022-05-01"]),
+)
+def test_parity_on_random_graphs(neo4j_driver, seed, planted, drop, as_at):
+    dataset = generate(0.03, seed=seed, violations=planted).dataset
+    rng = random.Random(seed)
+    for ident in [i for i in dataset.relationships if rng.random() < drop]:
+        del dataset.relationships[ident]  # arbitrary missing links: any mix of breaches
+    nx_findings, neo_findings = both(neo4j_driver, dataset, CheckSettings(as_at=as_at))
+    assert nx_findings == neo_findings

@@ -1,0 +1,85 @@
+"""End to end on the real England-2013 files: the published facts hold in the graph."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from graphmodel.nx_graph import build_graph
+from loaders.inputs import load_inputs
+from queries.runner import NetworkXBackend, run_checks
+
+
+@pytest.fixture(scope="module")
+def england(real_data):
+    return load_inputs(real_data)
+
+
+def test_there_are_211_ccgs_in_april_2013(england):
+    assert england.dataset.counts()["CCG"] == 211
+
+
+def test_over_8000_gp_practices_are_members_on_1_april_2013(england):
+    practices = england.dataset.of_kind("Practice")
+    with_patients = [p for p in practices if p.list_size]
+    assert len(practices) == 8096  # epcmem: GP practices (setting 4) open on the day
+    # The NHSBSA April-June file gives 7,986 of them a registered list (83 are absent from it).
+    assert len(with_patients) == 7986
+
+
+def test_every_practice_with_patients_is_in_exactly_one_ccg_on_the_day(england):
+    graph = build_graph(england.dataset)
+    findings = run_checks(NetworkXBackend(graph), only=["practice_single_membership", "ccg_without_practices"])
+    assert findings == []
+
+
+def test_registered_patients_total_about_56_million(england):
+    total = sum(p.list_size or 0 for p in england.dataset.of_kind("Practice"))
+    assert 55_000_000 < total < 57_000_000
+
+
+def test_152_upper_tier_authorities_each_with_one_hwb(england):
+    counts = england.dataset.counts()
+    assert counts["LocalAuthority"] == 152 and counts["HWB"] == 152 and counts["HAS_HWB"] == 152
+
+
+def test_the_2012_pcts_and_their_shas(england):
+    # PCO_2012 lists 151 PCTs (seed S1 says 151; S4 says 152 - the ONS file has 151).
+    counts = england.dataset.counts()
+    assert counts["PCT"] == 151 and counts["SHA"] == 10
+
+
+def test_four_commissioning_regions_and_25_area_teams_under_the_nhs_cb(england):
+    counts = england.dataset.counts()
+    assert counts["Region"] == 4 and counts["AreaTeam"] == 25
+
+
+def test_every_pct_passes_to_a_ccg(england):
+    findings = run_checks(NetworkXBackend(build_graph(england.dataset)), only=["pct_succession"])
+    assert findings == []
+
+
+def test_the_report_reconciles_membership_sources(england):
+    note = next(n for n in england.report.notes if n.startswith("Membership on 2013-04-01"))
+    assert "7992 agree, 21 differ" in note and "83 absent" in note
+
+
+def test_boundary_crossing_ccgs_are_found_with_their_shares(england):
+    findings = run_checks(NetworkXBackend(build_graph(england.dataset)), only=["boundary_crossing_ccgs"])
+    by_org = {f.org: f for f in findings}
+    assert "00K" in by_org  # Hartlepool and Stockton-on-Tees: two unitary authorities
+    shares = {a["authority"]: a["share"] for a in by_org["00K"].evidence["authorities"]}
+    assert shares == {"E06000004": 67.42, "E06000001": 32.58}
+    assert all(f.severity.value == "warning" for f in findings)
+    assert Counter(len(f.evidence["authorities"]) for f in findings)[2] >= 15
+
+
+def test_published_authorisation_facts_lay_over_the_real_data(real_data):
+    from loaders.inputs import EXAMPLE_SCENARIO
+
+    facts = EXAMPLE_SCENARIO.with_name("england_2013_facts.yaml")
+    loaded = load_inputs(real_data, facts)
+    outcomes = {c: loaded.dataset.nodes[c].authorisation_outcome for c in ("04G", "06N", "09W")}
+    assert set(outcomes.values()) == {"authorised_with_directions"}
+    assert loaded.dataset.nodes["04G"].name == "NHS Nene"
