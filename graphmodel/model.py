@@ -177,10 +177,7 @@ class Node(BaseModel):
 
     def properties(self) -> dict[str, Any]:
         """Graph properties: every set field, dates as ISO strings, plus the kind."""
-        props: dict[str, Any] = {"kind": str(self.kind)}
-        for key, value in self.model_dump(exclude_none=True).items():
-            props[key] = value.isoformat() if isinstance(value, date) else value
-        return props
+        return {"kind": str(self.kind), **self.model_dump(mode="json", exclude_none=True)}
 
 
 class Practice(Node):

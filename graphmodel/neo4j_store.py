@@ -203,8 +203,6 @@ def fetch_graph(driver: Driver) -> nx.MultiDiGraph:
     for r in nodes:
         props = dict(r["p"])
         props.pop("load_run", None)
-        if isinstance(props.get("services"), list):
-            props["services"] = tuple(props["services"])
         graph.add_node(r["code"], **props)
     rels, _, _ = driver.execute_query(
         f"MATCH (a:{ENTITY})-[r]->(b:{ENTITY}) RETURN a.code AS a, b.code AS b, properties(r) AS p",

@@ -1,0 +1,126 @@
+"""The `ccgraph` command as scripts use it: exit codes, report formats, waivers, show, export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from xml.etree import ElementTree as ET
+
+import pytest
+from click.testing import CliRunner
+
+from ccgraph.cli import main
+from queries.registry import CHECKS
+
+
+def ccgraph(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_check_on_the_bundled_example_exits_1_because_errors_are_found():
+    result = ccgraph("check")
+    assert result.exit_code == 1
+    assert "ILC-B" in result.output and "17 error(s), 2 warning(s)" in result.output
+
+
+def test_a_clean_selection_exits_0():
+    result = ccgraph("check", "--only", "boundary_crossing_ccgs")
+    assert result.exit_code == 0  # the one finding is a warning
+
+
+def test_json_report_has_the_documented_schema():
+    result = ccgraph("check", "--format", "json")
+    report = json.loads(result.stdout)
+    assert report["format"] == "ccgraph-findings/1"
+    assert {s["check"] for s in report["summary"]} == {c.id for c in CHECKS}
+    first = report["findings"][0]
+    assert {"check", "severity", "org", "message", "evidence"} <= set(first)
+
+
+def test_junit_report_has_one_test_case_per_check_and_failures_for_breaches():
+    suite = ET.fromstring(ccgraph("check", "--format", "junit").stdout.split("?>", 1)[1])
+    cases = suite.findall("testcase")
+    assert len(cases) == len(CHECKS)
+    assert int(suite.get("failures")) == len(CHECKS)
+
+
+def test_csv_report_has_a_row_per_finding():
+    rows = list(csv.DictReader(io.StringIO(ccgraph("check", "--format", "csv").stdout)))
+    assert len(rows) == 20 and rows[0].keys() >= {"check", "severity", "org", "message", "evidence"}
+
+
+def test_min_severity_filters_findings():
+    report = json.loads(ccgraph("check", "--format", "json", "--min-severity", "error").stdout)
+    assert {f["severity"] for f in report["findings"]} == {"error"}
+
+
+def test_a_waiver_suppresses_until_it_expires(tmp_path):
+    live, expired = tmp_path / "live.yaml", tmp_path / "expired.yaml"
+    live.write_text("- {check: practice_single_membership, org: ILP-B3, reason: closing soon, expires: 2999-01-01}\n")
+    expired.write_text("- {check: practice_single_membership, org: ILP-B3, reason: closing soon, expires: 2000-01-01}\n")
+    waived = json.loads(ccgraph("check", "--only", "practice_single_membership", "--format", "json", "--waivers", str(live)).stdout)
+    assert waived["findings"] == [] and len(waived["waived"]) == 1
+    assert ccgraph("check", "--only", "practice_single_membership", "--waivers", str(live)).exit_code == 0
+    again = json.loads(ccgraph("check", "--only", "practice_single_membership", "--format", "json", "--waivers", str(expired)).stdout)
+    assert len(again["findings"]) == 1
+
+
+def test_bad_input_exits_2_with_file_line_and_field(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("format: ccgraph-scenario/1\ntitle: t\noverlaps:\n  - {ccg: C1, authority: L1, share: 150}\n")
+    result = CliRunner().invoke(main, ["check", "--scenario", str(bad)])
+    assert result.exit_code == 2
+    assert "bad.yaml:4: field 'overlaps.0.share'" in result.output
+
+
+def test_an_unknown_check_id_is_a_usage_error():
+    result = CliRunner().invoke(main, ["check", "--only", "no_such_check"])
+    assert result.exit_code == 2 and "unknown check id" in result.output
+
+
+def test_show_lists_an_organisations_relationships_by_kind():
+    result = ccgraph("show", "ILC-B")
+    assert result.exit_code == 0
+    assert "Member practices (2)" in result.output and "Overlaps local authorities (2)" in result.output
+    data = json.loads(ccgraph("show", "ILC-B", "--json").stdout)
+    assert {link["code"] for link in data["relationships"]["Governing body"]} >= {"ILPER-B1"}
+
+
+def test_show_of_an_unknown_code_exits_2():
+    assert CliRunner().invoke(main, ["show", "NOPE"]).exit_code == 2
+
+
+@pytest.mark.parametrize("suffix", ["graphml", "gexf", "json"])
+def test_export_writes_each_format(tmp_path, suffix):
+    path = tmp_path / f"graph.{suffix}"
+    assert ccgraph("export", str(path)).exit_code == 0
+    assert path.stat().st_size > 1000
+
+
+def test_neo4j_backend_without_a_server_says_how_to_start_one(monkeypatch):
+    monkeypatch.setenv("NEO4J_URI", "bolt://127.0.0.1:1")
+    monkeypatch.setenv("NEO4J_PASSWORD", "not-the-password-xyz")
+    result = CliRunner().invoke(main, ["--backend", "neo4j", "check"])
+    assert result.exit_code == 2
+    assert "ccgraph neo4j start" in result.output
+    assert "not-the-password-xyz" not in result.output
+
+
+@pytest.mark.neo4j
+def test_a_wrong_password_is_reported_without_the_password(neo4j_driver, monkeypatch):
+    from graphmodel.neo4j_store import Neo4jConfig
+
+    monkeypatch.setenv("NEO4J_URI", Neo4jConfig.from_env().uri)
+    monkeypatch.setenv("NEO4J_PASSWORD", "wrong-password-abc")
+    result = CliRunner().invoke(main, ["--backend", "neo4j", "check"])
+    assert result.exit_code == 2
+    assert "NEO4J_PASSWORD" in result.output and "wrong-password-abc" not in result.output
+
+
+@pytest.mark.neo4j
+def test_the_neo4j_backend_gives_the_same_json_report(neo4j_driver):
+    embedded = json.loads(ccgraph("check", "--format", "json").stdout)
+    ccgraph("--backend", "neo4j", "load")
+    server = json.loads(ccgraph("--backend", "neo4j", "check", "--format", "json").stdout)
+    assert server["findings"] == embedded["findings"]
