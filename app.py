@@ -1,0 +1,201 @@
+"""ccgraph explorer: find any organisation, see its network, see what is wrong, ask in Cypher.
+
+    streamlit run app.py
+
+Inputs come from the environment: CCGRAPH_DATA (a data directory, see docs/data.md),
+CCGRAPH_SCENARIO (a scenario file), CCGRAPH_KML (CCG boundaries; default DATA/CCC_Feb2013.KML).
+With neither data nor scenario the bundled illustrative example is shown. The Cypher console
+uses NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD. This file only lays out pages; the work is in
+`ccgraph.explorer`, `ccgraph.visual`, `queries` and `graphmodel`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from ccgraph.explorer import findings_by_org, kind_counts, neighbourhood, search
+from ccgraph.visual import STYLE, legend_html, map_svg, network_html, read_kml_boundaries
+from graphmodel.model import RelType
+from graphmodel.nx_graph import build_graph
+from graphmodel.profile import profile
+from loaders.inputs import EXAMPLE_SCENARIO, load_inputs
+from queries import report
+from queries.registry import CHECKS
+from queries.runner import NetworkXBackend, run_checks
+
+PAGES = ("Explore", "Compliance", "Map", "Cypher console")
+
+
+def _env_path(name: str) -> Path | None:
+    value = os.environ.get(name)
+    return Path(value) if value else None
+
+
+@st.cache_resource(show_spinner="Loading the commissioning graph")
+def load(data: Path | None, scenario: Path | None):
+    """Graph, findings and data-quality report, built once per input set (not per click)."""
+    loaded = load_inputs(data, scenario if (data or scenario) else EXAMPLE_SCENARIO)
+    graph = build_graph(loaded.dataset)
+    return graph, run_checks(NetworkXBackend(graph)), loaded.report
+
+
+@st.cache_resource(show_spinner=False)
+def boundaries(path: Path):
+    return read_kml_boundaries(path)
+
+
+def _close(driver) -> None:
+    driver.close()
+
+
+@st.cache_resource(show_spinner=False, on_release=_close)
+def neo4j_driver():
+    from graphmodel.neo4j_store import connect
+
+    return connect()
+
+
+def explore(graph, findings) -> None:
+    flagged = findings_by_org(findings)
+    default = st.query_params.get("org", "")
+    text = st.text_input("Search organisations by code or name", value=default, placeholder="e.g. Medway, 09W, HWB")
+    hits = search(graph, text) if text else []
+    if not hits:
+        st.caption(f"{graph.number_of_nodes():,} organisations and people; "
+                   + ", ".join(f"{k} {n:,}" for k, n in kind_counts(graph).most_common()))
+        return
+    labels = {f"{name} [{code}] — {kind}": code for code, name, kind in hits}
+    code = labels[st.selectbox(f"{len(hits)} match(es)", list(labels))]
+    st.query_params["org"] = code
+    info = profile(graph, code)
+    node = info["node"]
+    st.subheader(f"{node.get('name')} [{code}]")
+    st.caption(f"{node.get('kind')}" + (" — illustrative (invented)" if node.get("illustrative") else ""))
+    details = {k: v for k, v in node.items() if k not in ("name", "kind", "code", "illustrative")}
+    if details:
+        st.json(details, expanded=False)
+    mine = flagged.get(code, [])
+    if mine:
+        st.error(f"{len(mine)} finding(s)")
+        st.dataframe(pd.DataFrame([{"check": f.check, "severity": f.severity.value, "message": f.message} for f in mine]),
+                     hide_index=True)
+    col1, col2 = st.columns([1, 2])
+    hops = col1.slider("Hops", 1, 3, 1)
+    rels = col2.multiselect("Relationship types", [r.value for r in RelType], placeholder="all")
+    hood = neighbourhood(graph, code, hops=hops, rel_types=set(rels) or None)
+    if hood.truncated:
+        st.warning("Large neighbourhood: showing the first 400 organisations. Filter by relationship type or use fewer hops.")
+    if hood.aggregated:
+        st.info("Grouped into counted nodes: " + ", ".join(f"{n} practices of {k.split('::')[0]}" for k, n in hood.aggregated.items()))
+    st.html(legend_html({str(a.get("kind")) for _, a in hood.graph.nodes(data=True)} & set(STYLE)))
+    st.iframe(network_html(hood.graph, centre=code, flagged=set(flagged)), height=640)
+    for group, links in info["relationships"].items():
+        with st.expander(f"{group} ({len(links)})", expanded=len(links) <= 8):
+            st.dataframe(pd.DataFrame(links).drop(columns=["direction", "rel"], errors="ignore"), hide_index=True)
+
+
+def compliance(graph, findings) -> None:
+    summary = pd.DataFrame(report.summary(list(CHECKS), findings, []))
+    st.subheader("Findings by check")
+    st.dataframe(summary[["check", "title", "severity", "findings", "source"]], hide_index=True)
+    by = Counter((f.check, f.severity.value) for f in findings)
+    if by:
+        chart = pd.DataFrame([{"check": c, "severity": s, "findings": n} for (c, s), n in by.items()])
+        st.bar_chart(chart, x="check", y="findings", color="severity", horizontal=True)
+    outcomes = Counter(str(a.get("authorisation_outcome", "not recorded")) for _, a in graph.nodes(data=True) if a.get("kind") == "CCG")
+    st.subheader("CCGs by authorisation outcome")
+    st.bar_chart(pd.DataFrame({"outcome": list(outcomes), "CCGs": list(outcomes.values())}), x="outcome", y="CCGs")
+    check = st.selectbox("Drill down into a check", [c.id for c in CHECKS])
+    rows = [f for f in findings if f.check == check]
+    table = pd.DataFrame([{"org": f.org, "name": f.org_name, "severity": f.severity.value, "message": f.message} for f in rows])
+    st.dataframe(table, hide_index=True)
+    if rows:
+        chosen = st.selectbox("Show a finding's network", [f"{f.org} — {f.message[:80]}" for f in rows])
+        org = chosen.split(" — ")[0]
+        hood = neighbourhood(graph, org, hops=1)
+        st.iframe(network_html(hood.graph, centre=org, flagged={org}), height=480)
+    st.download_button("Download findings (CSV)", report.to_csv(findings), "findings.csv", "text/csv")
+    st.download_button("Download findings (JSON)", report.to_json(list(CHECKS), findings, [], {}), "findings.json", "application/json")
+
+
+def boundary_map(graph, findings, kml: Path | None) -> None:
+    if kml is None or not kml.is_file():
+        st.info("No boundary file: set CCGRAPH_KML (or put CCC_Feb2013.KML in CCGRAPH_DATA) to draw CCG boundaries.")
+        return
+    measure = st.radio("Shade CCGs by", ["findings (warnings and errors)", "registered patients", "local authorities overlapped"], horizontal=True)
+    ccgs = {c: a for c, a in graph.nodes(data=True) if a.get("kind") == "CCG"}
+    if measure.startswith("findings"):
+        values = Counter(f.org for f in findings if f.severity.value != "info" and f.org in ccgs)
+    elif measure.startswith("registered"):
+        values = Counter()
+        for practice, ccg, attrs in graph.edges(data=True):
+            if attrs["rel"] == "MEMBER_OF" and ccg in ccgs:
+                values[ccg] += graph.nodes[practice].get("list_size") or 0
+    else:
+        values = Counter(u for u, _, a in graph.edges(data=True) if a["rel"] == "OVERLAPS" and u in ccgs)
+    shapes = boundaries(kml)
+    st.caption(f"{len(shapes)} boundaries from {kml.name}; hover for values.")
+    st.html(map_svg(shapes, dict(values), labels={c: a.get("name", c) for c, a in ccgs.items()}))
+
+
+EXAMPLES = {
+    "CCGs crossing authority boundaries (check)": (next(c for c in CHECKS if c.id == "boundary_crossing_ccgs").cypher,
+                                                   {"as_at": "2013-04-01", "tolerance_pct": 5.0, "exceptions": []}),
+    "Practices of a CCG": ("MATCH (p:Practice)-[:MEMBER_OF]->(c:CCG {code: $ccg}) RETURN p.code AS code, p.name AS name, p.list_size AS patients ORDER BY patients DESC", {"ccg": "09W"}),
+    "CCGs of an area team": ("MATCH (c:CCG)-[:ACCOUNTABLE_TO]->(a:AreaTeam) WHERE a.name CONTAINS $name RETURN a.name AS area_team, c.code AS code, c.name AS ccg", {"name": "Kent"}),
+    "CCGs under legal directions": ("MATCH (c:CCG {authorisation_outcome: 'authorised_with_directions'}) RETURN c.code AS code, c.name AS name, c.authorisation_wave AS wave", {}),
+}
+
+
+def cypher_console() -> None:
+    from graphmodel.neo4j_store import Neo4jUnavailable, read_only_query
+
+    try:
+        driver = neo4j_driver()
+    except Neo4jUnavailable as err:
+        st.warning(f"No Neo4j: {err}")
+        st.code("ccgraph neo4j start\nccgraph --backend neo4j load --data DIR", language="bash")
+        return
+    example = st.selectbox("Example queries", list(EXAMPLES))
+    query = st.text_area("Cypher (read-only)", EXAMPLES[example][0], height=160)
+    params_text = st.text_area("Parameters (JSON)", json.dumps(EXAMPLES[example][1]))
+    if st.button("Run"):
+        try:
+            keys, rows = read_only_query(driver, query, json.loads(params_text or "{}"), timeout=20, limit=2000)
+        except (ValueError, json.JSONDecodeError) as err:
+            st.error(f"Refused or failed: {err}")
+            return
+        st.caption(f"{len(rows)} row(s) (at most 2,000; 20 s timeout; the server refuses writes)")
+        st.dataframe(pd.DataFrame(rows, columns=keys), hide_index=True)
+
+
+def main() -> None:
+    st.set_page_config(page_title="ccgraph explorer", layout="wide")
+    data, scenario = _env_path("CCGRAPH_DATA"), _env_path("CCGRAPH_SCENARIO")
+    graph, findings, quality = load(data, scenario)
+    kml = _env_path("CCGRAPH_KML") or (data / "CCC_Feb2013.KML" if data else None)
+    st.sidebar.title("ccgraph")
+    st.sidebar.caption("English NHS commissioning, 2012-13")
+    page = st.sidebar.radio("Page", PAGES, index=PAGES.index(st.query_params.get("page", "Explore")) if st.query_params.get("page") in PAGES else 0)
+    st.query_params["page"] = page
+    st.sidebar.caption(f"Source: {data or ''} {scenario.name if scenario else ''}".strip() if (data or scenario) else "Source: bundled illustrative example")
+    with st.sidebar.expander("Data-quality report"):
+        st.text(quality.render())
+    st.title(page)
+    if page == "Explore":
+        explore(graph, findings)
+    elif page == "Compliance":
+        compliance(graph, findings)
+    elif page == "Map":
+        boundary_map(graph, findings, kml)
+    else:
+        cypher_console()
+
+
+main()

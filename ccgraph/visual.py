@@ -1,0 +1,122 @@
+"""Pictures that work offline: a pyvis network with its JavaScript inline and positions
+precomputed, and an SVG map of CCG boundaries from the February 2013 KML file.
+
+pyvis 0.3.2 in `in_line` mode still links bootstrap from a CDN (and leaves dead `node_modules`
+links); those tags are removed so the page makes no request at all. Physics is off: positions
+come from a NetworkX layout, so a 500-node view is drawn at once instead of settling for minutes.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import networkx as nx
+from pyvis.network import Network
+
+# Colour and shape by kind; the legend is built from this table.
+STYLE: dict[str, tuple[str, str]] = {
+    "CCG": ("#005eb8", "dot"),
+    "Practice": ("#41b6e6", "dot"),
+    "PCT": ("#768692", "square"),
+    "PCTCluster": ("#425563", "square"),
+    "SHA": ("#231f20", "square"),
+    "LocalAuthority": ("#009639", "diamond"),
+    "HWB": ("#78be20", "diamond"),
+    "Healthwatch": ("#00a499", "triangle"),
+    "CSU": ("#ed8b00", "triangle"),
+    "NHSCB": ("#330072", "star"),
+    "Region": ("#7c2855", "star"),
+    "AreaTeam": ("#ae2573", "star"),
+    "Provider": ("#8a1538", "triangle"),
+    "Person": ("#ffb81c", "dot"),
+    "Collaboration": ("#d5281b", "hexagon"),
+    "ServiceCategory": ("#aeb7bd", "box"),
+    "AuthorisationCondition": ("#da291c", "box"),
+}
+FINDING_BORDER = "#d5281b"
+_EXTERNAL = re.compile(r"<(script|link)\b[^>]*(?:src|href)\s*=\s*\"(?:https?:|\.\./)[^\"]*\"[^>]*>(?:\s*</script>)?", re.I)
+
+
+def legend_html(kinds: set[str]) -> str:
+    items = "".join(
+        f'<span style="margin-right:12px"><span style="color:{STYLE.get(k, ("#999", ""))[0]};font-size:18px">&#9679;</span> {html.escape(k)}</span>'
+        for k in sorted(kinds)
+    )
+    return f'<div style="font:13px sans-serif">{items}<span><span style="color:{FINDING_BORDER}">&#9711;</span> has findings</span></div>'
+
+
+def layout(graph: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
+    """Positions computed once in Python, so the browser draws at once instead of simulating."""
+    return nx.spring_layout(nx.Graph(graph), seed=1, iterations=60, scale=600) if len(graph) else {}
+
+
+def network_html(graph: nx.MultiDiGraph, *, centre: str | None = None, flagged: set[str] | None = None,
+                 height: str = "620px") -> str:
+    """A self-contained HTML page drawing `graph`; nodes in `flagged` get a red border."""
+    flagged = flagged or set()
+    positions = layout(graph)
+    net = Network(height=height, width="100%", directed=True, cdn_resources="in_line", notebook=False)
+    net.toggle_physics(False)
+    for code, attrs in graph.nodes(data=True):
+        kind = str(attrs.get("kind", ""))
+        colour, shape = STYLE.get(kind, ("#999999", "dot"))
+        x, y = positions.get(code, (0.0, 0.0))
+        title = f"{attrs.get('name', code)} [{code}] ({kind})"
+        net.add_node(
+            code, label=str(attrs.get("name", code))[:40], title=title, shape=shape, x=float(x), y=float(y),
+            color={"background": colour, "border": FINDING_BORDER if code in flagged else colour},
+            borderWidth=4 if code in flagged else 1, size=28 if code == centre else 14,
+        )
+    for source, target, attrs in graph.edges(data=True):
+        label = attrs.get("rel", "")
+        if attrs.get("share") is not None:
+            label += f" {attrs['share']:g}%"
+        net.add_edge(source, target, title=label, label=label if len(graph) < 60 else "", arrows="to", font={"size": 9})
+    return _EXTERNAL.sub("", net.generate_html())
+
+
+# --- map ----------------------------------------------------------------------------------
+
+def read_kml_boundaries(path: Path) -> dict[str, list[list[tuple[float, float]]]]:
+    """CCG boundaries from CCC_Feb2013.KML: placemark name (the CCG code) -> polygons of (lon, lat)."""
+    shapes: dict[str, list[list[tuple[float, float]]]] = {}
+    for placemark in ET.parse(path).getroot().iterfind(".//{*}Placemark"):
+        key = (placemark.findtext("{*}name") or "").strip()
+        for coords in placemark.iterfind(".//{*}coordinates"):
+            points = [tuple(map(float, t.split(",")[:2])) for t in (coords.text or "").split() if t.count(",") >= 1]
+            if len(points) > 2:
+                shapes.setdefault(key, []).append(points)
+    return shapes
+
+
+def map_svg(shapes: dict[str, list[list[tuple[float, float]]]], values: dict[str, float], *,
+            labels: dict[str, str] | None = None, width: int = 640) -> str:
+    """An SVG choropleth: each shape shaded by its value (0 = pale), no tiles, no network."""
+    labels = labels or {}
+    points = [p for polys in shapes.values() for poly in polys for p in poly]
+    if not points:
+        return "<svg xmlns='http://www.w3.org/2000/svg'/>"
+    west, east = min(p[0] for p in points), max(p[0] for p in points)
+    south, north = min(p[1] for p in points), max(p[1] for p in points)
+    mid = math.cos(math.radians((south + north) / 2))
+    span_x, span_y = (east - west) * mid, north - south
+    scale = width / span_x
+    height = int(span_y * scale) + 2
+    top = max(values.values(), default=0) or 1
+    paths = []
+    for key, polys in sorted(shapes.items()):
+        value = values.get(key, 0)
+        shade = 235 - int(200 * value / top)
+        d = " ".join(
+            "M" + " L".join(f"{(x - west) * mid * scale:.1f},{(north - y) * scale:.1f}" for x, y in poly[::3] or poly) + "Z"
+            for poly in polys
+        )
+        fill = f"rgb(235,{shade},{shade})" if value else "#eef3f7"
+        title = html.escape(f"{labels.get(key, key)}: {value:g}")
+        paths.append(f'<path d="{d}" fill="{fill}" stroke="#425563" stroke-width="0.4"><title>{title}</title></path>')
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+            f'viewBox="0 0 {width} {height}">{"".join(paths)}</svg>')

@@ -1,0 +1,166 @@
+"""The Streamlit explorer, page by page (AppTest), and once in a real headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ccgraph.explorer import neighbourhood, search
+from ccgraph.visual import network_html
+from conftest import IN_CI, REPO
+from graphmodel.nx_graph import build_graph
+from graphmodel.synthetic import generate
+from loaders.inputs import EXAMPLE_SCENARIO, load_inputs
+
+APP = str(REPO / "app.py")
+
+
+def app(**env: str) -> AppTest:
+    for key in ("CCGRAPH_DATA", "CCGRAPH_SCENARIO", "CCGRAPH_KML"):
+        os.environ.pop(key, None)
+    os.environ.update(env)
+    return AppTest.from_file(APP, default_timeout=120).run()
+
+
+def test_the_app_opens_on_the_bundled_example_with_data_loaded():
+    at = app()
+    assert not at.exception
+    assert "Practice 6" in at.caption[-1].value or any("organisations" in c.value for c in at.caption)
+
+
+def test_search_is_partial_and_case_insensitive_across_kinds():
+    graph = build_graph(load_inputs(scenario=EXAMPLE_SCENARIO).dataset)
+    kinds = {kind for _, _, kind in search(graph, "NORTHSHIRE")}
+    assert {"LocalAuthority", "HWB", "Healthwatch"} <= kinds
+    assert search(graph, "ilc-b")[0][0] == "ILC-B"
+
+
+def test_selecting_an_organisation_shows_its_profile_findings_and_network():
+    at = app()
+    at.text_input[0].input("Beta").run()
+    assert not at.exception
+    assert "ILC-B" in at.subheader[0].value
+    assert at.error[0].value.startswith("5 finding(s)")
+    [frame] = at.get("iframe")
+    page = frame.proto.srcdoc
+    assert "ILC-B" in page and "vis.DataSet" in page
+    assert "cdn.jsdelivr" not in page and "node_modules" not in page  # works with no internet
+
+
+def test_filtering_by_relationship_type_narrows_the_network():
+    at = app()
+    at.text_input[0].input("ILC-B").run()
+    everything = at.get("iframe")[0].proto.srcdoc
+    at.multiselect[0].select("MEMBER_OF").run()
+    members_only = at.get("iframe")[0].proto.srcdoc
+    assert "ILP-B1" in members_only and "ILPER-B1" not in members_only and "ILPER-B1" in everything
+
+
+def test_compliance_dashboard_lists_every_check_and_offers_downloads():
+    at = app()
+    at.sidebar.radio[0].set_value("Compliance").run()
+    assert not at.exception
+    assert len(at.dataframe[0].value) == 17
+    assert len(at.get("download_button")) == 2
+
+
+def test_map_page_says_what_to_supply_without_a_boundary_file():
+    at = app()
+    at.sidebar.radio[0].set_value("Map").run()
+    assert "CCGRAPH_KML" in at.info[0].value
+
+
+def test_map_page_draws_real_boundaries_offline(real_data):
+    at = app(CCGRAPH_DATA=str(real_data))
+    at.sidebar.radio[0].set_value("Map").run()
+    assert not at.exception
+    assert any("211 boundaries" in c.value for c in at.caption)
+
+
+def test_cypher_console_without_neo4j_says_how_to_start_one(monkeypatch):
+    monkeypatch.setenv("NEO4J_URI", "bolt://127.0.0.1:1")
+    monkeypatch.setenv("NEO4J_PASSWORD", "x")
+    at = app()
+    at.sidebar.radio[0].set_value("Cypher console").run()
+    assert "ccgraph neo4j start" in at.code[0].value
+
+
+@pytest.mark.neo4j
+def test_cypher_console_runs_read_only_queries_and_refuses_writes(neo4j_driver):
+    from graphmodel.neo4j_store import load_dataset
+
+    load_dataset(neo4j_driver, load_inputs(scenario=EXAMPLE_SCENARIO).dataset)
+    at = app()
+    at.sidebar.radio[0].set_value("Cypher console").run()
+    at.text_area[0].set_value("MATCH (c:CCG) RETURN c.code AS code ORDER BY code").run()
+    at.text_area[1].set_value("{}").run()
+    at.button[0].click().run()
+    assert list(at.dataframe[0].value["code"]) == ["ILC-A", "ILC-B", "ILC-C", "ILC-D"]
+    at.text_area[0].set_value("MATCH (c:CCG) DETACH DELETE c").run()
+    at.button[0].click().run()
+    assert "Refused" in at.error[0].value
+
+
+def test_large_neighbourhoods_are_aggregated_and_capped():
+    graph = build_graph(generate(1.0, seed=2).dataset)
+    ccg = next(c for c, a in graph.nodes(data=True) if a["kind"] == "CCG")
+    hood = neighbourhood(graph, ccg, hops=3)
+    assert hood.graph.number_of_nodes() <= 400 + len(hood.aggregated)
+    assert any(k.endswith("::Practice") for k in hood.aggregated)
+    assert "vis.DataSet" in network_html(hood.graph, centre=ccg)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.browser
+def test_in_a_real_browser_search_and_screenshot_the_network(tmp_path):
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        if IN_CI:
+            pytest.fail("CI=true and Debian chromium is not installed (scripts/test.sh installs it)")
+        pytest.skip("chromium not installed")
+    from playwright.sync_api import sync_playwright
+
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", APP, "--server.headless", "true", "--server.port", str(port),
+         "--browser.gatherUsageStats", "false"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "CCGRAPH_DATA": "", "CCGRAPH_SCENARIO": ""},
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.5)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+            page = browser.new_page(viewport={"width": 1400, "height": 1700})
+            page.goto(f"http://127.0.0.1:{port}/", timeout=60_000)
+            box = page.get_by_label("Search organisations by code or name")
+            box.wait_for(timeout=60_000)
+            box.fill("ILC-B")
+            box.press("Enter")
+            frame = page.frame_locator("iframe").first
+            frame.locator("canvas").wait_for(timeout=60_000)
+            page.wait_for_timeout(1500)
+            shot = Path(os.environ.get("CCGRAPH_SCREENSHOT_DIR", tmp_path)) / "network.png"
+            page.screenshot(path=str(shot), full_page=True)
+            browser.close()
+        assert shot.stat().st_size > 20_000
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
