@@ -220,10 +220,14 @@ def export(ctx: click.Context, path: Path, data, scenario, fmt: str | None) -> N
 
 
 @main.command("checks")
-def list_checks() -> None:
+@click.option("--markdown", is_flag=True, help="The full catalogue as Markdown (docs/checks.md).")
+def list_checks(markdown: bool) -> None:
     """List the compliance checks: id, severity, title and source."""
-    from queries.registry import CHECKS
+    from queries.registry import CHECKS, catalogue_markdown
 
+    if markdown:
+        click.echo(catalogue_markdown(), nl=False)
+        return
     for c in CHECKS:
         click.echo(f"{c.id:38} {c.severity.value:8} {c.title}\n{'':47} source: {c.source}")
 

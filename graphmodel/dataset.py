@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from graphmodel.model import ENDPOINTS, Node, NodeKind, Relationship, RelType
 
 
-@dataclass(frozen=True)
-class Location:
+class Location(NamedTuple):
     """Where a record came from: a file and a 1-based line (0 when not line-based)."""
 
     file: str

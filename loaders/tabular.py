@@ -6,6 +6,7 @@ Every row comes with its 1-based line number so that each problem can name file,
 from __future__ import annotations
 
 import csv
+import operator
 import io
 from collections.abc import Iterator, Sequence
 from datetime import date
@@ -32,47 +33,51 @@ def _decode(path: Path) -> str:
 
 
 def read_rows(
-    path: Path, columns: Sequence[str], *, header: bool, min_columns: int | None = None
+    path: Path, columns: Sequence[str | None], *, header: bool, min_columns: int | None = None
 ) -> Iterator[tuple[Location, dict[str, str]]]:
     """Yield `(location, row)` with fields named by `columns`.
 
     With `header=True` the file's first line must contain every name in `columns` (extra columns
-    are ignored). Without a header, `columns` name positions 1..n and a row must have at least
-    `min_columns` fields (default: all of them).
+    are ignored). Without a header, `columns` name positions 1..n (`None` for a position that is
+    not needed) and a row must have at least `min_columns` fields (default: all of them).
     """
     if not path.is_file():
         raise InputError([Problem(Location(path.name), "*", f"file not found in {path.parent}")])
+    name = path.name
     reader = csv.reader(io.StringIO(_decode(path), newline=""))
     need = len(columns) if min_columns is None else min_columns
-    positions: list[int] = list(range(len(columns)))
+    wanted = [(c, i) for i, c in enumerate(columns) if c]
     try:
         if header:
             first = next(reader, None)
             names = [h.strip() for h in first] if first else []
-            missing = [c for c in columns if c not in names]
+            missing = [c for c, _ in wanted if c not in names]
             if missing:
                 raise InputError(
-                    [Problem(Location(path.name, 1), m, f"column missing from header {names[:12]}") for m in missing]
+                    [Problem(Location(name, 1), m, f"column missing from header {names[:12]}") for m in missing]
                 )
-            positions = [names.index(c) for c in columns]
-            need = max(positions) + 1
+            wanted = [(c, names.index(c)) for c, _ in wanted]
+            need = max(i for _, i in wanted) + 1
+        names_out = [c for c, _ in wanted]
+        width = max(i for _, i in wanted) + 1
+        getter = operator.itemgetter(*(i for _, i in wanted))
+        pick = getter if len(wanted) > 1 else (lambda f: (getter(f),))
         for fields in reader:
-            where = Location(path.name, reader.line_num)
-            if not fields or all(not f.strip() for f in fields):
+            if not any(fields):
                 continue
+            where = Location(name, reader.line_num)
             if len(fields) < need:
-                raise InputError(
-                    [Problem(where, columns[min(len(fields), len(columns) - 1)], f"row has {len(fields)} fields, expected at least {need}")]
-                )
-            row = {}
-            for name, pos in zip(columns, positions):
-                value = fields[pos].strip() if pos < len(fields) else ""
-                if len(value) > MAX_FIELD:
-                    raise InputError([Problem(where, name, f"field is {len(value)} characters long")])
-                row[name] = value
-            yield where, row
+                column = next((c for c, i in wanted if i >= len(fields)), wanted[-1][0])
+                raise InputError([Problem(where, column, f"row has {len(fields)} fields, expected at least {need}")])
+            if len(fields) < width:
+                fields = fields + [""] * (width - len(fields))
+            values = pick(fields)
+            if max(map(len, values)) > MAX_FIELD:
+                column = next(c for c, v in zip(names_out, values) if len(v) > MAX_FIELD)
+                raise InputError([Problem(where, column, f"field is more than {MAX_FIELD} characters long")])
+            yield where, dict(zip(names_out, map(str.strip, values)))
     except csv.Error as err:
-        raise InputError([Problem(Location(path.name, reader.line_num), "*", f"malformed CSV: {err}")]) from None
+        raise InputError([Problem(Location(name, reader.line_num), "*", f"malformed CSV: {err}")]) from None
 
 
 def parse_date(value: str, where: Location, field: str) -> date | None:
