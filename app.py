@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from ccgraph.explorer import findings_by_org, kind_counts, neighbourhood, search
+from ccgraph.explorer import findings_by_org, graph_from_rows, kind_counts, neighbourhood, search
 from ccgraph.visual import STYLE, legend_html, map_svg, network_html, read_kml_boundaries
 from graphmodel.model import RelType
 from graphmodel.nx_graph import build_graph
@@ -97,7 +97,9 @@ def explore(graph, findings) -> None:
     st.iframe(network_html(hood.graph, centre=code, flagged=set(flagged)), height=640)
     for group, links in info["relationships"].items():
         with st.expander(f"{group} ({len(links)})", expanded=len(links) <= 8):
-            st.dataframe(pd.DataFrame(links).drop(columns=["direction", "rel"], errors="ignore"), hide_index=True)
+            table = pd.DataFrame(links).drop(columns=["direction", "rel"], errors="ignore")
+            table.insert(0, "open", [f"?page=Explore&org={link['code']}" for link in links])
+            st.dataframe(table, hide_index=True, column_config={"open": st.column_config.LinkColumn("open", display_text="open")})
 
 
 def compliance(graph, findings) -> None:
@@ -173,6 +175,9 @@ def cypher_console() -> None:
             return
         st.caption(f"{len(rows)} row(s) (at most 2,000; 20 s timeout; the server refuses writes)")
         st.dataframe(pd.DataFrame(rows, columns=keys), hide_index=True)
+        drawn = graph_from_rows(rows)
+        if drawn.number_of_nodes():
+            st.iframe(network_html(drawn), height=520)
 
 
 def main() -> None:

@@ -219,6 +219,36 @@ def export(ctx: click.Context, path: Path, data, scenario, fmt: str | None) -> N
     _err(f"Wrote {graph.number_of_nodes()} nodes and {graph.number_of_edges()} relationships to {path} ({fmt}).")
 
 
+@main.command()
+@click.option("--scale", type=float, default=1.0, show_default=True, help="1 is about England in 2013; 10 and 100 multiply it.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--violations", type=int, default=0, show_default=True, help="Breaches to plant for every check.")
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="Export the graph here (.graphml, .gexf or .json).")
+@click.option("--batch-size", default=5000, show_default=True, help="Rows per UNWIND batch (Neo4j).")
+@click.pass_context
+def generate(ctx: click.Context, scale: float, seed: int, violations: int, output: Path | None, batch_size: int) -> None:
+    """Generate a seeded synthetic health system (invented bodies) with planted violations.
+
+    Prints the planted organisations per check as JSON; with --backend neo4j loads it into Neo4j.
+    """
+    from graphmodel.synthetic import generate as synthesise
+    from queries.registry import CHECKS
+
+    synthetic = synthesise(scale, seed, {c.id: violations for c in CHECKS} if violations else None)
+    dataset = synthetic.dataset
+    _err(f"Generated {len(dataset.nodes):,} nodes and {len(dataset.relationships):,} relationships (scale {scale:g}, seed {seed}).")
+    if ctx.obj["backend"] == "neo4j":
+        from loaders.quality import QualityReport
+
+        _to_neo4j(ctx, Loaded(dataset, QualityReport()), batch_size)
+    if output:
+        fmt = output.suffix.lstrip(".").lower()
+        if fmt not in EXPORT_FORMATS:
+            raise click.UsageError(f"cannot tell the format from {output.name!r}; use .graphml, .gexf or .json")
+        export_graph(build_graph(dataset), output, fmt)
+    click.echo(json.dumps({check: sorted(orgs) for check, orgs in sorted(synthetic.planted.items())}, indent=1))
+
+
 @main.command("checks")
 @click.option("--markdown", is_flag=True, help="The full catalogue as Markdown (docs/checks.md).")
 def list_checks(markdown: bool) -> None:

@@ -107,3 +107,26 @@ def findings_by_org(findings: list[Finding]) -> dict[str, list[Finding]]:
 
 def kind_counts(graph: nx.MultiDiGraph) -> Counter[str]:
     return Counter(str(a.get("kind", "")) for _, a in graph.nodes(data=True))
+
+
+def graph_from_rows(rows: list[dict]) -> nx.MultiDiGraph:
+    """The nodes and relationships in Cypher results (as `read_only_query` returns them)."""
+    graph = nx.MultiDiGraph()
+
+    def visit(value) -> None:
+        if isinstance(value, dict) and "code" in value and "kind" in value:
+            graph.add_node(value["code"], name=value.get("name"), kind=value.get("kind"))
+        elif isinstance(value, dict) and {"type", "start", "end"} <= set(value):
+            graph.add_edge(value["start"], value["end"], value["type"], rel=value["type"])
+        elif isinstance(value, dict):
+            for inner in value.values():
+                visit(inner)
+        elif isinstance(value, list):
+            for inner in value:
+                visit(inner)
+
+    for row in rows:
+        visit(list(row.values()))
+    for code in graph.nodes:
+        graph.nodes[code].setdefault("kind", "")
+    return graph

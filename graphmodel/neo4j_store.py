@@ -11,6 +11,7 @@ give the same counts.
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
@@ -216,9 +217,39 @@ def fetch_graph(driver: Driver) -> nx.MultiDiGraph:
     return graph
 
 
-def read_only_query(driver: Driver, query: str, params: dict[str, Any] | None = None, *, timeout: float = 30.0, limit: int = 5000) -> tuple[list[str], list[dict[str, Any]]]:
-    """Run an analyst's query in a READ transaction with a timeout; the server refuses writes."""
+WRITE_CLAUSE = re.compile(
+    r"\b(CREATE|MERGE|DELETE|DETACH|SET|REMOVE|DROP|LOAD\s+CSV|FOREACH|ALTER|GRANT|DENY|REVOKE)\b", re.I
+)
+
+
+def _plain(value: Any) -> Any:
+    """Nodes, relationships and paths as plain dicts (code, name, kind / type, start, end)."""
+    from neo4j.graph import Node, Path, Relationship
+
+    if isinstance(value, Node):
+        return {"code": value.get("code"), "name": value.get("name"), "kind": value.get("kind")}
+    if isinstance(value, Relationship):
+        return {"type": value.type, "start": value.start_node.get("code"), "end": value.end_node.get("code")}
+    if isinstance(value, Path):
+        return {"nodes": [_plain(n) for n in value.nodes], "relationships": [_plain(r) for r in value.relationships]}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def read_only_query(
+    driver: Driver, query: str, params: dict[str, Any] | None = None, *, timeout: float = 30.0,
+    limit: int = 5000, refuse_write_clauses: bool = True,
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """Run an analyst's query read-only: write clauses are refused here with a clear message,
+    and the query runs in a READ transaction (so the server refuses writes anyway), with a
+    timeout and a row limit. User input travels only as parameters."""
     from neo4j import unit_of_work
+
+    # Strip string literals and comments before looking for write clauses.
+    bare = re.sub(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|//[^\n]*", "", query)
+    if refuse_write_clauses and (found := WRITE_CLAUSE.search(bare)):
+        raise ValueError(f"refused: {found.group(1).upper()} would write; this console is read-only")
 
     @unit_of_work(timeout=timeout)
     def work(tx):
@@ -228,7 +259,7 @@ def read_only_query(driver: Driver, query: str, params: dict[str, Any] | None = 
         for record in result:
             if len(rows) >= limit:
                 break
-            rows.append(dict(record))
+            rows.append({k: _plain(v) for k, v in record.items()})
         return keys, rows
 
     with driver.session(database=database_of(driver), default_access_mode="READ") as session:

@@ -18,10 +18,13 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import date
 from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
 
 from graphmodel.dataset import Dataset, InputError, Location, Problem
 from graphmodel.model import (
-    CCG, HWB, PCT, SHA, AreaTeam, LocalAuthority, Practice, Region, Relationship, RelType,
+    CCG, HWB, PCT, SHA, AreaTeam, LocalAuthority, Node, Practice, Region, Relationship, RelType,
 )
 from graphmodel.national import NHS_CB_CODE, add_national_layer
 from loaders import nhsbsa, ods, ons
@@ -49,6 +52,13 @@ def load_england_2013(data_dir: Path) -> tuple[Dataset, QualityReport]:
     return builder.dataset, builder.report
 
 
+def _row_error(err: ValidationError, where: Location, field_name: str) -> InputError:
+    first = err.errors()[0]
+    column = ".".join(map(str, first["loc"])) or field_name
+    return InputError([Problem(where, f"{field_name} ({column})" if column != field_name else field_name,
+                               f"{first['msg']}: {str(first.get('input'))[:40]!r}")])
+
+
 def _required_files() -> list[str]:
     return [s.file for s in sources() if s.required]
 
@@ -60,6 +70,21 @@ class _Builder:
         self.report = QualityReport()
         self.ccg_by_ons: dict[str, str] = {}
         self._noted: set[object] = set()
+
+    def add(self, cls: type[Node], where: Location, field_name: str = "code", **fields: Any) -> None:
+        """Add a node built from a row; a value the model refuses is an error naming the row."""
+        try:
+            node = cls(**fields)
+        except ValidationError as err:
+            raise _row_error(err, where, field_name) from None
+        self.dataset.add_node(node, where, field_name=field_name)
+
+    def link(self, where: Location, **fields: Any) -> None:
+        try:
+            rel = Relationship(**fields)
+        except ValidationError as err:
+            raise _row_error(err, where, str(fields.get("rel", "*"))) from None
+        self.dataset.add_relationship(rel, where)
 
     def path(self, name: str) -> Path | None:
         p = self.dir / name
@@ -80,11 +105,7 @@ class _Builder:
         for where, row in ons.ccgs_2013(self.dir / "CCG_APR_2013.csv"):
             tally.read += 1
             code = row["CCG13CDH"]
-            self.dataset.add_node(
-                CCG(code=code, name=row["CCG13NM"], ons_code=row["CCG13CD"], open_date=AS_AT,
-                    close_date=close_dates.get(code)),
-                where, field_name="CCG13CDH",
-            )
+            self.add(CCG, where, field_name="CCG13CDH", code=code, name=row["CCG13NM"], ons_code=row["CCG13CD"], open_date=AS_AT, close_date=close_dates.get(code))
             self.ccg_by_ons[row["CCG13CD"]] = code
             tally.used += 1
 
@@ -121,12 +142,10 @@ class _Builder:
                 continue
             region, at_ons = row["NHSCR13CD"], row["NHSAT13CD"]
             area_team = at_ods.get(at_ons, at_ons)
-            self.dataset.add_node(Region(code=region, name=row["NHSCR13NM"]), where)
-            self.dataset.add_node(AreaTeam(code=area_team, name=row["NHSAT13NM"], ons_code=at_ons), where)
+            self.add(Region, where, code=region, name=row["NHSCR13NM"])
+            self.add(AreaTeam, where, code=area_team, name=row["NHSAT13NM"], ons_code=at_ons)
             for src, dst in ((ccg, area_team), (area_team, region), (region, NHS_CB_CODE)):
-                self.dataset.add_relationship(
-                    Relationship(source=src, target=dst, rel=RelType.ACCOUNTABLE_TO, valid_from=AS_AT), where
-                )
+                self.link(where, source=src, target=dst, rel=RelType.ACCOUNTABLE_TO, valid_from=AS_AT)
             tally.used += 1
 
     # -- PCTs, SHAs, succession -------------------------------------------------------------
@@ -136,11 +155,9 @@ class _Builder:
         for where, row in ons.pcts_2012(self.dir / tally.file):
             tally.read += 1
             pct, sha = row["PCO12CDO"], row["SHA12CDO"]
-            self.dataset.add_node(PCT(code=pct, name=row["PCO12NM"], ons_code=row["PCO12CD"]), where)
-            self.dataset.add_node(SHA(code=sha, name=row["SHA12NM"], ons_code=row["SHA12CD"]), where)
-            self.dataset.add_relationship(
-                Relationship(source=pct, target=sha, rel=RelType.IN_SHA, valid_to=date(2013, 3, 31)), where
-            )
+            self.add(PCT, where, code=pct, name=row["PCO12NM"], ons_code=row["PCO12CD"])
+            self.add(SHA, where, code=sha, name=row["SHA12NM"], ons_code=row["SHA12CD"])
+            self.link(where, source=pct, target=sha, rel=RelType.IN_SHA, valid_to=date(2013, 3, 31))
             pct_shas[pct].append(sha)
             tally.used += 1
         split = sorted(p for p, s in pct_shas.items() if len(s) > 1)
@@ -160,10 +177,7 @@ class _Builder:
             if pct not in self.dataset.nodes or ccg not in self.dataset.nodes:
                 tally.skip("PCT or CCG code not in the 2012/2013 lists")
                 continue
-            self.dataset.add_relationship(
-                Relationship(source=pct, target=ccg, rel=RelType.SUCCEEDED_BY, share=share, valid_from=AS_AT),
-                where,
-            )
+            self.link(where, source=pct, target=ccg, rel=RelType.SUCCEEDED_BY, share=share, valid_from=AS_AT)
             tally.used += 1
 
     # -- local authorities, HWBs, overlaps -----------------------------------------------------
@@ -186,9 +200,9 @@ class _Builder:
             la, la_name = county_of.get(district, (district, row["LAD15NM"]))
             tier = "county" if district in county_of else "unitary/metropolitan/London"
             if la not in self.dataset.nodes:
-                self.dataset.add_node(LocalAuthority(code=la, name=la_name, tier=tier), where)
-                self.dataset.add_node(HWB(code=hwb_code(la), name=f"{la_name} Health and Wellbeing Board"), where)
-                self.dataset.add_relationship(Relationship(source=la, target=hwb_code(la), rel=RelType.HAS_HWB), where)
+                self.add(LocalAuthority, where, code=la, name=la_name, tier=tier)
+                self.add(HWB, where, code=hwb_code(la), name=f"{la_name} Health and Wellbeing Board")
+                self.link(where, source=la, target=hwb_code(la), rel=RelType.HAS_HWB)
             ccgs = self._ccgs_2013_for(row["CCG15CD"], row["CCG15CDH"], row["LAD15NM"], tally)
             for ccg in ccgs:
                 lsoas[(ccg, la)] += 1
@@ -198,11 +212,7 @@ class _Builder:
         for (ccg, _), n in lsoas.items():
             per_ccg[ccg] += n
         for (ccg, la), n in sorted(lsoas.items()):
-            self.dataset.add_relationship(
-                Relationship(source=ccg, target=la, rel=RelType.OVERLAPS, count=n,
-                             share=round(100.0 * n / per_ccg[ccg], 2)),
-                origin[ccg],
-            )
+            self.link(origin[ccg], source=ccg, target=la, rel=RelType.OVERLAPS, count=n, share=round(100.0 * n / per_ccg[ccg], 2))
         uncovered = sorted(set(self.ccg_by_ons.values()) - set(per_ccg))
         if uncovered:
             self.report.note(f"CCGs with no LSOA in the lookup (no overlaps): {', '.join(uncovered)}")
@@ -278,10 +288,8 @@ class _Builder:
             elif ccg not in self.dataset.nodes or self.dataset.nodes[ccg].kind != "CCG":
                 tally.skip("legacy PCO code (not a 2013 CCG)")
             else:
-                self.dataset.add_node(Practice(code=code, name=row["Practice Name"], list_size=total), where)
-                self.dataset.add_relationship(
-                    Relationship(source=code, target=ccg, rel=RelType.MEMBER_OF, valid_from=AS_AT), where
-                )
+                self.add(Practice, where, code=code, name=row["Practice Name"], list_size=total)
+                self.link(where, source=code, target=ccg, rel=RelType.MEMBER_OF, valid_from=AS_AT)
                 tally.used += 1
 
     def _practices_from_ods(self, epcmem: Path, epraccur: Path, sizes) -> None:
@@ -318,21 +326,14 @@ class _Builder:
             left = parse_date(row["left_date"], where, "left_date")
             if (joined is None or joined <= AS_AT) and (left is None or left >= AS_AT):
                 members_on_day[code] = parent
-            self.dataset.add_relationship(
-                Relationship(source=code, target=parent, rel=RelType.MEMBER_OF, valid_from=joined, valid_to=left),
-                where,
-            )
+            self.link(where, source=code, target=parent, rel=RelType.MEMBER_OF, valid_from=joined, valid_to=left)
             tally.used += 1
         self._successions_from_practices(pct_on_eve, members_on_day, Location(epcmem.name))
         members = {r.source for r in self.dataset.relationships.values() if r.rel == RelType.MEMBER_OF}
         for code in sorted(members):
             where, row, opened, closed = gp[code]
             size = sizes.get(code)
-            self.dataset.add_node(
-                Practice(code=code, name=row["name"], postcode=row["postcode"] or None,
-                         list_size=size[2] if size else None, open_date=opened, close_date=closed),
-                where,
-            )
+            self.add(Practice, where, code=code, name=row["name"], postcode=row["postcode"] or None, list_size=size[2] if size else None, open_date=opened, close_date=closed)
         absent = [c for c in members_on_day if c not in sizes]
         self.report.tally(LIST_SIZE_FILE).used = len(members_on_day) - len(absent)
         disagree = [
@@ -360,11 +361,7 @@ class _Builder:
         for (pct, _), n in moves.items():
             per_pct[pct] += n
         for (pct, ccg), n in sorted(moves.items()):
-            self.dataset.add_relationship(
-                Relationship(source=pct, target=ccg, rel=RelType.SUCCEEDED_BY, valid_from=AS_AT, count=n,
-                             share=round(100.0 * n / per_pct[pct], 2)),
-                where,
-            )
+            self.link(where, source=pct, target=ccg, rel=RelType.SUCCEEDED_BY, valid_from=AS_AT, count=n, share=round(100.0 * n / per_pct[pct], 2))
         if per_pct:
             self.report.note(
                 f"PCTs with no 2013 successor in the postcode-share file ({', '.join(sorted(per_pct))}): "

@@ -24,7 +24,7 @@ else
   export NEO4J_URI="bolt://127.0.0.1:${port}"
   export CCGRAPH_CACHE="${CCGRAPH_CACHE:-$HOME/.cache/ccgraph}"
   unset NEO4J_USER NEO4J_PASSWORD  # the test server's password is generated and kept privately
-  if ! ccgraph neo4j --port "$port" status | grep -q running; then
+  if ! ccgraph neo4j --port "$port" status | grep -q "^running"; then
     ccgraph neo4j --port "$port" start
     started="$port"
   fi

@@ -106,7 +106,10 @@ def test_cypher_console_runs_read_only_queries_and_refuses_writes(neo4j_driver):
     assert list(at.dataframe[0].value["code"]) == ["ILC-A", "ILC-B", "ILC-C", "ILC-D"]
     at.text_area[0].set_value("MATCH (c:CCG) DETACH DELETE c").run()
     at.button[0].click().run()
-    assert "Refused" in at.error[0].value
+    assert "read-only" in at.error[0].value
+    at.text_area[0].set_value("MATCH (p:Practice)-[m:MEMBER_OF]->(c:CCG) RETURN p, m, c").run()
+    at.button[0].click().run()
+    assert "ILP-A1" in at.get("iframe")[0].proto.srcdoc
 
 
 def test_large_neighbourhoods_are_aggregated_and_capped():

@@ -124,3 +124,11 @@ def test_the_neo4j_backend_gives_the_same_json_report(neo4j_driver):
     ccgraph("--backend", "neo4j", "load")
     server = json.loads(ccgraph("--backend", "neo4j", "check", "--format", "json").stdout)
     assert server["findings"] == embedded["findings"]
+
+
+def test_generate_writes_a_synthetic_graph_and_lists_what_it_planted(tmp_path):
+    path = tmp_path / "synthetic.json"
+    result = ccgraph("generate", "--scale", "0.05", "--seed", "4", "--violations", "2", "-o", str(path))
+    planted = json.loads(result.stdout)
+    assert set(planted) == {c.id for c in CHECKS} and all(len(v) == 2 for v in planted.values())
+    assert json.loads(path.read_text())["nodes"]

@@ -78,9 +78,27 @@ def test_the_stored_graph_reads_back_as_the_embedded_graph(neo4j_driver):
 def test_analyst_queries_cannot_write(neo4j_driver, query):
     load_dataset(neo4j_driver, load_inputs(scenario=EXAMPLE_SCENARIO).dataset)
     before = counts(neo4j_driver)
+    if not query.startswith("CALL"):
+        with pytest.raises(ValueError, match="refused: .* would write; this console is read-only"):
+            read_only_query(neo4j_driver, query)
+    # Even past the console's own refusal, the server refuses in a read transaction.
     with pytest.raises(ValueError, match="Neo.ClientError"):
-        read_only_query(neo4j_driver, query)
+        read_only_query(neo4j_driver, query, refuse_write_clauses=False)
     assert counts(neo4j_driver) == before
+
+
+def test_write_words_inside_strings_are_not_mistaken_for_clauses(neo4j_driver):
+    load_dataset(neo4j_driver, load_inputs(scenario=EXAMPLE_SCENARIO).dataset)
+    keys, rows = read_only_query(neo4j_driver, "MATCH (c:CCG) WHERE c.name <> 'CREATE something' RETURN count(c) AS n")
+    assert rows == [{"n": 4}]
+
+
+def test_query_results_carry_nodes_and_relationships_for_drawing(neo4j_driver):
+    load_dataset(neo4j_driver, load_inputs(scenario=EXAMPLE_SCENARIO).dataset)
+    _, rows = read_only_query(neo4j_driver, "MATCH (p:Practice)-[m:MEMBER_OF]->(c:CCG {code: 'ILC-A'}) RETURN p, m, c")
+    assert len(rows) == 2
+    assert rows[0]["c"] == {"code": "ILC-A", "name": "NHS Illustrative Alpha Clinical Commissioning Group", "kind": "CCG"}
+    assert rows[0]["m"]["type"] == "MEMBER_OF" and rows[0]["m"]["end"] == "ILC-A"
 
 
 def test_analyst_queries_take_parameters_and_a_row_limit(neo4j_driver):
