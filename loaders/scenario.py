@@ -204,7 +204,16 @@ def json_schema() -> dict[str, Any]:
 
 
 class _LineLoader(yaml.SafeLoader):
-    """YAML loader that records the line of every mapping, so errors can name it."""
+    """YAML loader that records the line of every mapping, so errors can name it.
+
+    Dates stay strings here (pydantic parses them), so an impossible date such as 2013-02-30
+    becomes a located validation error rather than an exception inside the YAML parser.
+    """
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:

@@ -29,7 +29,7 @@ def read_waivers(path: Path) -> list[Waiver]:
     name = Path(path).name
     try:
         raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or []
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
+    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as err:
         raise InputError([Problem(Location(name), "*", f"cannot read waivers: {err}")]) from None
     if not isinstance(raw, list):
         raise InputError([Problem(Location(name, 1), "*", "a waiver file is a YAML list")])
