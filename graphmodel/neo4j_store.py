@@ -147,29 +147,22 @@ def load_dataset(
             {"source": rel.source, "target": rel.target, "key": rel.key, "props": rel.properties()}
         )
     with driver.session(database=database_of(driver)) as session, session.begin_transaction() as tx:
+        def write(query: str, rows: list[dict[str, Any]]) -> None:
+            for batch in _batches(rows, batch_size):
+                tx.run(query, rows=batch, run=run_id).consume()
+                if progress:
+                    progress(len(batch))
+
         for kind, rows in nodes_by_kind.items():
             label = NodeKind(kind).value  # labels come from the enum, never from input
-            for batch in _batches(rows, batch_size):
-                tx.run(
-                    f"UNWIND $rows AS row MERGE (n:{ENTITY} {{code: row.code}}) "
-                    f"SET n = row.props, n:{label}, n.load_run = $run",
-                    rows=batch, run=run_id,
-                ).consume()
-                if progress:
-                    progress(len(batch))
+            write(f"UNWIND $rows AS row MERGE (n:{ENTITY} {{code: row.code}}) "
+                  f"SET n = row.props, n:{label}, n.load_run = $run", rows)
         for rel_type, rows in rels_by_type.items():
-            rel_label = RelType(rel_type).value
-            for batch in _batches(rows, batch_size):
-                tx.run(
-                    f"UNWIND $rows AS row "
-                    f"MATCH (a:{ENTITY} {{code: row.source}}) MATCH (b:{ENTITY} {{code: row.target}}) "
-                    f"MERGE (a)-[r:{rel_label} {{key: row.key}}]->(b) "
-                    f"SET r = row.props, r.key = row.key, r.load_run = $run",
-                    rows=batch, run=run_id,
-                ).consume()
-                if progress:
-                    progress(len(batch))
-        tx.run(f"MATCH ()-[r]->() WHERE r.load_run <> $run DELETE r", run=run_id).consume()
+            write(f"UNWIND $rows AS row "
+                  f"MATCH (a:{ENTITY} {{code: row.source}}) MATCH (b:{ENTITY} {{code: row.target}}) "
+                  f"MERGE (a)-[r:{RelType(rel_type).value} {{key: row.key}}]->(b) "
+                  f"SET r = row.props, r.key = row.key, r.load_run = $run", rows)
+        tx.run("MATCH ()-[r]->() WHERE r.load_run <> $run DELETE r", run=run_id).consume()
         tx.run(f"MATCH (n:{ENTITY}) WHERE n.load_run <> $run DETACH DELETE n", run=run_id).consume()
         tx.run(
             "MERGE (m:CcgraphLoad {singleton: true}) SET m.run_id = $run, m.loaded_at = $at, "

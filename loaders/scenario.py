@@ -158,18 +158,6 @@ class Oversight(_Strict):
     accountable_to: str
 
 
-class Link(_Strict):
-    """Any other relationship, e.g. HAS_HWB (authority -> board) or WITH_PROVIDER."""
-
-    source: str
-    target: str
-    rel: RelType
-    qualifier: str = ""
-    valid_from: date | None = None
-    valid_to: date | None = None
-    share: float | None = Field(default=None, ge=0, le=100)
-
-
 class Scenario(_Strict):
     """A curated scenario file."""
 
@@ -189,7 +177,9 @@ class Scenario(_Strict):
     authorisations: list[Authorisation] = Field(default_factory=list)
     commissioning: list[Commissioning] = Field(default_factory=list)
     oversight: list[Oversight] = Field(default_factory=list)
-    links: list[Link] = Field(default_factory=list)
+    links: list[Relationship] = Field(
+        default_factory=list, description="Any other relationship, e.g. HAS_HWB (authority -> board)."
+    )
 
     @model_validator(mode="after")
     def _people_are_labelled(self) -> "Scenario":
@@ -334,7 +324,7 @@ def scenario_dataset(scenario: Scenario, file_name: str) -> Dataset:
     for o in scenario.oversight:
         link(o.body, o.accountable_to, RelType.ACCOUNTABLE_TO)
     for x in scenario.links:
-        link(x.source, x.target, x.rel, qualifier=x.qualifier, valid_from=x.valid_from, valid_to=x.valid_to, share=x.share)
+        ds.add_relationship(x, here)
     return ds
 
 
