@@ -46,6 +46,17 @@ def naive_load(driver, dataset, limit: int) -> tuple[int, float]:
     return rows, time.perf_counter() - start
 
 
+def explorer_view(graph) -> float:
+    """The explorer's slowest interaction: a CCG's 2-hop neighbourhood drawn (layout + HTML)."""
+    from ccgraph.explorer import neighbourhood
+    from ccgraph.visual import network_html
+
+    ccg = max((n for n, a in graph.nodes(data=True) if a.get("kind") == "CCG"), key=graph.degree)
+    start = time.perf_counter()
+    network_html(neighbourhood(graph, ccg, hops=2).graph, centre=ccg)
+    return time.perf_counter() - start
+
+
 def measure(source: str, scale: float, use_neo4j: bool, naive_limit: int) -> dict:
     """One run: build, check, and (optionally) load and check in Neo4j."""
     from graphmodel.nx_graph import build_graph
@@ -70,6 +81,7 @@ def measure(source: str, scale: float, use_neo4j: bool, naive_limit: int) -> dic
     nx_backend = NetworkXBackend(graph)
     out["nx_checks"] = {c.id: _timed(nx_backend.pairs, c, params)[1] for c in CHECKS}
     out["nx_all_checks_s"] = sum(out["nx_checks"].values())
+    out["explorer_view_s"] = explorer_view(graph)
     if use_neo4j:
         from graphmodel.neo4j_store import connect, load_dataset
 
@@ -93,7 +105,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "england-2013")
     parser.add_argument("--scales", default="0.1,1,10")
-    parser.add_argument("--naive-limit", type=int, default=20_000, help="rows for the row-at-a-time baseline (0: skip)")
+    parser.add_argument("--naive-limit", type=int, default=3_000, help="rows for the row-at-a-time baseline (0: skip)")
     parser.add_argument("--no-neo4j", action="store_true")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -122,14 +134,14 @@ def print_table(results: list[dict]) -> None:
         return "-" if value is None else fmt.format(value)
 
     head = ["source", "scale", "nodes", "rels", "parse+validate s", "nx build s", "nx checks s",
-            "neo4j load s", "neo4j rows/s", "naive rows/s", "batched/naive", "neo4j checks s", "peak MB"]
+            "neo4j load s", "neo4j rows/s", "naive rows/s", "batched/naive", "neo4j checks s", "explorer view s", "peak MB"]
     rows = []
     for r in results:
         ratio = r["neo4j_rows_per_s"] / r["naive_rows_per_s"] if r.get("naive_rows_per_s") else None
         rows.append([r["source"], f(r["scale"], "{:g}"), f(r["nodes"], "{:,}"), f(r["relationships"], "{:,}"),
                      f(r["parse_validate_s"]), f(r["nx_build_s"]), f(r["nx_all_checks_s"]), f(r.get("neo4j_load_s")),
                      f(r.get("neo4j_rows_per_s"), "{:,.0f}"), f(r.get("naive_rows_per_s"), "{:,.0f}"), f(ratio, "{:.1f}x"),
-                     f(r.get("neo4j_all_checks_s")), f(r["peak_rss_mb"], "{:,.0f}")])
+                     f(r.get("neo4j_all_checks_s")), f(r.get("explorer_view_s")), f(r["peak_rss_mb"], "{:,.0f}")])
     widths = [max(len(str(x)) for x in col) for col in zip(head, *rows)]
     line = lambda cells: "| " + " | ".join(str(c).rjust(w) for c, w in zip(cells, widths)) + " |"
     print(line(head))

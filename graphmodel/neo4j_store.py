@@ -108,12 +108,24 @@ def database_of(driver: Driver) -> str:
 
 
 def ensure_schema(driver: Driver) -> None:
-    """Uniqueness of codes (which also indexes them) for every label the checks match on."""
-    for label in [ENTITY, *NodeKind]:
-        driver.execute_query(
-            f"CREATE CONSTRAINT {label.lower()}_code IF NOT EXISTS FOR (n:{label}) REQUIRE n.code IS UNIQUE",
-            database_=database_of(driver),
-        )
+    """Uniqueness of codes (which also indexes them) for every label the checks match on, and
+    an index on the population a service is commissioned for (uncommissioned_services seeks it).
+    Only what is missing is created, so a re-load does not pay for it again."""
+    db = database_of(driver)
+    wanted = {
+        f"{label.lower()}_code": f"CREATE CONSTRAINT {label.lower()}_code IF NOT EXISTS "
+        f"FOR (n:{label}) REQUIRE n.code IS UNIQUE"
+        for label in [ENTITY, *NodeKind]
+    }
+    wanted["commissions_population"] = (
+        "CREATE INDEX commissions_population IF NOT EXISTS FOR ()-[k:COMMISSIONS]-() ON (k.qualifier)"
+    )
+    present, _, _ = driver.execute_query("SHOW INDEXES YIELD name RETURN collect(name) AS names", database_=db)
+    missing = [statement for name, statement in wanted.items() if name not in present[0]["names"]]
+    for statement in missing:
+        driver.execute_query(statement, database_=db)
+    if missing:
+        driver.execute_query("CALL db.awaitIndexes(300)", database_=db)
 
 
 @dataclass

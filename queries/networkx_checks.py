@@ -58,14 +58,15 @@ def in_links(graph: Graph, node: str, rel: RelType, as_at: str | None = None) ->
 
 def practice_single_membership(graph: Graph, *, as_at: str) -> list[Pair]:
     """Practices open on `as_at` that are members of no CCG, or of more than one (S1, S4)."""
-    found = []
-    for practice, attrs in nodes_of(graph, NodeKind.PRACTICE):
-        if not open_on(attrs, as_at):
-            continue
-        ccgs = sorted({ccg for ccg, _ in out_links(graph, practice, RelType.MEMBER_OF, as_at)})
-        if len(ccgs) != 1:
-            found.append((practice, {"ccgs": ccgs}))
-    return found
+    ccgs_of: dict[str, set[str]] = defaultdict(set)
+    for practice, ccg, attrs in graph.edges(data=True):  # one pass over the edges beats a lookup per practice
+        if attrs["rel"] == RelType.MEMBER_OF and in_force(attrs, as_at):
+            ccgs_of[practice].add(ccg)
+    return [
+        (practice, {"ccgs": sorted(ccgs_of.get(practice, ()))})
+        for practice, attrs in nodes_of(graph, NodeKind.PRACTICE)
+        if open_on(attrs, as_at) and len(ccgs_of.get(practice, ())) != 1
+    ]
 
 
 def ccg_without_practices(graph: Graph, *, as_at: str) -> list[Pair]:
