@@ -277,12 +277,13 @@ def schema(path: Path | None) -> None:
 
 @main.group()
 @click.option("--port", default=7687, show_default=True, help="Bolt port on 127.0.0.1.")
+@click.option("--tls", is_flag=True, help="Bolt over TLS only (self-signed certificate for localhost).")
 @click.pass_context
-def neo4j(ctx: click.Context, port: int) -> None:
+def neo4j(ctx: click.Context, port: int, tls: bool) -> None:
     """Run a local Neo4j 5.26 Community server fetched from Maven Central."""
     from ccgraph.neo4j_server import LocalServer
 
-    ctx.obj["server"] = LocalServer(port)
+    ctx.obj["server"] = LocalServer(port, tls)
 
 
 def _server_call(fn, server) -> None:

@@ -43,6 +43,7 @@ class ServerError(RuntimeError):
 @dataclass(frozen=True)
 class LocalServer:
     port: int = 7687
+    tls: bool = False  # Bolt over TLS only, with a self-signed certificate for "localhost"
 
     @property
     def home(self) -> Path:
@@ -61,8 +62,36 @@ class LocalServer:
         return self.home / "server.log"
 
     @property
+    def tls_dir(self) -> Path:
+        return self.home / "tls"
+
+    @property
     def uri(self) -> str:
-        return f"bolt://127.0.0.1:{self.port}"
+        return f"neo4j+s://localhost:{self.port}" if self.tls else f"bolt://127.0.0.1:{self.port}"
+
+
+def make_certificate(server: LocalServer) -> Path:
+    """A self-signed certificate for localhost (openssl), for a TLS-only local server.
+
+    Clients trust it by pointing SSL_CERT_FILE at the returned public.crt (or use neo4j+ssc://).
+    """
+    server.tls_dir.mkdir(parents=True, exist_ok=True)
+    for sub in ("trusted", "revoked"):
+        (server.tls_dir / sub).mkdir(exist_ok=True)
+    cert = server.tls_dir / "public.crt"
+    if not cert.is_file():
+        openssl = shutil.which("openssl")
+        if openssl is None:
+            raise ServerError("openssl is needed to make a certificate for --tls: apt-get install openssl.")
+        result = subprocess.run(
+            [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "365", "-subj", "/CN=localhost",
+             "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+             "-keyout", str(server.tls_dir / "private.key"), "-out", str(cert)],
+            capture_output=True, text=True,
+        )
+        if result.returncode != 0:
+            raise ServerError(f"openssl could not make a certificate: {result.stderr[-500:]}")
+    return cert
 
 
 def _password() -> str:
@@ -102,7 +131,9 @@ def _java_major(java: str) -> int:
 def build(server: LocalServer) -> Path:
     """Fetch Neo4j's jars and compile the launcher, once; returns the classpath folder."""
     marker = server.build_dir / "lib" / f"neo4j-{NEO4J_VERSION}.jar"
-    if marker.is_file() and (server.build_dir / "classes" / "ccgraph" / "Launcher.class").is_file():
+    launcher = server.build_dir / "classes" / "ccgraph" / "Launcher.class"
+    source = SERVER_SRC / "src" / "main" / "java" / "ccgraph" / "Launcher.java"
+    if marker.is_file() and launcher.is_file() and launcher.stat().st_mtime >= source.stat().st_mtime:
         return server.build_dir
     mvn = shutil.which("mvn")
     if mvn is None:
@@ -144,6 +175,9 @@ def start(server: LocalServer, *, timeout: float = 180.0, heap: str | None = Non
     heap = heap or os.environ.get("CCGRAPH_NEO4J_HEAP", "2g")
     cmd = [java, f"-Xmx{heap}", *JAVA_FLAGS, "-cp", f"{build_dir / 'classes'}:{build_dir / 'lib'}/*",
            "ccgraph.Launcher", str(server.home / "store"), str(server.port)]
+    if server.tls:
+        make_certificate(server)
+        cmd.append(str(server.tls_dir))
     log = open(server.log_file, "ab")
     # The password goes in on stdin so that it never shows in a process listing.
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)

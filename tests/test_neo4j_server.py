@@ -83,3 +83,30 @@ def test_a_server_killed_mid_load_keeps_the_previous_graph(neo4j_driver, monkeyp
     finally:
         neo4j_server.stop(server)
         shutil.rmtree(server.home, ignore_errors=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.neo4j
+def test_neo4j_plus_s_connects_over_tls_and_plain_bolt_is_refused(neo4j_driver, monkeypatch):
+    from graphmodel.neo4j_store import Neo4jUnavailable
+
+    server = LocalServer(port=_free_port(), tls=True)
+    neo4j_server.start(server)
+    try:
+        password = Neo4jConfig.from_env().password
+        monkeypatch.setenv("SSL_CERT_FILE", str(server.tls_dir / "public.crt"))  # trust the self-signed CA
+        driver = connect(Neo4jConfig(uri=server.uri, password=password))
+        assert server.uri.startswith("neo4j+s://")
+        load_dataset(driver, load_inputs(scenario=EXAMPLE_SCENARIO).dataset)
+        assert counts(driver)["CCG"] == 4
+        driver.close()
+        with pytest.raises(Neo4jUnavailable):
+            connect(Neo4jConfig(uri=f"bolt://127.0.0.1:{server.port}", password=password))
+    finally:
+        neo4j_server.stop(server)
+        shutil.rmtree(server.home, ignore_errors=True)

@@ -6,6 +6,9 @@ import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.configuration.connectors.BoltConnector;
 import org.neo4j.configuration.connectors.HttpConnector;
 import org.neo4j.configuration.helpers.SocketAddress;
+import org.neo4j.configuration.ssl.ClientAuth;
+import org.neo4j.configuration.ssl.SslPolicyConfig;
+import org.neo4j.configuration.ssl.SslPolicyScope;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 import org.neo4j.graphdb.GraphDatabaseService;
@@ -13,7 +16,8 @@ import org.neo4j.io.ByteUnit;
 
 /**
  * Runs a real Neo4j Community server (Bolt on 127.0.0.1) until the process is stopped.
- * Args: homeDir boltPort; the password is the first line of stdin (never on the command line).
+ * Args: homeDir boltPort [tlsDir]; the password is the first line of stdin (never on the command
+ * line). With tlsDir (holding private.key and public.crt) Bolt accepts TLS connections only.
  * Prints "READY" once Bolt accepts connections.
  */
 public final class Launcher {
@@ -21,7 +25,15 @@ public final class Launcher {
         Path home = Path.of(args[0]);
         int port = Integer.parseInt(args[1]);
         String password = new java.io.BufferedReader(new java.io.InputStreamReader(System.in)).readLine();
-        DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
+        DatabaseManagementServiceBuilder builder = new DatabaseManagementServiceBuilder(home);
+        if (args.length > 2) {
+            SslPolicyConfig bolt = SslPolicyConfig.forScope(SslPolicyScope.BOLT);
+            builder.setConfig(bolt.enabled, true)
+                    .setConfig(bolt.base_directory, Path.of(args[2]))
+                    .setConfig(bolt.client_auth, ClientAuth.NONE)
+                    .setConfig(BoltConnector.encryption_level, BoltConnector.EncryptionLevel.REQUIRED);
+        }
+        DatabaseManagementService dbms = builder
                 .setConfig(BoltConnector.enabled, true)
                 .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
                 .setConfig(HttpConnector.enabled, false)
