@@ -64,11 +64,15 @@ def neo4j_driver():
 def explore(graph, findings) -> None:
     flagged = findings_by_org(findings)
     default = st.query_params.get("org", "")
-    text = st.text_input("Search organisations by code or name", value=default, placeholder="e.g. Medway, 09W, HWB")
+    text = st.text_input(
+        "Search organisations by code or name", value=default, placeholder="e.g. Medway, 09W, HWB"
+    )
     hits = search(graph, text) if text else []
     if not hits:
-        st.caption(f"{graph.number_of_nodes():,} organisations and people; "
-                   + ", ".join(f"{k} {n:,}" for k, n in kind_counts(graph).most_common()))
+        st.caption(
+            f"{graph.number_of_nodes():,} organisations and people; "
+            + ", ".join(f"{k} {n:,}" for k, n in kind_counts(graph).most_common())
+        )
         return
     labels = {f"{name} [{code}] — {kind}": code for code, name, kind in hits}
     code = labels[st.selectbox(f"{len(hits)} match(es)", list(labels))]
@@ -83,23 +87,36 @@ def explore(graph, findings) -> None:
     mine = flagged.get(code, [])
     if mine:
         st.error(f"{len(mine)} finding(s)")
-        st.dataframe(pd.DataFrame([{"check": f.check, "severity": f.severity.value, "message": f.message} for f in mine]),
-                     hide_index=True)
+        st.dataframe(
+            pd.DataFrame(
+                [{"check": f.check, "severity": f.severity.value, "message": f.message} for f in mine]
+            ),
+            hide_index=True,
+        )
     col1, col2 = st.columns([1, 2])
     hops = col1.slider("Hops", 1, 3, 1)
     rels = col2.multiselect("Relationship types", [r.value for r in RelType], placeholder="all")
     hood = neighbourhood(graph, code, hops=hops, rel_types=set(rels) or None)
     if hood.truncated:
-        st.warning("Large neighbourhood: showing the first 400 organisations. Filter by relationship type or use fewer hops.")
+        st.warning(
+            "Large neighbourhood: showing the first 400 organisations. Filter by relationship type or use fewer hops."
+        )
     if hood.aggregated:
-        st.info("Grouped into counted nodes: " + ", ".join(f"{n} practices of {k.split('::')[0]}" for k, n in hood.aggregated.items()))
+        st.info(
+            "Grouped into counted nodes: "
+            + ", ".join(f"{n} practices of {k.split('::')[0]}" for k, n in hood.aggregated.items())
+        )
     st.html(legend_html({str(a.get("kind")) for _, a in hood.graph.nodes(data=True)} & set(STYLE)))
     st.iframe(network_html(hood.graph, centre=code, flagged=set(flagged)), height=640)
     for group, links in info["relationships"].items():
         with st.expander(f"{group} ({len(links)})", expanded=len(links) <= 8):
             table = pd.DataFrame(links).drop(columns=["direction", "rel"], errors="ignore")
             table.insert(0, "open", [f"?page=Explore&org={link['code']}" for link in links])
-            st.dataframe(table, hide_index=True, column_config={"open": st.column_config.LinkColumn("open", display_text="open")})
+            st.dataframe(
+                table,
+                hide_index=True,
+                column_config={"open": st.column_config.LinkColumn("open", display_text="open")},
+            )
 
 
 def compliance(graph, findings) -> None:
@@ -110,12 +127,20 @@ def compliance(graph, findings) -> None:
     if by:
         chart = pd.DataFrame([{"check": c, "severity": s, "findings": n} for (c, s), n in by.items()])
         st.bar_chart(chart, x="check", y="findings", color="severity", horizontal=True)
-    outcomes = Counter(str(a.get("authorisation_outcome", "not recorded")) for _, a in graph.nodes(data=True) if a.get("kind") == "CCG")
+    outcomes = Counter(
+        str(a.get("authorisation_outcome", "not recorded"))
+        for _, a in graph.nodes(data=True)
+        if a.get("kind") == "CCG"
+    )
     st.subheader("CCGs by authorisation outcome")
-    st.bar_chart(pd.DataFrame({"outcome": list(outcomes), "CCGs": list(outcomes.values())}), x="outcome", y="CCGs")
+    st.bar_chart(
+        pd.DataFrame({"outcome": list(outcomes), "CCGs": list(outcomes.values())}), x="outcome", y="CCGs"
+    )
     check = st.selectbox("Drill down into a check", [c.id for c in CHECKS])
     rows = [f for f in findings if f.check == check]
-    table = pd.DataFrame([{"org": f.org, "name": f.org_name, "severity": f.severity.value, "message": f.message} for f in rows])
+    table = pd.DataFrame(
+        [{"org": f.org, "name": f.org_name, "severity": f.severity.value, "message": f.message} for f in rows]
+    )
     st.dataframe(table, hide_index=True)
     if rows:
         chosen = st.selectbox("Show a finding's network", [f"{f.org} — {f.message[:80]}" for f in rows])
@@ -123,14 +148,25 @@ def compliance(graph, findings) -> None:
         hood = neighbourhood(graph, org, hops=1)
         st.iframe(network_html(hood.graph, centre=org, flagged={org}), height=480)
     st.download_button("Download findings (CSV)", report.to_csv(findings), "findings.csv", "text/csv")
-    st.download_button("Download findings (JSON)", report.to_json(list(CHECKS), findings, [], {}), "findings.json", "application/json")
+    st.download_button(
+        "Download findings (JSON)",
+        report.to_json(list(CHECKS), findings, [], {}),
+        "findings.json",
+        "application/json",
+    )
 
 
 def boundary_map(graph, findings, kml: Path | None) -> None:
     if kml is None or not kml.is_file():
-        st.info("No boundary file: set CCGRAPH_KML (or put CCC_Feb2013.KML in CCGRAPH_DATA) to draw CCG boundaries.")
+        st.info(
+            "No boundary file: set CCGRAPH_KML (or put CCC_Feb2013.KML in CCGRAPH_DATA) to draw CCG boundaries."
+        )
         return
-    measure = st.radio("Shade CCGs by", ["findings (warnings and errors)", "registered patients", "local authorities overlapped"], horizontal=True)
+    measure = st.radio(
+        "Shade CCGs by",
+        ["findings (warnings and errors)", "registered patients", "local authorities overlapped"],
+        horizontal=True,
+    )
     ccgs = {c: a for c, a in graph.nodes(data=True) if a.get("kind") == "CCG"}
     if measure.startswith("findings"):
         values = Counter(f.org for f in findings if f.severity.value != "info" and f.org in ccgs)
@@ -147,11 +183,22 @@ def boundary_map(graph, findings, kml: Path | None) -> None:
 
 
 EXAMPLES = {
-    "CCGs crossing authority boundaries (check)": (next(c for c in CHECKS if c.id == "boundary_crossing_ccgs").cypher,
-                                                   {"as_at": "2013-04-01", "tolerance_pct": 5.0, "exceptions": []}),
-    "Practices of a CCG": ("MATCH (p:Practice)-[:MEMBER_OF]->(c:CCG {code: $ccg}) RETURN p.code AS code, p.name AS name, p.list_size AS patients ORDER BY patients DESC", {"ccg": "09W"}),
-    "CCGs of an area team": ("MATCH (c:CCG)-[:ACCOUNTABLE_TO]->(a:AreaTeam) WHERE a.name CONTAINS $name RETURN a.name AS area_team, c.code AS code, c.name AS ccg", {"name": "Kent"}),
-    "CCGs under legal directions": ("MATCH (c:CCG {authorisation_outcome: 'authorised_with_directions'}) RETURN c.code AS code, c.name AS name, c.authorisation_wave AS wave", {}),
+    "CCGs crossing authority boundaries (check)": (
+        next(c for c in CHECKS if c.id == "boundary_crossing_ccgs").cypher,
+        {"as_at": "2013-04-01", "tolerance_pct": 5.0, "exceptions": []},
+    ),
+    "Practices of a CCG": (
+        "MATCH (p:Practice)-[:MEMBER_OF]->(c:CCG {code: $ccg}) RETURN p.code AS code, p.name AS name, p.list_size AS patients ORDER BY patients DESC",
+        {"ccg": "09W"},
+    ),
+    "CCGs of an area team": (
+        "MATCH (c:CCG)-[:ACCOUNTABLE_TO]->(a:AreaTeam) WHERE a.name CONTAINS $name RETURN a.name AS area_team, c.code AS code, c.name AS ccg",
+        {"name": "Kent"},
+    ),
+    "CCGs under legal directions": (
+        "MATCH (c:CCG {authorisation_outcome: 'authorised_with_directions'}) RETURN c.code AS code, c.name AS name, c.authorisation_wave AS wave",
+        {},
+    ),
 }
 
 
@@ -169,7 +216,9 @@ def cypher_console() -> None:
     params_text = st.text_area("Parameters (JSON)", json.dumps(EXAMPLES[example][1]))
     if st.button("Run"):
         try:
-            keys, rows = read_only_query(driver, query, json.loads(params_text or "{}"), timeout=20, limit=2000)
+            keys, rows = read_only_query(
+                driver, query, json.loads(params_text or "{}"), timeout=20, limit=2000
+            )
         except (ValueError, json.JSONDecodeError) as err:
             st.error(f"Refused or failed: {err}")
             return
@@ -187,9 +236,19 @@ def main() -> None:
     kml = _env_path("CCGRAPH_KML") or (data / "CCC_Feb2013.KML" if data else None)
     st.sidebar.title("ccgraph")
     st.sidebar.caption("English NHS commissioning, 2012-13")
-    page = st.sidebar.radio("Page", PAGES, index=PAGES.index(st.query_params.get("page", "Explore")) if st.query_params.get("page") in PAGES else 0)
+    page = st.sidebar.radio(
+        "Page",
+        PAGES,
+        index=(
+            PAGES.index(st.query_params.get("page", "Explore")) if st.query_params.get("page") in PAGES else 0
+        ),
+    )
     st.query_params["page"] = page
-    st.sidebar.caption(f"Source: {data or ''} {scenario.name if scenario else ''}".strip() if (data or scenario) else "Source: bundled illustrative example")
+    st.sidebar.caption(
+        f"Source: {data or ''} {scenario.name if scenario else ''}".strip()
+        if (data or scenario)
+        else "Source: bundled illustrative example"
+    )
     with st.sidebar.expander("Data-quality report"):
         st.text(quality.render())
     st.title(page)

@@ -36,11 +36,18 @@ def naive_load(driver, dataset, limit: int) -> tuple[int, float]:
     with driver.session(database=database_of(driver)) as session, session.begin_transaction() as tx:
         tx.run("MATCH (n:NaiveBench) DETACH DELETE n").consume()
         for node in list(dataset.nodes.values())[: limit // 2]:
-            tx.run("MERGE (n:NaiveBench {code: $code}) SET n += $props", code=node.code, props=node.properties()).consume()
+            tx.run(
+                "MERGE (n:NaiveBench {code: $code}) SET n += $props", code=node.code, props=node.properties()
+            ).consume()
             rows += 1
         for rel in list(dataset.relationships.values())[: limit - rows]:
-            tx.run("MATCH (a:NaiveBench {code: $s}) MATCH (b:NaiveBench {code: $t}) MERGE (a)-[r:NAIVE {key: $k}]->(b) SET r += $props",
-                   s=rel.source, t=rel.target, k=rel.key, props=rel.properties()).consume()
+            tx.run(
+                "MATCH (a:NaiveBench {code: $s}) MATCH (b:NaiveBench {code: $t}) MERGE (a)-[r:NAIVE {key: $k}]->(b) SET r += $props",
+                s=rel.source,
+                t=rel.target,
+                k=rel.key,
+                props=rel.properties(),
+            ).consume()
             rows += 1
         tx.rollback()
     return rows, time.perf_counter() - start
@@ -102,10 +109,14 @@ def measure(source: str, scale: float, use_neo4j: bool, naive_limit: int) -> dic
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "england-2013")
     parser.add_argument("--scales", default="0.1,1,10")
-    parser.add_argument("--naive-limit", type=int, default=3_000, help="rows for the row-at-a-time baseline (0: skip)")
+    parser.add_argument(
+        "--naive-limit", type=int, default=3_000, help="rows for the row-at-a-time baseline (0: skip)"
+    )
     parser.add_argument("--no-neo4j", action="store_true")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -115,10 +126,21 @@ def main() -> None:
         scale_dir = str(args.data)
         print(json.dumps(measure(source, float(scale), not args.no_neo4j, args.naive_limit)))
         return
-    runs = ([f"england-2013:1"] if (args.data / "CCG_APR_2013.csv").is_file() else []) + [f"synthetic:{s}" for s in args.scales.split(",")]
+    runs = ([f"england-2013:1"] if (args.data / "CCG_APR_2013.csv").is_file() else []) + [
+        f"synthetic:{s}" for s in args.scales.split(",")
+    ]
     results = []
     for run in runs:
-        cmd = [sys.executable, __file__, "--child", run, "--data", str(args.data), "--naive-limit", str(args.naive_limit)]
+        cmd = [
+            sys.executable,
+            __file__,
+            "--child",
+            run,
+            "--data",
+            str(args.data),
+            "--naive-limit",
+            str(args.naive_limit),
+        ]
         if args.no_neo4j:
             cmd.append("--no-neo4j")
         proc = subprocess.run(cmd, capture_output=True, text=True)
@@ -133,15 +155,43 @@ def print_table(results: list[dict]) -> None:
     def f(value, fmt="{:.3f}"):
         return "-" if value is None else fmt.format(value)
 
-    head = ["source", "scale", "nodes", "rels", "parse+validate s", "nx build s", "nx checks s",
-            "neo4j load s", "neo4j rows/s", "naive rows/s", "batched/naive", "neo4j checks s", "explorer view s", "peak MB"]
+    head = [
+        "source",
+        "scale",
+        "nodes",
+        "rels",
+        "parse+validate s",
+        "nx build s",
+        "nx checks s",
+        "neo4j load s",
+        "neo4j rows/s",
+        "naive rows/s",
+        "batched/naive",
+        "neo4j checks s",
+        "explorer view s",
+        "peak MB",
+    ]
     rows = []
     for r in results:
         ratio = r["neo4j_rows_per_s"] / r["naive_rows_per_s"] if r.get("naive_rows_per_s") else None
-        rows.append([r["source"], f(r["scale"], "{:g}"), f(r["nodes"], "{:,}"), f(r["relationships"], "{:,}"),
-                     f(r["parse_validate_s"]), f(r["nx_build_s"]), f(r["nx_all_checks_s"]), f(r.get("neo4j_load_s")),
-                     f(r.get("neo4j_rows_per_s"), "{:,.0f}"), f(r.get("naive_rows_per_s"), "{:,.0f}"), f(ratio, "{:.1f}x"),
-                     f(r.get("neo4j_all_checks_s")), f(r.get("explorer_view_s")), f(r["peak_rss_mb"], "{:,.0f}")])
+        rows.append(
+            [
+                r["source"],
+                f(r["scale"], "{:g}"),
+                f(r["nodes"], "{:,}"),
+                f(r["relationships"], "{:,}"),
+                f(r["parse_validate_s"]),
+                f(r["nx_build_s"]),
+                f(r["nx_all_checks_s"]),
+                f(r.get("neo4j_load_s")),
+                f(r.get("neo4j_rows_per_s"), "{:,.0f}"),
+                f(r.get("naive_rows_per_s"), "{:,.0f}"),
+                f(ratio, "{:.1f}x"),
+                f(r.get("neo4j_all_checks_s")),
+                f(r.get("explorer_view_s")),
+                f(r["peak_rss_mb"], "{:,.0f}"),
+            ]
+        )
     widths = [max(len(str(x)) for x in col) for col in zip(head, *rows)]
     line = lambda cells: "| " + " | ".join(str(c).rjust(w) for c, w in zip(cells, widths)) + " |"
     print(line(head))

@@ -66,8 +66,12 @@ def _to_neo4j(ctx: click.Context, loaded: Loaded, batch_size: int) -> None:
     total = len(loaded.dataset.nodes) + len(loaded.dataset.relationships)
     with Progress(transient=True, console=None) as progress:
         task = progress.add_task("Loading into Neo4j", total=total)
-        summary = load_dataset(_driver(ctx), loaded.dataset, batch_size=batch_size, progress=lambda n: progress.advance(task, n))
-    _err(f"Loaded into Neo4j: {summary.nodes} nodes, {summary.relationships} relationships (run {summary.run_id}).")
+        summary = load_dataset(
+            _driver(ctx), loaded.dataset, batch_size=batch_size, progress=lambda n: progress.advance(task, n)
+        )
+    _err(
+        f"Loaded into Neo4j: {summary.nodes} nodes, {summary.relationships} relationships (run {summary.run_id})."
+    )
 
 
 def _graph(ctx: click.Context, data: Path | None, scenario: Path | None) -> nx.MultiDiGraph:
@@ -81,13 +85,22 @@ def _graph(ctx: click.Context, data: Path | None, scenario: Path | None) -> nx.M
     return build_graph(_load(ctx, data, scenario).dataset)
 
 
-data_option = click.option("--data", type=click.Path(path_type=Path), help="Directory of ONS/ODS/NHSBSA files (see docs/data.md).")
-scenario_option = click.option("--scenario", type=click.Path(path_type=Path), help="Scenario YAML (format ccgraph-scenario/1).")
+data_option = click.option(
+    "--data", type=click.Path(path_type=Path), help="Directory of ONS/ODS/NHSBSA files (see docs/data.md)."
+)
+scenario_option = click.option(
+    "--scenario", type=click.Path(path_type=Path), help="Scenario YAML (format ccgraph-scenario/1)."
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--backend", type=click.Choice(["networkx", "neo4j"]), default="networkx", show_default=True,
-              help="networkx: in-process, no server. neo4j: the server named by NEO4J_URI/USER/PASSWORD.")
+@click.option(
+    "--backend",
+    type=click.Choice(["networkx", "neo4j"]),
+    default="networkx",
+    show_default=True,
+    help="networkx: in-process, no server. neo4j: the server named by NEO4J_URI/USER/PASSWORD.",
+)
 @click.pass_context
 def main(ctx: click.Context, backend: str) -> None:
     """ccgraph: the English NHS commissioning architecture of 2012-13 as a graph, with compliance checks."""
@@ -99,9 +112,13 @@ def main(ctx: click.Context, backend: str) -> None:
 @data_option
 @scenario_option
 @click.option("--batch-size", default=5000, show_default=True, help="Rows per UNWIND batch (Neo4j).")
-@click.option("--report", "report_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--report", "report_format", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @click.pass_context
-def load(ctx: click.Context, data: Path | None, scenario: Path | None, batch_size: int, report_format: str) -> None:
+def load(
+    ctx: click.Context, data: Path | None, scenario: Path | None, batch_size: int, report_format: str
+) -> None:
     """Build the graph from a data directory and/or a scenario and print the data-quality report.
 
     With --backend neo4j the graph replaces the one in Neo4j, atomically.
@@ -119,17 +136,38 @@ def load(ctx: click.Context, data: Path | None, scenario: Path | None, batch_siz
 @main.command()
 @data_option
 @scenario_option
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "junit", "csv"]), default="table", show_default=True)
-@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the report here instead of stdout.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "junit", "csv"]),
+    default="table",
+    show_default=True,
+)
+@click.option(
+    "--output", "-o", type=click.Path(path_type=Path), help="Write the report here instead of stdout."
+)
 @click.option("--only", multiple=True, help="Run only this check id (repeatable). See `ccgraph checks`.")
-@click.option("--min-severity", type=click.Choice(["info", "warning", "error"]), default="info", show_default=True)
-@click.option("--as-at", type=click.DateTime(["%Y-%m-%d"]), default="2013-04-01", show_default=True,
-              help="Apply the rules in force on this date.")
-@click.option("--tolerance", type=float, default=5.0, show_default=True, help="Ignore overlaps under this % of a CCG.")
+@click.option(
+    "--min-severity", type=click.Choice(["info", "warning", "error"]), default="info", show_default=True
+)
+@click.option(
+    "--as-at",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default="2013-04-01",
+    show_default=True,
+    help="Apply the rules in force on this date.",
+)
+@click.option(
+    "--tolerance", type=float, default=5.0, show_default=True, help="Ignore overlaps under this % of a CCG."
+)
 @click.option("--exception", "exceptions", multiple=True, help="CCG approved to cross authority boundaries.")
-@click.option("--waivers", type=click.Path(path_type=Path), help="YAML list of waivers {check, org, reason, expires}.")
+@click.option(
+    "--waivers", type=click.Path(path_type=Path), help="YAML list of waivers {check, org, reason, expires}."
+)
 @click.pass_context
-def check(ctx: click.Context, data, scenario, fmt, output, only, min_severity, as_at, tolerance, exceptions, waivers) -> None:
+def check(
+    ctx: click.Context, data, scenario, fmt, output, only, min_severity, as_at, tolerance, exceptions, waivers
+) -> None:
     """Run the compliance checks. Exit 0 clean, 1 when an error-severity finding remains, 2 bad input."""
     from pydantic import ValidationError
 
@@ -140,7 +178,9 @@ def check(ctx: click.Context, data, scenario, fmt, output, only, min_severity, a
 
     try:
         checks = select(only)
-        settings = CheckSettings(as_at=as_at.date(), tolerance_pct=tolerance, boundary_exceptions=list(exceptions))
+        settings = CheckSettings(
+            as_at=as_at.date(), tolerance_pct=tolerance, boundary_exceptions=list(exceptions)
+        )
     except (KeyError, ValidationError) as err:
         raise click.UsageError(str(err)) from None
     try:
@@ -158,7 +198,11 @@ def check(ctx: click.Context, data, scenario, fmt, output, only, min_severity, a
     floor = Severity(min_severity).rank
     findings = [f for f in findings if f.severity.rank >= floor]
     findings, waived = apply_waivers(findings, accepted, date.today())
-    meta: dict[str, Any] = {"backend": ctx.obj["backend"], "as_at": settings.as_at.isoformat(), "parameters": settings.model_dump(mode="json")}
+    meta: dict[str, Any] = {
+        "backend": ctx.obj["backend"],
+        "as_at": settings.as_at.isoformat(),
+        "parameters": settings.model_dump(mode="json"),
+    }
     text = {
         "table": lambda: report.to_table(checks, findings, waived),
         "json": lambda: report.to_json(checks, findings, waived, meta),
@@ -197,8 +241,14 @@ def show(ctx: click.Context, code: str, data, scenario, as_json: bool) -> None:
     for group, links in result["relationships"].items():
         click.echo(f"\n{group} ({len(links)})")
         for link in links[:40]:
-            extra = ", ".join(f"{k}={v}" for k, v in link.items() if k not in ("code", "name", "kind", "direction", "rel") and v not in ("", None))
-            click.echo(f"  {link['direction']} {link['code']} {link['name']} ({link['kind']}){'; ' + extra if extra else ''}")
+            extra = ", ".join(
+                f"{k}={v}"
+                for k, v in link.items()
+                if k not in ("code", "name", "kind", "direction", "rel") and v not in ("", None)
+            )
+            click.echo(
+                f"  {link['direction']} {link['code']} {link['name']} ({link['kind']}){'; ' + extra if extra else ''}"
+            )
         if len(links) > 40:
             click.echo(f"  ... and {len(links) - 40} more")
 
@@ -213,20 +263,39 @@ def export(ctx: click.Context, path: Path, data, scenario, fmt: str | None) -> N
     """Export the graph as GraphML, GEXF (Gephi) or node-link JSON."""
     fmt = fmt or path.suffix.lstrip(".").lower()
     if fmt not in EXPORT_FORMATS:
-        raise click.UsageError(f"cannot tell the format from {path.name!r}; use --format {'|'.join(EXPORT_FORMATS)}")
+        raise click.UsageError(
+            f"cannot tell the format from {path.name!r}; use --format {'|'.join(EXPORT_FORMATS)}"
+        )
     graph = _graph(ctx, data, scenario)
     export_graph(graph, path, fmt)
-    _err(f"Wrote {graph.number_of_nodes()} nodes and {graph.number_of_edges()} relationships to {path} ({fmt}).")
+    _err(
+        f"Wrote {graph.number_of_nodes()} nodes and {graph.number_of_edges()} relationships to {path} ({fmt})."
+    )
 
 
 @main.command()
-@click.option("--scale", type=float, default=1.0, show_default=True, help="1 is about England in 2013; 10 and 100 multiply it.")
+@click.option(
+    "--scale",
+    type=float,
+    default=1.0,
+    show_default=True,
+    help="1 is about England in 2013; 10 and 100 multiply it.",
+)
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--violations", type=int, default=0, show_default=True, help="Breaches to plant for every check.")
-@click.option("--output", "-o", type=click.Path(path_type=Path), help="Export the graph here (.graphml, .gexf or .json).")
+@click.option(
+    "--violations", type=int, default=0, show_default=True, help="Breaches to plant for every check."
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path),
+    help="Export the graph here (.graphml, .gexf or .json).",
+)
 @click.option("--batch-size", default=5000, show_default=True, help="Rows per UNWIND batch (Neo4j).")
 @click.pass_context
-def generate(ctx: click.Context, scale: float, seed: int, violations: int, output: Path | None, batch_size: int) -> None:
+def generate(
+    ctx: click.Context, scale: float, seed: int, violations: int, output: Path | None, batch_size: int
+) -> None:
     """Generate a seeded synthetic health system (invented bodies) with planted violations.
 
     Prints the planted organisations per check as JSON; with --backend neo4j loads it into Neo4j.
@@ -236,7 +305,9 @@ def generate(ctx: click.Context, scale: float, seed: int, violations: int, outpu
 
     synthetic = synthesise(scale, seed, {c.id: violations for c in CHECKS} if violations else None)
     dataset = synthetic.dataset
-    _err(f"Generated {len(dataset.nodes):,} nodes and {len(dataset.relationships):,} relationships (scale {scale:g}, seed {seed}).")
+    _err(
+        f"Generated {len(dataset.nodes):,} nodes and {len(dataset.relationships):,} relationships (scale {scale:g}, seed {seed})."
+    )
     if ctx.obj["backend"] == "neo4j":
         from loaders.quality import QualityReport
 
@@ -244,9 +315,13 @@ def generate(ctx: click.Context, scale: float, seed: int, violations: int, outpu
     if output:
         fmt = output.suffix.lstrip(".").lower()
         if fmt not in EXPORT_FORMATS:
-            raise click.UsageError(f"cannot tell the format from {output.name!r}; use .graphml, .gexf or .json")
+            raise click.UsageError(
+                f"cannot tell the format from {output.name!r}; use .graphml, .gexf or .json"
+            )
         export_graph(build_graph(dataset), output, fmt)
-    click.echo(json.dumps({check: sorted(orgs) for check, orgs in sorted(synthetic.planted.items())}, indent=1))
+    click.echo(
+        json.dumps({check: sorted(orgs) for check, orgs in sorted(synthetic.planted.items())}, indent=1)
+    )
 
 
 @main.command("checks")

@@ -15,8 +15,23 @@ from queries.findings import Finding
 
 AGGREGATE_KINDS = ("Practice",)  # many leaves of one kind around a node become one counted node
 # Search shows commissioners and authorities before the many practices and people.
-KIND_ORDER = ("CCG", "LocalAuthority", "HWB", "AreaTeam", "Region", "NHSCB", "CSU", "PCT", "PCTCluster", "SHA",
-              "Collaboration", "Provider", "Healthwatch", "Practice", "Person")
+KIND_ORDER = (
+    "CCG",
+    "LocalAuthority",
+    "HWB",
+    "AreaTeam",
+    "Region",
+    "NHSCB",
+    "CSU",
+    "PCT",
+    "PCTCluster",
+    "SHA",
+    "Collaboration",
+    "Provider",
+    "Healthwatch",
+    "Practice",
+    "Person",
+)
 
 
 def search(graph: nx.MultiDiGraph, text: str, *, limit: int = 50) -> list[tuple[str, str, str]]:
@@ -94,7 +109,9 @@ def neighbourhood(
     for counted, n in aggregated.items():
         anchor, kind = counted.split("::")
         sub.add_node(counted, kind=kind, name=f"{n} {kind.lower()}s", count=n)
-        sub.add_edge(counted, anchor, "aggregate", rel="MEMBER_OF" if kind == "Practice" else "LINKED", count=n)
+        sub.add_edge(
+            counted, anchor, "aggregate", rel="MEMBER_OF" if kind == "Practice" else "LINKED", count=n
+        )
     return Neighbourhood(sub, aggregated, truncated)
 
 

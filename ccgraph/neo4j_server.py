@@ -84,10 +84,26 @@ def make_certificate(server: LocalServer) -> Path:
         if openssl is None:
             raise ServerError("openssl is needed to make a certificate for --tls: apt-get install openssl.")
         result = subprocess.run(
-            [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "365", "-subj", "/CN=localhost",
-             "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-             "-keyout", str(server.tls_dir / "private.key"), "-out", str(cert)],
-            capture_output=True, text=True,
+            [
+                openssl,
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "365",
+                "-subj",
+                "/CN=localhost",
+                "-addext",
+                "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                "-keyout",
+                str(server.tls_dir / "private.key"),
+                "-out",
+                str(cert),
+            ],
+            capture_output=True,
+            text=True,
         )
         if result.returncode != 0:
             raise ServerError(f"openssl could not make a certificate: {result.stderr[-500:]}")
@@ -108,7 +124,11 @@ def _password() -> str:
 
 def find_java() -> str:
     """A Java 17 or 21 runtime (Neo4j 5.26 supports no other); OpenJDK 17 preferred."""
-    candidates = [os.environ.get("JAVA_HOME", ""), "/usr/lib/jvm/java-17-openjdk-amd64", "/usr/lib/jvm/java-21-openjdk-amd64"]
+    candidates = [
+        os.environ.get("JAVA_HOME", ""),
+        "/usr/lib/jvm/java-17-openjdk-amd64",
+        "/usr/lib/jvm/java-21-openjdk-amd64",
+    ]
     for home in candidates:
         java = Path(home) / "bin" / "java"
         if home and java.is_file() and _java_major(str(java)) in (17, 21):
@@ -116,7 +136,9 @@ def find_java() -> str:
     java = shutil.which("java")
     if java and _java_major(java) in (17, 21):
         return java
-    raise ServerError("Java 17 or 21 is needed for Neo4j 5.26 (set JAVA_HOME; e.g. apt-get install openjdk-17-jdk-headless).")
+    raise ServerError(
+        "Java 17 or 21 is needed for Neo4j 5.26 (set JAVA_HOME; e.g. apt-get install openjdk-17-jdk-headless)."
+    )
 
 
 def _java_major(java: str) -> int:
@@ -140,8 +162,18 @@ def build(server: LocalServer) -> Path:
         raise ServerError("Maven (mvn) is needed to fetch Neo4j from Maven Central: apt-get install maven.")
     java = find_java()
     env = {**os.environ, "JAVA_HOME": str(Path(java).parent.parent)}
-    cmd = [mvn, "-q", "-B", "-f", str(SERVER_SRC / "pom.xml"), f"-Dccgraph.build.dir={server.build_dir}",
-           "compile", "dependency:copy-dependencies", f"-DoutputDirectory={server.build_dir / 'lib'}", "-DincludeScope=runtime"]
+    cmd = [
+        mvn,
+        "-q",
+        "-B",
+        "-f",
+        str(SERVER_SRC / "pom.xml"),
+        f"-Dccgraph.build.dir={server.build_dir}",
+        "compile",
+        "dependency:copy-dependencies",
+        f"-DoutputDirectory={server.build_dir / 'lib'}",
+        "-DincludeScope=runtime",
+    ]
     result = subprocess.run(cmd, env=env, capture_output=True, text=True)
     if result.returncode != 0:
         raise ServerError(f"`{' '.join(cmd)}` failed:\n{(result.stdout + result.stderr)[-3000:]}")
@@ -173,14 +205,24 @@ def start(server: LocalServer, *, timeout: float = 180.0, heap: str | None = Non
     java = find_java()
     server.home.mkdir(parents=True, exist_ok=True)
     heap = heap or os.environ.get("CCGRAPH_NEO4J_HEAP", "2g")
-    cmd = [java, f"-Xmx{heap}", *JAVA_FLAGS, "-cp", f"{build_dir / 'classes'}:{build_dir / 'lib'}/*",
-           "ccgraph.Launcher", str(server.home / "store"), str(server.port)]
+    cmd = [
+        java,
+        f"-Xmx{heap}",
+        *JAVA_FLAGS,
+        "-cp",
+        f"{build_dir / 'classes'}:{build_dir / 'lib'}/*",
+        "ccgraph.Launcher",
+        str(server.home / "store"),
+        str(server.port),
+    ]
     if server.tls:
         make_certificate(server)
         cmd.append(str(server.tls_dir))
     log = open(server.log_file, "ab")
     # The password goes in on stdin so that it never shows in a process listing.
-    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(
+        cmd, stdin=subprocess.PIPE, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
     assert proc.stdin is not None
     proc.stdin.write((_password() + "\n").encode())
     proc.stdin.close()

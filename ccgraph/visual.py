@@ -38,7 +38,9 @@ STYLE: dict[str, tuple[str, str]] = {
     "AuthorisationCondition": ("#da291c", "box"),
 }
 FINDING_BORDER = "#d5281b"
-_EXTERNAL = re.compile(r"<(script|link)\b[^>]*(?:src|href)\s*=\s*\"(?:https?:|\.\./)[^\"]*\"[^>]*>(?:\s*</script>)?", re.I)
+_EXTERNAL = re.compile(
+    r"<(script|link)\b[^>]*(?:src|href)\s*=\s*\"(?:https?:|\.\./)[^\"]*\"[^>]*>(?:\s*</script>)?", re.I
+)
 
 
 def legend_html(kinds: set[str]) -> str:
@@ -54,8 +56,13 @@ def layout(graph: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
     return nx.spring_layout(nx.Graph(graph), seed=1, iterations=60, scale=600) if len(graph) else {}
 
 
-def network_html(graph: nx.MultiDiGraph, *, centre: str | None = None, flagged: set[str] | None = None,
-                 height: str = "620px") -> str:
+def network_html(
+    graph: nx.MultiDiGraph,
+    *,
+    centre: str | None = None,
+    flagged: set[str] | None = None,
+    height: str = "620px",
+) -> str:
     """A self-contained HTML page drawing `graph`; nodes in `flagged` get a red border."""
     flagged = flagged or set()
     positions = layout(graph)
@@ -67,19 +74,28 @@ def network_html(graph: nx.MultiDiGraph, *, centre: str | None = None, flagged: 
         x, y = positions.get(code, (0.0, 0.0))
         title = f"{attrs.get('name', code)} [{code}] ({kind})"
         net.add_node(
-            code, label=str(attrs.get("name", code))[:40], title=title, shape=shape, x=float(x), y=float(y),
+            code,
+            label=str(attrs.get("name", code))[:40],
+            title=title,
+            shape=shape,
+            x=float(x),
+            y=float(y),
             color={"background": colour, "border": FINDING_BORDER if code in flagged else colour},
-            borderWidth=4 if code in flagged else 1, size=28 if code == centre else 14,
+            borderWidth=4 if code in flagged else 1,
+            size=28 if code == centre else 14,
         )
     for source, target, attrs in graph.edges(data=True):
         label = attrs.get("rel", "")
         if attrs.get("share") is not None:
             label += f" {attrs['share']:g}%"
-        net.add_edge(source, target, title=label, label=label if len(graph) < 60 else "", arrows="to", font={"size": 9})
+        net.add_edge(
+            source, target, title=label, label=label if len(graph) < 60 else "", arrows="to", font={"size": 9}
+        )
     return _EXTERNAL.sub("", net.generate_html())
 
 
 # --- map ----------------------------------------------------------------------------------
+
 
 def read_kml_boundaries(path: Path) -> dict[str, list[list[tuple[float, float]]]]:
     """CCG boundaries from CCC_Feb2013.KML: placemark name (the CCG code) -> polygons of (lon, lat)."""
@@ -87,14 +103,21 @@ def read_kml_boundaries(path: Path) -> dict[str, list[list[tuple[float, float]]]
     for placemark in ET.parse(path).getroot().iterfind(".//{*}Placemark"):
         key = (placemark.findtext("{*}name") or "").strip()
         for coords in placemark.iterfind(".//{*}coordinates"):
-            points = [tuple(map(float, t.split(",")[:2])) for t in (coords.text or "").split() if t.count(",") >= 1]
+            points = [
+                tuple(map(float, t.split(",")[:2])) for t in (coords.text or "").split() if t.count(",") >= 1
+            ]
             if len(points) > 2:
                 shapes.setdefault(key, []).append(points)
     return shapes
 
 
-def map_svg(shapes: dict[str, list[list[tuple[float, float]]]], values: dict[str, float], *,
-            labels: dict[str, str] | None = None, width: int = 640) -> str:
+def map_svg(
+    shapes: dict[str, list[list[tuple[float, float]]]],
+    values: dict[str, float],
+    *,
+    labels: dict[str, str] | None = None,
+    width: int = 640,
+) -> str:
     """An SVG choropleth: each shape shaded by its value (0 = pale), no tiles, no network."""
     labels = labels or {}
     points = [p for polys in shapes.values() for poly in polys for p in poly]
@@ -112,11 +135,19 @@ def map_svg(shapes: dict[str, list[list[tuple[float, float]]]], values: dict[str
         value = values.get(key, 0)
         shade = 235 - int(200 * value / top)
         d = " ".join(
-            "M" + " L".join(f"{(x - west) * mid * scale:.1f},{(north - y) * scale:.1f}" for x, y in poly[::3] or poly) + "Z"
+            "M"
+            + " L".join(
+                f"{(x - west) * mid * scale:.1f},{(north - y) * scale:.1f}" for x, y in poly[::3] or poly
+            )
+            + "Z"
             for poly in polys
         )
         fill = f"rgb(235,{shade},{shade})" if value else "#eef3f7"
         title = html.escape(f"{labels.get(key, key)}: {value:g}")
-        paths.append(f'<path d="{d}" fill="{fill}" stroke="#425563" stroke-width="0.4"><title>{title}</title></path>')
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-            f'viewBox="0 0 {width} {height}">{"".join(paths)}</svg>')
+        paths.append(
+            f'<path d="{d}" fill="{fill}" stroke="#425563" stroke-width="0.4"><title>{title}</title></path>'
+        )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}">{"".join(paths)}</svg>'
+    )

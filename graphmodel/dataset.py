@@ -106,18 +106,14 @@ class Dataset:
                     self.problem(where, end, f"{rel.rel} refers to unknown code {code!r}")
                 elif node.kind not in allowed:
                     kinds = ", ".join(sorted(allowed))
-                    self.problem(
-                        where, end, f"{rel.rel} {end} {code!r} is a {node.kind}, expected {kinds}"
-                    )
+                    self.problem(where, end, f"{rel.rel} {end} {code!r} is a {node.kind}, expected {kinds}")
 
     def _check_single_membership(self) -> None:
         """A practice may be a member of only one CCG at any one time (RULES: membership)."""
         spans: dict[str, list[tuple[date, date, Relationship]]] = defaultdict(list)
         for rel in self.relationships.values():
             if rel.rel == RelType.MEMBER_OF:
-                spans[rel.source].append(
-                    (rel.valid_from or date.min, rel.valid_to or date.max, rel)
-                )
+                spans[rel.source].append((rel.valid_from or date.min, rel.valid_to or date.max, rel))
         for practice, periods in spans.items():
             periods.sort(key=lambda p: p[0])
             for (start_a, end_a, a), (start_b, _, b) in zip(periods, periods[1:]):
@@ -145,7 +141,8 @@ class Dataset:
             existing = self.nodes.get(code)
             if existing is not None and existing.kind != node.kind:
                 self.problem(
-                    other.origins[code], "code",
+                    other.origins[code],
+                    "code",
                     f"{code!r} is a {node.kind} here but a {existing.kind} at {self.origins[code]}",
                 )
             elif existing is None:

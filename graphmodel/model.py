@@ -283,8 +283,23 @@ class Condition(Node):
 NODE_CLASSES: dict[NodeKind, type[Node]] = {
     cls.kind: cls
     for cls in (
-        Practice, CCG, PCT, PCTCluster, SHA, LocalAuthority, HWB, CSU, NHSCB, Region, AreaTeam,
-        Provider, Healthwatch, Person, Collaboration, Service, Condition,
+        Practice,
+        CCG,
+        PCT,
+        PCTCluster,
+        SHA,
+        LocalAuthority,
+        HWB,
+        CSU,
+        NHSCB,
+        Region,
+        AreaTeam,
+        Provider,
+        Healthwatch,
+        Person,
+        Collaboration,
+        Service,
+        Condition,
     )
 }
 

@@ -76,7 +76,9 @@ def connect(config: Neo4jConfig | None = None) -> Driver:
     """Open and verify a driver; failures become `Neo4jUnavailable` with an actionable message."""
     config = config or Neo4jConfig.from_env()
     if not config.password:
-        raise Neo4jUnavailable("NEO4J_PASSWORD is not set: export it (and NEO4J_URI) or run `ccgraph neo4j start`.")
+        raise Neo4jUnavailable(
+            "NEO4J_PASSWORD is not set: export it (and NEO4J_URI) or run `ccgraph neo4j start`."
+        )
     driver = GraphDatabase.driver(
         config.uri, auth=(config.user, config.password), notifications_min_severity="OFF"
     )
@@ -84,11 +86,14 @@ def connect(config: Neo4jConfig | None = None) -> Driver:
         driver.verify_connectivity()
         records, _, _ = driver.execute_query(
             "CALL dbms.components() YIELD versions RETURN versions[0] AS version",
-            routing_=RoutingControl.READ, database_=config.database,
+            routing_=RoutingControl.READ,
+            database_=config.database,
         )
     except AuthError:
         driver.close()
-        raise Neo4jUnavailable(f"Neo4j at {config.uri} refused user {config.user!r}: check NEO4J_USER / NEO4J_PASSWORD.") from None
+        raise Neo4jUnavailable(
+            f"Neo4j at {config.uri} refused user {config.user!r}: check NEO4J_USER / NEO4J_PASSWORD."
+        ) from None
     except (ServiceUnavailable, OSError) as err:
         driver.close()
         raise Neo4jUnavailable(
@@ -120,7 +125,9 @@ def ensure_schema(driver: Driver) -> None:
     wanted["commissions_population"] = (
         "CREATE INDEX commissions_population IF NOT EXISTS FOR ()-[k:COMMISSIONS]-() ON (k.qualifier)"
     )
-    present, _, _ = driver.execute_query("SHOW INDEXES YIELD name RETURN collect(name) AS names", database_=db)
+    present, _, _ = driver.execute_query(
+        "SHOW INDEXES YIELD name RETURN collect(name) AS names", database_=db
+    )
     missing = [statement for name, statement in wanted.items() if name not in present[0]["names"]]
     for statement in missing:
         driver.execute_query(statement, database_=db)
@@ -159,6 +166,7 @@ def load_dataset(
             {"source": rel.source, "target": rel.target, "key": rel.key, "props": rel.properties()}
         )
     with driver.session(database=database_of(driver)) as session, session.begin_transaction() as tx:
+
         def write(query: str, rows: list[dict[str, Any]]) -> None:
             for batch in _batches(rows, batch_size):
                 tx.run(query, rows=batch, run=run_id).consume()
@@ -167,20 +175,28 @@ def load_dataset(
 
         for kind, rows in nodes_by_kind.items():
             label = NodeKind(kind).value  # labels come from the enum, never from input
-            write(f"UNWIND $rows AS row MERGE (n:{ENTITY} {{code: row.code}}) "
-                  f"SET n = row.props, n:{label}, n.load_run = $run", rows)
+            write(
+                f"UNWIND $rows AS row MERGE (n:{ENTITY} {{code: row.code}}) "
+                f"SET n = row.props, n:{label}, n.load_run = $run",
+                rows,
+            )
         for rel_type, rows in rels_by_type.items():
-            write(f"UNWIND $rows AS row "
-                  f"MATCH (a:{ENTITY} {{code: row.source}}) MATCH (b:{ENTITY} {{code: row.target}}) "
-                  f"MERGE (a)-[r:{RelType(rel_type).value} {{key: row.key}}]->(b) "
-                  f"SET r = row.props, r.key = row.key, r.load_run = $run", rows)
+            write(
+                f"UNWIND $rows AS row "
+                f"MATCH (a:{ENTITY} {{code: row.source}}) MATCH (b:{ENTITY} {{code: row.target}}) "
+                f"MERGE (a)-[r:{RelType(rel_type).value} {{key: row.key}}]->(b) "
+                f"SET r = row.props, r.key = row.key, r.load_run = $run",
+                rows,
+            )
         tx.run("MATCH ()-[r]->() WHERE r.load_run <> $run DELETE r", run=run_id).consume()
         tx.run(f"MATCH (n:{ENTITY}) WHERE n.load_run <> $run DETACH DELETE n", run=run_id).consume()
         tx.run(
             "MERGE (m:CcgraphLoad {singleton: true}) SET m.run_id = $run, m.loaded_at = $at, "
             "m.nodes = $nodes, m.relationships = $rels",
-            run=run_id, at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            nodes=len(dataset.nodes), rels=len(dataset.relationships),
+            run=run_id,
+            at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            nodes=len(dataset.nodes),
+            rels=len(dataset.relationships),
         ).consume()
         tx.commit()
     return LoadSummary(run_id, len(dataset.nodes), len(dataset.relationships))
@@ -194,7 +210,8 @@ def counts(driver: Driver) -> dict[str, int]:
     )
     rels, _, _ = driver.execute_query(
         f"MATCH (:{ENTITY})-[r]->(:{ENTITY}) RETURN type(r) AS k, count(*) AS c",
-        routing_=RoutingControl.READ, database_=db,
+        routing_=RoutingControl.READ,
+        database_=db,
     )
     return dict(sorted({r["k"]: r["c"] for r in [*nodes, *rels]}.items()))
 
@@ -204,7 +221,9 @@ def fetch_graph(driver: Driver) -> nx.MultiDiGraph:
     db = database_of(driver)
     graph = nx.MultiDiGraph()
     nodes, _, _ = driver.execute_query(
-        f"MATCH (n:{ENTITY}) RETURN n.code AS code, properties(n) AS p", routing_=RoutingControl.READ, database_=db
+        f"MATCH (n:{ENTITY}) RETURN n.code AS code, properties(n) AS p",
+        routing_=RoutingControl.READ,
+        database_=db,
     )
     for r in nodes:
         props = dict(r["p"])
@@ -212,7 +231,8 @@ def fetch_graph(driver: Driver) -> nx.MultiDiGraph:
         graph.add_node(r["code"], **props)
     rels, _, _ = driver.execute_query(
         f"MATCH (a:{ENTITY})-[r]->(b:{ENTITY}) RETURN a.code AS a, b.code AS b, properties(r) AS p",
-        routing_=RoutingControl.READ, database_=db,
+        routing_=RoutingControl.READ,
+        database_=db,
     )
     for r in rels:
         props = dict(r["p"])
@@ -236,15 +256,23 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Relationship):
         return {"type": value.type, "start": value.start_node.get("code"), "end": value.end_node.get("code")}
     if isinstance(value, Path):
-        return {"nodes": [_plain(n) for n in value.nodes], "relationships": [_plain(r) for r in value.relationships]}
+        return {
+            "nodes": [_plain(n) for n in value.nodes],
+            "relationships": [_plain(r) for r in value.relationships],
+        }
     if isinstance(value, list):
         return [_plain(v) for v in value]
     return value
 
 
 def read_only_query(
-    driver: Driver, query: str, params: dict[str, Any] | None = None, *, timeout: float = 30.0,
-    limit: int = 5000, refuse_write_clauses: bool = True,
+    driver: Driver,
+    query: str,
+    params: dict[str, Any] | None = None,
+    *,
+    timeout: float = 30.0,
+    limit: int = 5000,
+    refuse_write_clauses: bool = True,
 ) -> tuple[list[str], list[dict[str, Any]]]:
     """Run an analyst's query read-only: write clauses are refused here with a clear message,
     and the query runs in a READ transaction (so the server refuses writes anyway), with a

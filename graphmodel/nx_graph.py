@@ -22,8 +22,7 @@ def build_graph(dataset: Dataset) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph()
     graph.add_nodes_from((code, node.properties()) for code, node in dataset.nodes.items())
     graph.add_edges_from(
-        (rel.source, rel.target, rel.key, rel.properties())
-        for rel in dataset.relationships.values()
+        (rel.source, rel.target, rel.key, rel.properties()) for rel in dataset.relationships.values()
     )
     return graph
 

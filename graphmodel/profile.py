@@ -35,16 +35,24 @@ GROUPS: dict[str, tuple[str, str]] = {
 def profile(graph: nx.MultiDiGraph, code: str) -> dict[str, Any]:
     """Properties of `code` and its links, e.g. ``profile(g, "09W")["relationships"]["Member practices"]``."""
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for direction, edges in (("->", graph.out_edges(code, data=True)), ("<-", graph.in_edges(code, data=True))):
+    for direction, edges in (
+        ("->", graph.out_edges(code, data=True)),
+        ("<-", graph.in_edges(code, data=True)),
+    ):
         for source, target, attrs in edges:
             other = target if direction == "->" else source
             label = GROUPS[attrs["rel"]][0 if direction == "->" else 1]
             node = graph.nodes[other]
-            groups[label].append({
-                "direction": direction, "rel": attrs["rel"], "code": other, "name": node.get("name", ""),
-                "kind": node.get("kind", ""),
-                **{k: v for k, v in attrs.items() if k not in ("rel",) and v not in ("", None)},
-            })
+            groups[label].append(
+                {
+                    "direction": direction,
+                    "rel": attrs["rel"],
+                    "code": other,
+                    "name": node.get("name", ""),
+                    "kind": node.get("kind", ""),
+                    **{k: v for k, v in attrs.items() if k not in ("rel",) and v not in ("", None)},
+                }
+            )
     for links in groups.values():
         links.sort(key=lambda link: (-(link.get("share") or 0), link["code"]))
     return {"node": dict(graph.nodes[code]), "relationships": dict(sorted(groups.items()))}

@@ -16,8 +16,23 @@ from datetime import date
 
 from graphmodel.dataset import Dataset, Location
 from graphmodel.model import (
-    CCG, CCG_SERVICES, CSU, HWB, PCT, AreaTeam, AuthorisationOutcome, Collaboration, Condition,
-    Healthwatch, LocalAuthority, PCTCluster, Person, Practice, Region, Relationship, RelType,
+    CCG,
+    CCG_SERVICES,
+    CSU,
+    HWB,
+    PCT,
+    AreaTeam,
+    AuthorisationOutcome,
+    Collaboration,
+    Condition,
+    Healthwatch,
+    LocalAuthority,
+    PCTCluster,
+    Person,
+    Practice,
+    Region,
+    Relationship,
+    RelType,
     ServiceCategory,
 )
 from graphmodel.national import NHS_CB_CODE, add_national_layer, service_code
@@ -25,10 +40,21 @@ from graphmodel.national import NHS_CB_CODE, add_national_layer, service_code
 HERE = Location("synthetic generator")
 START = date(2013, 4, 1)
 GOVERNING_ROLES = (
-    "chair", "deputy_chair", "accountable_officer", "chief_finance_officer", "registered_nurse",
-    "secondary_care_specialist", "lay_member_finance_audit", "lay_member_area_knowledge",
+    "chair",
+    "deputy_chair",
+    "accountable_officer",
+    "chief_finance_officer",
+    "registered_nurse",
+    "secondary_care_specialist",
+    "lay_member_finance_audit",
+    "lay_member_area_knowledge",
 )
-HWB_SEATS = ("director_public_health", "director_childrens_services", "director_adult_social_services", "councillor")
+HWB_SEATS = (
+    "director_public_health",
+    "director_childrens_services",
+    "director_adult_social_services",
+    "councillor",
+)
 
 
 @dataclass
@@ -67,21 +93,31 @@ class _Generator:
         n_teams = max(1, round(25 * self.scale))
         n_las = max(2, round(152 * self.scale))
         n_ccgs = max(2, round(211 * self.scale))
-        self.regions = [self.node(Region(code=self.code("RG"), name=f"Synthetic region {i}", illustrative=True)) for i in range(n_regions)]
+        self.regions = [
+            self.node(Region(code=self.code("RG"), name=f"Synthetic region {i}", illustrative=True))
+            for i in range(n_regions)
+        ]
         self.teams = []
         for i in range(n_teams):
-            team = self.node(AreaTeam(code=self.code("AT"), name=f"Synthetic area team {i}", illustrative=True))
+            team = self.node(
+                AreaTeam(code=self.code("AT"), name=f"Synthetic area team {i}", illustrative=True)
+            )
             self.link(team, self.regions[i % n_regions], RelType.ACCOUNTABLE_TO)
             self.teams.append(team)
         for region in self.regions:
             self.link(region, NHS_CB_CODE, RelType.ACCOUNTABLE_TO)
         self.las = [self.authority(i) for i in range(n_las)]
-        self.csus = [self.node(CSU(code=self.code("CS"), name=f"Synthetic CSU {i}", illustrative=True)) for i in range(max(1, round(19 * self.scale)))]
+        self.csus = [
+            self.node(CSU(code=self.code("CS"), name=f"Synthetic CSU {i}", illustrative=True))
+            for i in range(max(1, round(19 * self.scale)))
+        ]
         self.ccgs = [self.ccg(self.las[i % n_las]) for i in range(n_ccgs)]
         cluster = None
         for i in range(max(1, round(151 * self.scale))):
             if i % 3 == 0:
-                cluster = self.node(PCTCluster(code=self.code("CL"), name=f"Synthetic cluster {i // 3}", illustrative=True))
+                cluster = self.node(
+                    PCTCluster(code=self.code("CL"), name=f"Synthetic cluster {i // 3}", illustrative=True)
+                )
             pct = self.node(PCT(code=self.code("PT"), name=f"Synthetic PCT {i}", illustrative=True))
             self.link(pct, cluster, RelType.IN_CLUSTER)
             self.link(pct, self.ccgs[i % n_ccgs], RelType.SUCCEEDED_BY, share=100.0, valid_from=START)
@@ -89,46 +125,80 @@ class _Generator:
             self.collaboration(lead=self.ccgs[i], members=[self.ccgs[i], self.ccgs[i + 1]])
 
     def authority(self, i: int) -> str:
-        la = self.node(LocalAuthority(code=self.code("LA"), name=f"Synthetic authority {i}", illustrative=True))
+        la = self.node(
+            LocalAuthority(code=self.code("LA"), name=f"Synthetic authority {i}", illustrative=True)
+        )
         hwb = self.node(HWB(code=f"HWB-{la}", name=f"Synthetic authority {i} HWB", illustrative=True))
         self.link(la, hwb, RelType.HAS_HWB)
         for seat in HWB_SEATS:
             person = self.node(Person(code=self.code("PE"), name=f"Synthetic {seat}", illustrative=True))
             self.link(person, hwb, RelType.SEAT_ON, qualifier=seat)
-        watch = self.node(Healthwatch(code=self.code("HW"), name=f"Synthetic Healthwatch {i}", illustrative=True))
+        watch = self.node(
+            Healthwatch(code=self.code("HW"), name=f"Synthetic Healthwatch {i}", illustrative=True)
+        )
         self.link(watch, la, RelType.HEALTHWATCH_FOR)
         self.link(watch, hwb, RelType.SEAT_ON, qualifier="healthwatch")
         return la
 
-    def ccg(self, la: str, *, practices: bool = True, roles: tuple[str, ...] = GOVERNING_ROLES,
-            services: tuple[ServiceCategory, ...] = CCG_SERVICES,
-            outcome: AuthorisationOutcome = AuthorisationOutcome.AUTHORISED) -> str:
-        ccg = self.node(CCG(code=self.code("CG"), name=f"NHS Synthetic {self.serial} Clinical Commissioning Group",
-                            illustrative=True, authorisation_wave=1 + self.serial % 4,
-                            authorisation_date=date(2013, 3, 1), authorisation_outcome=outcome))
+    def ccg(
+        self,
+        la: str,
+        *,
+        practices: bool = True,
+        roles: tuple[str, ...] = GOVERNING_ROLES,
+        services: tuple[ServiceCategory, ...] = CCG_SERVICES,
+        outcome: AuthorisationOutcome = AuthorisationOutcome.AUTHORISED,
+    ) -> str:
+        ccg = self.node(
+            CCG(
+                code=self.code("CG"),
+                name=f"NHS Synthetic {self.serial} Clinical Commissioning Group",
+                illustrative=True,
+                authorisation_wave=1 + self.serial % 4,
+                authorisation_date=date(2013, 3, 1),
+                authorisation_outcome=outcome,
+            )
+        )
         self.link(ccg, self.rng.choice(self.teams), RelType.ACCOUNTABLE_TO)
         self.link(ccg, self.rng.choice(self.csus), RelType.SUPPORTED_BY, valid_from=START)
         self.link(ccg, la, RelType.OVERLAPS, share=100.0)
         self.link(ccg, f"HWB-{la}", RelType.SEAT_ON, qualifier="ccg")
         for role in roles:
-            person = self.node(Person(
-                code=self.code("PE"), name=f"Synthetic {role}", illustrative=True,
-                nmc_register=role == "registered_nurse", specialist_register=role == "secondary_care_specialist",
-                accountancy_qualified=role == "chief_finance_officer",
-            ))
+            person = self.node(
+                Person(
+                    code=self.code("PE"),
+                    name=f"Synthetic {role}",
+                    illustrative=True,
+                    nmc_register=role == "registered_nurse",
+                    specialist_register=role == "secondary_care_specialist",
+                    accountancy_qualified=role == "chief_finance_officer",
+                )
+            )
             self.link(person, ccg, RelType.HOLDS_ROLE, qualifier=role)
         for service in services:
             self.link(ccg, service_code(service), RelType.COMMISSIONS, qualifier=ccg)
         if practices:
             for _ in range(self.rng.randint(20, 56)):
-                practice = self.node(Practice(code=self.code("PR"), name="Synthetic practice", illustrative=True,
-                                              list_size=self.rng.randint(1500, 15000)))
+                practice = self.node(
+                    Practice(
+                        code=self.code("PR"),
+                        name="Synthetic practice",
+                        illustrative=True,
+                        list_size=self.rng.randint(1500, 15000),
+                    )
+                )
                 self.link(practice, ccg, RelType.MEMBER_OF, valid_from=START)
         return ccg
 
     def collaboration(self, lead: str | None, members: list[str]) -> str:
-        collab = self.node(Collaboration(code=self.code("CO"), name="Synthetic collaboration", illustrative=True,
-                                         services=(ServiceCategory.ACUTE,)))
+        collab = self.node(
+            Collaboration(
+                code=self.code("CO"),
+                name="Synthetic collaboration",
+                illustrative=True,
+                services=(ServiceCategory.ACUTE,),
+            )
+        )
         if lead:
             self.link(collab, lead, RelType.LED_BY)
         for member in members:
@@ -136,7 +206,11 @@ class _Generator:
         return collab
 
     def condition(self, ccg: str, *, expires: date | None = date(2014, 3, 31)) -> str:
-        cond = self.node(Condition(code=self.code("CN"), name="Synthetic condition", illustrative=True, domain=4, expires=expires))
+        cond = self.node(
+            Condition(
+                code=self.code("CN"), name="Synthetic condition", illustrative=True, domain=4, expires=expires
+            )
+        )
         self.link(ccg, cond, RelType.HAS_CONDITION)
         self.link(cond, NHS_CB_CODE, RelType.CONDITION_OWNER)
         return cond
@@ -146,7 +220,9 @@ class _Generator:
         la = self.rng.choice(self.las)
         hit = self.planted[check]
         if check == "practice_single_membership":
-            hit.add(self.node(Practice(code=self.code("PR"), name="Synthetic orphan practice", illustrative=True)))
+            hit.add(
+                self.node(Practice(code=self.code("PR"), name="Synthetic orphan practice", illustrative=True))
+            )
         elif check == "ccg_without_practices":
             hit.add(self.ccg(la, practices=False))
         elif check == "boundary_crossing_ccgs":
@@ -157,10 +233,16 @@ class _Generator:
             self.link(ccg, f"HWB-{other}", RelType.SEAT_ON, qualifier="ccg")
             hit.add(ccg)
         elif check == "governing_body_roles":
-            hit.add(self.ccg(la, roles=tuple(r for r in GOVERNING_ROLES if r != "registered_nurse") + ("gp_member",)))
+            hit.add(
+                self.ccg(
+                    la, roles=tuple(r for r in GOVERNING_ROLES if r != "registered_nurse") + ("gp_member",)
+                )
+            )
         elif check == "governing_body_incompatible_roles":
             ccg = self.ccg(la)
-            person = self.node(Person(code=self.code("PE"), name="Synthetic unqualified CFO", illustrative=True))
+            person = self.node(
+                Person(code=self.code("PE"), name="Synthetic unqualified CFO", illustrative=True)
+            )
             self.link(person, ccg, RelType.HOLDS_ROLE, qualifier="chief_finance_officer")
             hit.add(ccg)
         elif check == "collaboration_lead":
@@ -170,7 +252,9 @@ class _Generator:
             hit.add(self.collaboration(a, [b]))
         elif check == "undeclared_neighbour_commissioning":
             population, neighbour = self.ccg(la), self.rng.choice(self.ccgs)
-            self.link(neighbour, service_code(ServiceCategory.COMMUNITY), RelType.COMMISSIONS, qualifier=population)
+            self.link(
+                neighbour, service_code(ServiceCategory.COMMUNITY), RelType.COMMISSIONS, qualifier=population
+            )
             hit.add(population)
         elif check == "hwb_ccg_seats":
             ccg = self.ccg(la)
@@ -182,7 +266,7 @@ class _Generator:
         elif check == "hwb_statutory_members":
             new_la = self.authority(len(self.las))
             hwb = f"HWB-{new_la}"
-            for (src, dst, key) in list(self.ds.relationships):
+            for src, dst, key in list(self.ds.relationships):
                 if dst == hwb and key == f"{RelType.SEAT_ON}|councillor|":
                     del self.ds.relationships[(src, dst, key)]
             self.ccg(new_la)
@@ -202,14 +286,20 @@ class _Generator:
             self.link(ccg, service_code(ServiceCategory.DENTISTRY), RelType.COMMISSIONS, qualifier=ccg)
             hit.add(ccg)
         elif check == "uncommissioned_services":
-            hit.add(self.ccg(la, services=tuple(s for s in CCG_SERVICES if s != ServiceCategory.MENTAL_HEALTH)))
+            hit.add(
+                self.ccg(la, services=tuple(s for s in CCG_SERVICES if s != ServiceCategory.MENTAL_HEALTH))
+            )
         elif check == "pct_succession":
-            pct = self.node(PCT(code=self.code("PT"), name="Synthetic PCT without successor", illustrative=True))
+            pct = self.node(
+                PCT(code=self.code("PT"), name="Synthetic PCT without successor", illustrative=True)
+            )
             cluster = next(t for (_, t, k) in self.ds.relationships if k.startswith(RelType.IN_CLUSTER))
             self.link(pct, cluster, RelType.IN_CLUSTER)
             hit.add(pct)
         elif check == "pct_in_cluster":
-            pct = self.node(PCT(code=self.code("PT"), name="Synthetic PCT without cluster", illustrative=True))
+            pct = self.node(
+                PCT(code=self.code("PT"), name="Synthetic PCT without cluster", illustrative=True)
+            )
             self.link(pct, self.rng.choice(self.ccgs), RelType.SUCCEEDED_BY, share=100.0)
             hit.add(pct)
         else:

@@ -24,7 +24,17 @@ from pydantic import ValidationError
 
 from graphmodel.dataset import Dataset, InputError, Location, Problem
 from graphmodel.model import (
-    CCG, HWB, PCT, SHA, AreaTeam, LocalAuthority, Node, Practice, Region, Relationship, RelType,
+    CCG,
+    HWB,
+    PCT,
+    SHA,
+    AreaTeam,
+    LocalAuthority,
+    Node,
+    Practice,
+    Region,
+    Relationship,
+    RelType,
 )
 from graphmodel.national import NHS_CB_CODE, add_national_layer
 from loaders import nhsbsa, ods, ons
@@ -46,7 +56,9 @@ def load_england_2013(data_dir: Path) -> tuple[Dataset, QualityReport]:
     data_dir = Path(data_dir)
     missing = [f for f in _required_files() if not (data_dir / f).is_file()]
     if missing:
-        raise InputError([Problem(Location(f), "*", f"required file not found in {data_dir}") for f in missing])
+        raise InputError(
+            [Problem(Location(f), "*", f"required file not found in {data_dir}") for f in missing]
+        )
     builder = _Builder(data_dir)
     builder.build()
     return builder.dataset, builder.report
@@ -55,8 +67,15 @@ def load_england_2013(data_dir: Path) -> tuple[Dataset, QualityReport]:
 def _row_error(err: ValidationError, where: Location, field_name: str) -> InputError:
     first = err.errors()[0]
     column = ".".join(map(str, first["loc"])) or field_name
-    return InputError([Problem(where, f"{field_name} ({column})" if column != field_name else field_name,
-                               f"{first['msg']}: {str(first.get('input'))[:40]!r}")])
+    return InputError(
+        [
+            Problem(
+                where,
+                f"{field_name} ({column})" if column != field_name else field_name,
+                f"{first['msg']}: {str(first.get('input'))[:40]!r}",
+            )
+        ]
+    )
 
 
 def _required_files() -> list[str]:
@@ -105,7 +124,16 @@ class _Builder:
         for where, row in ons.ccgs_2013(self.dir / "CCG_APR_2013.csv"):
             tally.read += 1
             code = row["CCG13CDH"]
-            self.add(CCG, where, field_name="CCG13CDH", code=code, name=row["CCG13NM"], ons_code=row["CCG13CD"], open_date=AS_AT, close_date=close_dates.get(code))
+            self.add(
+                CCG,
+                where,
+                field_name="CCG13CDH",
+                code=code,
+                name=row["CCG13NM"],
+                ons_code=row["CCG13CD"],
+                open_date=AS_AT,
+                close_date=close_dates.get(code),
+            )
             self.ccg_by_ons[row["CCG13CD"]] = code
             tally.used += 1
 
@@ -212,7 +240,14 @@ class _Builder:
         for (ccg, _), n in lsoas.items():
             per_ccg[ccg] += n
         for (ccg, la), n in sorted(lsoas.items()):
-            self.link(origin[ccg], source=ccg, target=la, rel=RelType.OVERLAPS, count=n, share=round(100.0 * n / per_ccg[ccg], 2))
+            self.link(
+                origin[ccg],
+                source=ccg,
+                target=la,
+                rel=RelType.OVERLAPS,
+                count=n,
+                share=round(100.0 * n / per_ccg[ccg], 2),
+            )
         uncovered = sorted(set(self.ccg_by_ons.values()) - set(per_ccg))
         if uncovered:
             self.report.note(f"CCGs with no LSOA in the lookup (no overlaps): {', '.join(uncovered)}")
@@ -264,11 +299,15 @@ class _Builder:
     # -- practices and membership ---------------------------------------------------------
     def practices(self) -> None:
         sizes = self._list_sizes()
-        epcmem, epraccur = self.path("epcmem.csv"), self.path("epraccur_2019.csv") or self.path("epraccur.csv")
+        epcmem, epraccur = self.path("epcmem.csv"), self.path("epraccur_2019.csv") or self.path(
+            "epraccur.csv"
+        )
         if epcmem is not None and epraccur is not None:
             self._practices_from_ods(epcmem, epraccur, sizes)
         else:
-            self.report.note("epcmem.csv or epraccur absent: membership taken from the NHSBSA list-size file.")
+            self.report.note(
+                "epcmem.csv or epraccur absent: membership taken from the NHSBSA list-size file."
+            )
             self._practices_from_list_sizes(sizes)
 
     def _list_sizes(self) -> dict[str, tuple[Location, dict[str, str], int]]:
@@ -326,14 +365,25 @@ class _Builder:
             left = parse_date(row["left_date"], where, "left_date")
             if (joined is None or joined <= AS_AT) and (left is None or left >= AS_AT):
                 members_on_day[code] = parent
-            self.link(where, source=code, target=parent, rel=RelType.MEMBER_OF, valid_from=joined, valid_to=left)
+            self.link(
+                where, source=code, target=parent, rel=RelType.MEMBER_OF, valid_from=joined, valid_to=left
+            )
             tally.used += 1
         self._successions_from_practices(pct_on_eve, members_on_day, Location(epcmem.name))
         members = {r.source for r in self.dataset.relationships.values() if r.rel == RelType.MEMBER_OF}
         for code in sorted(members):
             where, row, opened, closed = gp[code]
             size = sizes.get(code)
-            self.add(Practice, where, code=code, name=row["name"], postcode=row["postcode"] or None, list_size=size[2] if size else None, open_date=opened, close_date=closed)
+            self.add(
+                Practice,
+                where,
+                code=code,
+                name=row["name"],
+                postcode=row["postcode"] or None,
+                list_size=size[2] if size else None,
+                open_date=opened,
+                close_date=closed,
+            )
         absent = [c for c in members_on_day if c not in sizes]
         self.report.tally(LIST_SIZE_FILE).used = len(members_on_day) - len(absent)
         disagree = [
@@ -341,9 +391,7 @@ class _Builder:
             for c, ccg in members_on_day.items()
             if c in sizes and sizes[c][1]["PCO Code"][:3] != ccg
         ]
-        bsa_only = [
-            c for c, (_, row, total) in sizes.items() if total > 0 and c not in members_on_day
-        ]
+        bsa_only = [c for c, (_, row, total) in sizes.items() if total > 0 and c not in members_on_day]
         self.report.note(
             f"Membership on 2013-04-01 from epcmem: {len(members_on_day)} GP practices. Against the "
             f"NHSBSA file: {len(members_on_day) - len(disagree) - len(absent)} agree, {len(disagree)} differ "
@@ -351,7 +399,9 @@ class _Builder:
             f"with patients are not GP practices in epcmem that day (e.g. {', '.join(bsa_only[:5]) or '-'})."
         )
 
-    def _successions_from_practices(self, pct_of: dict[str, str], ccg_of: dict[str, str], where: Location) -> None:
+    def _successions_from_practices(
+        self, pct_of: dict[str, str], ccg_of: dict[str, str], where: Location
+    ) -> None:
         """PCTs the postcode-share file gives no 2013 successor: follow their practices instead."""
         succeeded = {r.source for r in self.dataset.relationships.values() if r.rel == RelType.SUCCEEDED_BY}
         moves: Counter[tuple[str, str]] = Counter(
@@ -361,7 +411,15 @@ class _Builder:
         for (pct, _), n in moves.items():
             per_pct[pct] += n
         for (pct, ccg), n in sorted(moves.items()):
-            self.link(where, source=pct, target=ccg, rel=RelType.SUCCEEDED_BY, valid_from=AS_AT, count=n, share=round(100.0 * n / per_pct[pct], 2))
+            self.link(
+                where,
+                source=pct,
+                target=ccg,
+                rel=RelType.SUCCEEDED_BY,
+                valid_from=AS_AT,
+                count=n,
+                share=round(100.0 * n / per_pct[pct], 2),
+            )
         if per_pct:
             self.report.note(
                 f"PCTs with no 2013 successor in the postcode-share file ({', '.join(sorted(per_pct))}): "

@@ -22,7 +22,15 @@ class Loaded:
 def load_inputs(data_dir: Path | None = None, scenario: Path | None = None) -> Loaded:
     """Read and validate everything; raise `InputError` (nothing half-built) on any problem."""
     if data_dir is None and scenario is None:
-        raise InputError([Problem(Location("(command line)"), "--data/--scenario", "give a data directory, a scenario or both")])
+        raise InputError(
+            [
+                Problem(
+                    Location("(command line)"),
+                    "--data/--scenario",
+                    "give a data directory, a scenario or both",
+                )
+            ]
+        )
     if data_dir is not None:
         if not Path(data_dir).is_dir():
             raise InputError([Problem(Location(str(data_dir)), "--data", "not a directory")])

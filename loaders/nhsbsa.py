@@ -16,7 +16,11 @@ def list_sizes(path: Path) -> list[tuple[Location, dict[str, str], int]]:
     "PCO Code" is the CCG's ODS code followed by "00" (legacy rows carry old PCT or SHA codes).
     """
     header = path.read_text(encoding="utf-8-sig", errors="replace").splitlines()[:1]
-    bands = [c.strip() for c in header[0].split(",") if c.strip().startswith(("Male", "Female"))] if header else []
+    bands = (
+        [c.strip() for c in header[0].split(",") if c.strip().startswith(("Male", "Female"))]
+        if header
+        else []
+    )
     if not bands:
         raise InputError([Problem(Location(path.name, 1), "Male 0-4", "no Male/Female age-band columns")])
     result = []

@@ -13,9 +13,34 @@ from loaders.tabular import read_rows
 Rows = list[tuple[Location, dict[str, str]]]
 
 # epraccur: 1 code, 2 name, 10 postcode, 11 open, 12 close, 13 status, 15 commissioner, 26 setting.
-EPRACCUR = ("code", "name", None, None, None, None, None, None, None, "postcode", "open_date",
-            "close_date", "status", None, "commissioner", "join_date", "left_date", None,
-            None, None, None, None, None, None, None, "setting")
+EPRACCUR = (
+    "code",
+    "name",
+    None,
+    None,
+    None,
+    None,
+    None,
+    None,
+    None,
+    "postcode",
+    "open_date",
+    "close_date",
+    "status",
+    None,
+    "commissioner",
+    "join_date",
+    "left_date",
+    None,
+    None,
+    None,
+    None,
+    None,
+    None,
+    None,
+    None,
+    "setting",
+)
 EPCMEM = ("code", "parent", "parent_type", "join_date", "left_date", "amended")
 SUCC = ("code", "successor", None, "effective_date", "indicator")
 ECCG = ("code", "name", None, None, None, None, None, None, None, "postcode", "open_date", "close_date")

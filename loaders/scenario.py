@@ -142,7 +142,9 @@ class Authorisation(_Strict):
     wave: int | None = Field(default=None, ge=1, le=4)
     date: dt.date | None = Field(default=None, description="Date the outcome was announced.")
     outcome: AuthorisationOutcome
-    support_from: str | None = Field(default=None, description="Who gives intensive support under directions.")
+    support_from: str | None = Field(
+        default=None, description="Who gives intensive support under directions."
+    )
     conditions: list[ConditionSpec] = Field(default_factory=list)
     source: str | None = Field(default=None, description="Where the fact was published.")
 
@@ -247,7 +249,9 @@ def read_scenario(path: Path) -> Scenario:
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 1 if mark else 0
-        raise InputError([Problem(Location(name, line), "*", f"not valid YAML: {getattr(err, 'problem', err)}")]) from None
+        raise InputError(
+            [Problem(Location(name, line), "*", f"not valid YAML: {getattr(err, 'problem', err)}")]
+        ) from None
     if not isinstance(raw, dict):
         raise InputError([Problem(Location(name, 1), "format", "a scenario is a YAML mapping")])
     try:
@@ -257,7 +261,12 @@ def read_scenario(path: Path) -> Scenario:
             Problem(
                 Location(name, _line_of(raw, e["loc"])),
                 ".".join(map(str, e["loc"])) or "*",
-                e["msg"] + (f" (got {str(e['input'])[:60]!r})" if e["type"] not in ("missing",) and not isinstance(e["input"], dict) else ""),
+                e["msg"]
+                + (
+                    f" (got {str(e['input'])[:60]!r})"
+                    if e["type"] not in ("missing",) and not isinstance(e["input"], dict)
+                    else ""
+                ),
             )
             for e in err.errors()
         ]
@@ -301,14 +310,27 @@ def scenario_dataset(scenario: Scenario, file_name: str) -> Dataset:
     for gb in scenario.governing_bodies:
         for m in gb.members:
             for role in m.roles:
-                link(m.person, gb.ccg, RelType.HOLDS_ROLE, qualifier=role, valid_from=m.valid_from, valid_to=m.valid_to)
+                link(
+                    m.person,
+                    gb.ccg,
+                    RelType.HOLDS_ROLE,
+                    qualifier=role,
+                    valid_from=m.valid_from,
+                    valid_to=m.valid_to,
+                )
     for h in scenario.hwb_memberships:
         for seat in h.seats:
             link(seat.holder, h.hwb, RelType.SEAT_ON, qualifier=seat.seat)
     for s in scenario.csu_support:
         link(s.ccg, s.csu, RelType.SUPPORTED_BY, valid_from=s.valid_from, valid_to=s.valid_to)
     for c in scenario.collaborations:
-        node(NodeKind.COLLABORATION, code=c.code, name=c.name, illustrative=c.illustrative, services=tuple(c.services))
+        node(
+            NodeKind.COLLABORATION,
+            code=c.code,
+            name=c.name,
+            illustrative=c.illustrative,
+            services=tuple(c.services),
+        )
         for lead in c.lead:
             link(c.code, lead, RelType.LED_BY)
         for member in c.members:
@@ -332,8 +354,16 @@ def _authorise(ds: Dataset, a: Authorisation, node, link) -> None:
     """Conditions and the source of intensive support; the outcome itself is set on the CCG
     node by `apply_authorisations` once the registry and the scenario are merged."""
     for c in a.conditions:
-        node(NodeKind.CONDITION, code=c.code, name=c.description or c.code, illustrative=c.illustrative, domain=c.domain,
-             description=c.description, expires=c.expires, neighbour_commissions=c.neighbour_commissions)
+        node(
+            NodeKind.CONDITION,
+            code=c.code,
+            name=c.description or c.code,
+            illustrative=c.illustrative,
+            domain=c.domain,
+            description=c.description,
+            expires=c.expires,
+            neighbour_commissions=c.neighbour_commissions,
+        )
         link(a.ccg, c.code, RelType.HAS_CONDITION)
         if c.owner:
             link(c.code, c.owner, RelType.CONDITION_OWNER)
@@ -349,7 +379,11 @@ def apply_authorisations(target: Dataset, scenario: Scenario, file_name: str) ->
             target.problem(Location(file_name), f"authorisations.{a.ccg}", f"unknown CCG {a.ccg!r}")
             continue
         target.nodes[a.ccg] = ccg.model_copy(
-            update={"authorisation_wave": a.wave, "authorisation_date": a.date, "authorisation_outcome": a.outcome}
+            update={
+                "authorisation_wave": a.wave,
+                "authorisation_date": a.date,
+                "authorisation_outcome": a.outcome,
+            }
         )
 
 

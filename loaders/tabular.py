@@ -54,7 +54,10 @@ def read_rows(
             missing = [c for c, _ in wanted if c not in names]
             if missing:
                 raise InputError(
-                    [Problem(Location(name, 1), m, f"column missing from header {names[:12]}") for m in missing]
+                    [
+                        Problem(Location(name, 1), m, f"column missing from header {names[:12]}")
+                        for m in missing
+                    ]
                 )
             wanted = [(c, names.index(c)) for c, _ in wanted]
             need = max(i for _, i in wanted) + 1
@@ -68,7 +71,9 @@ def read_rows(
             where = Location(name, reader.line_num)
             if len(fields) < need:
                 column = next((c for c, i in wanted if i >= len(fields)), wanted[-1][0])
-                raise InputError([Problem(where, column, f"row has {len(fields)} fields, expected at least {need}")])
+                raise InputError(
+                    [Problem(where, column, f"row has {len(fields)} fields, expected at least {need}")]
+                )
             if len(fields) < width:
                 fields = fields + [""] * (width - len(fields))
             values = pick(fields)

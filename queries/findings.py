@@ -38,15 +38,21 @@ def normalise(value: Any) -> Any:
     return value
 
 
-def to_findings(check: Check, pairs: list[tuple[str, dict[str, Any]]], names: dict[str, str]) -> list[Finding]:
+def to_findings(
+    check: Check, pairs: list[tuple[str, dict[str, Any]]], names: dict[str, str]
+) -> list[Finding]:
     """Turn a check's `(org, evidence)` pairs into findings, one per distinct pair, sorted."""
     unique: dict[str, Finding] = {}
     for org, evidence in pairs:
         evidence = normalise(dict(evidence))
         severity = Severity.INFO if evidence.get("recorded") is False else check.severity
         finding = Finding(
-            check=check.id, severity=severity, org=org, org_name=names.get(org, ""),
-            message=check.describe(evidence), evidence=evidence,
+            check=check.id,
+            severity=severity,
+            org=org,
+            org_name=names.get(org, ""),
+            message=check.describe(evidence),
+            evidence=evidence,
         )
         unique.setdefault(finding.identity, finding)
     return sorted(unique.values(), key=lambda f: (f.org, f.identity))

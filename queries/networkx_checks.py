@@ -21,8 +21,14 @@ from typing import Any
 import networkx as nx
 
 from graphmodel.model import (
-    CCG_SERVICES, LAY_EXCLUDED_EMPLOYERS, NHS_CB_SERVICES, AuthorisationOutcome, HwbSeat,
-    NodeKind, PartyRole, RelType,
+    CCG_SERVICES,
+    LAY_EXCLUDED_EMPLOYERS,
+    NHS_CB_SERVICES,
+    AuthorisationOutcome,
+    HwbSeat,
+    NodeKind,
+    PartyRole,
+    RelType,
 )
 from graphmodel.national import service_code
 
@@ -42,19 +48,24 @@ def nodes_of(graph: Graph, kind: NodeKind) -> Iterator[tuple[str, dict[str, Any]
     return ((n, a) for n, a in graph.nodes(data=True) if a.get("kind") == kind)
 
 
-def out_links(graph: Graph, node: str, rel: RelType, as_at: str | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
+def out_links(
+    graph: Graph, node: str, rel: RelType, as_at: str | None = None
+) -> Iterator[tuple[str, dict[str, Any]]]:
     for _, target, attrs in graph.out_edges(node, data=True):
         if attrs["rel"] == rel and (as_at is None or in_force(attrs, as_at)):
             yield target, attrs
 
 
-def in_links(graph: Graph, node: str, rel: RelType, as_at: str | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
+def in_links(
+    graph: Graph, node: str, rel: RelType, as_at: str | None = None
+) -> Iterator[tuple[str, dict[str, Any]]]:
     for source, _, attrs in graph.in_edges(node, data=True):
         if attrs["rel"] == rel and (as_at is None or in_force(attrs, as_at)):
             yield source, attrs
 
 
 # --- membership -----------------------------------------------------------------------------
+
 
 def practice_single_membership(graph: Graph, *, as_at: str) -> list[Pair]:
     """Practices open on `as_at` that are members of no CCG, or of more than one (S1, S4)."""
@@ -80,7 +91,10 @@ def ccg_without_practices(graph: Graph, *, as_at: str) -> list[Pair]:
 
 # --- geography --------------------------------------------------------------------------------
 
-def boundary_crossing_ccgs(graph: Graph, *, as_at: str, tolerance_pct: float, exceptions: list[str]) -> list[Pair]:
+
+def boundary_crossing_ccgs(
+    graph: Graph, *, as_at: str, tolerance_pct: float, exceptions: list[str]
+) -> list[Pair]:
     """CCGs overlapping more than one upper-tier authority by at least `tolerance_pct` % each (S1)."""
     found = []
     for ccg, attrs in nodes_of(graph, NodeKind.CCG):
@@ -98,13 +112,18 @@ def boundary_crossing_ccgs(graph: Graph, *, as_at: str, tolerance_pct: float, ex
 
 # --- governing body ------------------------------------------------------------------------------
 
-def governing_body_roles(graph: Graph, *, as_at: str, required: list[list[str]], min_members: int) -> list[Pair]:
+
+def governing_body_roles(
+    graph: Graph, *, as_at: str, required: list[list[str]], min_members: int
+) -> list[Pair]:
     """CCGs whose governing body lacks a required role or has too few members (reg 11)."""
     found = []
     for ccg, attrs in nodes_of(graph, NodeKind.CCG):
         if not open_on(attrs, as_at):
             continue
-        holders = [(person, link["qualifier"]) for person, link in in_links(graph, ccg, RelType.HOLDS_ROLE, as_at)]
+        holders = [
+            (person, link["qualifier"]) for person, link in in_links(graph, ccg, RelType.HOLDS_ROLE, as_at)
+        ]
         if not holders:
             found.append((ccg, {"recorded": False}))
             continue
@@ -128,13 +147,20 @@ def governing_body_incompatible_roles(graph: Graph, *, as_at: str) -> list[Pair]
             problems = []
             if {"chair", "lay_member_finance_audit"} <= roles:
                 problems.append("chair is also the finance/audit lay member")
-            if "secondary_care_specialist" in roles and (p.get("gp_register") or not p.get("specialist_register")):
-                problems.append("secondary-care specialist must be on the Specialist Register and not the GP register")
+            if "secondary_care_specialist" in roles and (
+                p.get("gp_register") or not p.get("specialist_register")
+            ):
+                problems.append(
+                    "secondary-care specialist must be on the Specialist Register and not the GP register"
+                )
             if "registered_nurse" in roles and not p.get("nmc_register"):
                 problems.append("registered nurse is not on the NMC register")
             if "chief_finance_officer" in roles and not p.get("accountancy_qualified"):
                 problems.append("chief finance officer is not qualified in accountancy")
-            if roles & {"lay_member_finance_audit", "lay_member_area_knowledge"} and p.get("employer") in LAY_EXCLUDED_EMPLOYERS:
+            if (
+                roles & {"lay_member_finance_audit", "lay_member_area_knowledge"}
+                and p.get("employer") in LAY_EXCLUDED_EMPLOYERS
+            ):
                 problems.append(f"lay member employed by an excluded body ({p.get('employer')})")
             if problems:
                 found.append((ccg, {"person": person, "problems": problems}))
@@ -142,6 +168,7 @@ def governing_body_incompatible_roles(graph: Graph, *, as_at: str) -> list[Pair]
 
 
 # --- collaborative commissioning --------------------------------------------------------------------
+
 
 def collaboration_lead(graph: Graph, *, as_at: str) -> list[Pair]:
     """Collaborative arrangements with no lead CCG or more than one (S2)."""
@@ -162,9 +189,12 @@ def collaboration_lead_eligibility(graph: Graph, *, as_at: str) -> list[Pair]:
     found = []
     for arrangement, _ in nodes_of(graph, NodeKind.COLLABORATION):
         for lead, _ in out_links(graph, arrangement, RelType.LED_BY, as_at):
-            parties = {ccg: link["qualifier"] for ccg, link in in_links(graph, arrangement, RelType.PARTY_TO, as_at)}
+            parties = {
+                ccg: link["qualifier"] for ccg, link in in_links(graph, arrangement, RelType.PARTY_TO, as_at)
+            }
             junior_in = sorted(
-                target for target, link in out_links(graph, lead, RelType.PARTY_TO, as_at)
+                target
+                for target, link in out_links(graph, lead, RelType.PARTY_TO, as_at)
                 if link["qualifier"] == PartyRole.JUNIOR_PARTNER
             )
             problems = []
@@ -200,6 +230,7 @@ def undeclared_neighbour_commissioning(graph: Graph, *, as_at: str) -> list[Pair
 
 
 # --- Health and Wellbeing Boards ---------------------------------------------------------------------
+
 
 def _hwb_of(graph: Graph, authority: str) -> str | None:
     return next((hwb for hwb, _ in out_links(graph, authority, RelType.HAS_HWB)), None)
@@ -239,6 +270,7 @@ def hwb_statutory_members(graph: Graph, *, as_at: str) -> list[Pair]:
 
 
 # --- authorisation ---------------------------------------------------------------------------------
+
 
 def authorisation_by_april_2013(graph: Graph, *, as_at: str, deadline: str) -> list[Pair]:
     """CCGs not authorised by `deadline` (1 April 2013: S2, S4)."""
@@ -285,6 +317,7 @@ def directions_support(graph: Graph, *, as_at: str) -> list[Pair]:
 
 # --- who commissions what ------------------------------------------------------------------------
 
+
 def reserved_commissioning(graph: Graph, *, as_at: str) -> list[Pair]:
     """CCGs commissioning what the NHS CB must commission directly (S1)."""
     found = []
@@ -320,6 +353,7 @@ def uncommissioned_services(graph: Graph, *, as_at: str) -> list[Pair]:
 
 
 # --- transition ---------------------------------------------------------------------------------------
+
 
 def pct_succession(graph: Graph, *, as_at: str) -> list[Pair]:
     """2012 PCTs whose population passed to no CCG (S1, S4)."""

@@ -20,7 +20,10 @@ def summary(checks: list[Check], findings: list[Finding], waived: list[Finding])
     waived_by = Counter(f.check for f in waived)
     return [
         {
-            "check": c.id, "title": c.title, "severity": c.severity.value, "source": c.source,
+            "check": c.id,
+            "title": c.title,
+            "severity": c.severity.value,
+            "source": c.source,
             "findings": sum(n for (cid, _), n in by_check.items() if cid == c.id),
             "by_severity": {s: n for (cid, s), n in sorted(by_check.items()) if cid == c.id},
             "waived": waived_by.get(c.id, 0),
@@ -45,7 +48,16 @@ def to_csv(findings: list[Finding]) -> str:
     writer = csv.writer(out)
     writer.writerow(["check", "severity", "org", "org_name", "message", "evidence"])
     for f in findings:
-        writer.writerow([f.check, f.severity.value, f.org, f.org_name, f.message, json.dumps(f.evidence, ensure_ascii=False)])
+        writer.writerow(
+            [
+                f.check,
+                f.severity.value,
+                f.org,
+                f.org_name,
+                f.message,
+                json.dumps(f.evidence, ensure_ascii=False),
+            ]
+        )
     return out.getvalue()
 
 
@@ -59,8 +71,15 @@ def to_junit(checks: list[Check], findings: list[Finding]) -> str:
         breaches = [f for f in mine if f.severity.value != "info"]
         if breaches:
             failures += 1
-            failure = ET.SubElement(case, "failure", message=f"{len(breaches)} finding(s): {check.title}", type=check.severity.value)
-            failure.text = "\n".join(f"{f.severity.value} {f.org} {f.org_name}: {f.message}" for f in breaches)
+            failure = ET.SubElement(
+                case,
+                "failure",
+                message=f"{len(breaches)} finding(s): {check.title}",
+                type=check.severity.value,
+            )
+            failure.text = "\n".join(
+                f"{f.severity.value} {f.org} {f.org_name}: {f.message}" for f in breaches
+            )
         gaps = [f for f in mine if f.severity.value == "info"]
         if gaps:
             ET.SubElement(case, "system-out").text = "\n".join(f"info {f.org}: {f.message}" for f in gaps)
@@ -68,7 +87,9 @@ def to_junit(checks: list[Check], findings: list[Finding]) -> str:
     return ET.tostring(suite, encoding="unicode", xml_declaration=True)
 
 
-def to_table(checks: list[Check], findings: list[Finding], waived: list[Finding], *, per_check: int = 15) -> str:
+def to_table(
+    checks: list[Check], findings: list[Finding], waived: list[Finding], *, per_check: int = 15
+) -> str:
     """Plain-text table: a summary line per check, then up to `per_check` findings each."""
     lines = [f"{'check':38} {'severity':8} {'findings':>8} {'waived':>6}"]
     for row in summary(checks, findings, waived):
@@ -84,6 +105,9 @@ def to_table(checks: list[Check], findings: list[Finding], waived: list[Finding]
         if len(mine) > per_check:
             lines.append(f"  ... and {len(mine) - per_check} more (use --format json or csv for all)")
     counts = Counter(f.severity.value for f in findings)
-    lines += ["", f"{counts.get('error', 0)} error(s), {counts.get('warning', 0)} warning(s), "
-              f"{counts.get('info', 0)} data gap(s)/info, {len(waived)} waived"]
+    lines += [
+        "",
+        f"{counts.get('error', 0)} error(s), {counts.get('warning', 0)} warning(s), "
+        f"{counts.get('info', 0)} data gap(s)/info, {len(waived)} waived",
+    ]
     return "\n".join(lines)

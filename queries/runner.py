@@ -43,7 +43,9 @@ def select(only: Iterable[str] | None = None) -> list[Check]:
     return [BY_ID[c] for c in only]
 
 
-def run_checks(backend: Backend, settings: CheckSettings | None = None, only: Iterable[str] | None = None) -> list[Finding]:
+def run_checks(
+    backend: Backend, settings: CheckSettings | None = None, only: Iterable[str] | None = None
+) -> list[Finding]:
     params = (settings or CheckSettings()).query_parameters()
     results: list[tuple[Check, Pairs]] = [(check, backend.pairs(check, params)) for check in select(only)]
     names = backend.names({org for _, pairs in results for org, _ in pairs})
@@ -72,6 +74,8 @@ class Neo4jBackend:
 
         records, _, _ = self.driver.execute_query(
             "MATCH (n:Entity) WHERE n.code IN $codes RETURN n.code AS code, n.name AS name",
-            {"codes": list(codes)}, routing_=RoutingControl.READ, database_=self.database,
+            {"codes": list(codes)},
+            routing_=RoutingControl.READ,
+            database_=self.database,
         )
         return {r["code"]: r["name"] or "" for r in records}

@@ -38,7 +38,10 @@ def read_waivers(path: Path) -> list[Waiver]:
         try:
             waiver = Waiver.model_validate(entry)
         except ValidationError as err:
-            problems += [Problem(Location(name), f"[{i}].{'.'.join(map(str, e['loc']))}", e["msg"]) for e in err.errors()]
+            problems += [
+                Problem(Location(name), f"[{i}].{'.'.join(map(str, e['loc']))}", e["msg"])
+                for e in err.errors()
+            ]
             continue
         if waiver.check not in BY_ID:
             problems.append(Problem(Location(name), f"[{i}].check", f"unknown check {waiver.check!r}"))
@@ -48,7 +51,9 @@ def read_waivers(path: Path) -> list[Waiver]:
     return waivers
 
 
-def apply_waivers(findings: list[Finding], waivers: list[Waiver], today: date) -> tuple[list[Finding], list[Finding]]:
+def apply_waivers(
+    findings: list[Finding], waivers: list[Waiver], today: date
+) -> tuple[list[Finding], list[Finding]]:
     """Split findings into (still open, waived) using only the waivers not yet expired."""
     live = [w for w in waivers if w.expires >= today]
     open_, waived = [], []

@@ -31,7 +31,13 @@ def build(**sections: Any) -> Dataset:
 
 
 def org(kind: str, code: str, **properties: Any) -> dict[str, Any]:
-    return {"kind": kind, "code": code, "name": f"Test {kind} {code}", "illustrative": True, "properties": properties}
+    return {
+        "kind": kind,
+        "code": code,
+        "name": f"Test {kind} {code}",
+        "illustrative": True,
+        "properties": properties,
+    }
 
 
 def person(code: str, **flags: Any) -> dict[str, Any]:

@@ -138,9 +138,22 @@ def test_in_a_real_browser_search_and_screenshot_the_network(tmp_path):
 
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", APP, "--server.headless", "true", "--server.port", str(port),
-         "--browser.gatherUsageStats", "false"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "CCGRAPH_DATA": "", "CCGRAPH_SCENARIO": ""},
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            APP,
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "CCGRAPH_DATA": "", "CCGRAPH_SCENARIO": ""},
     )
     try:
         deadline = time.monotonic() + 60

@@ -16,46 +16,92 @@ from graphmodel.nx_graph import build_graph
 from queries.registry import CHECKS
 from queries.runner import NetworkXBackend, run_checks
 
-ROLES = ["chair", "deputy_chair", "accountable_officer", "chief_finance_officer", "registered_nurse",
-         "secondary_care_specialist", "lay_member_finance_audit", "lay_member_area_knowledge"]
-QUALIFIED = {"chief_finance_officer": {"accountancy_qualified": True}, "registered_nurse": {"nmc_register": True},
-             "secondary_care_specialist": {"specialist_register": True}}
+ROLES = [
+    "chair",
+    "deputy_chair",
+    "accountable_officer",
+    "chief_finance_officer",
+    "registered_nurse",
+    "secondary_care_specialist",
+    "lay_member_finance_audit",
+    "lay_member_area_knowledge",
+]
+QUALIFIED = {
+    "chief_finance_officer": {"accountancy_qualified": True},
+    "registered_nurse": {"nmc_register": True},
+    "secondary_care_specialist": {"specialist_register": True},
+}
 
 
 def compliant() -> dict[str, Any]:
     """CCG C1 in authority LA1: members, board, HWB, authorisation and commissioning all in order."""
     return {
         "organisations": [
-            org("LocalAuthority", "LA1"), org("LocalAuthority", "LA2"), org("HWB", "H1"), org("HWB", "H2"),
-            org("CCG", "C1"), org("CCG", "C2"), org("Practice", "P1"), org("Practice", "P2"),
-            org("Healthwatch", "W1"), org("Healthwatch", "W2"), org("PCT", "T1"), org("PCTCluster", "K1"),
+            org("LocalAuthority", "LA1"),
+            org("LocalAuthority", "LA2"),
+            org("HWB", "H1"),
+            org("HWB", "H2"),
+            org("CCG", "C1"),
+            org("CCG", "C2"),
+            org("Practice", "P1"),
+            org("Practice", "P2"),
+            org("Healthwatch", "W1"),
+            org("Healthwatch", "W2"),
+            org("PCT", "T1"),
+            org("PCTCluster", "K1"),
             org("Provider", "R1", provider_type="acute"),
         ],
         "people": [person(f"GB-{r}", **QUALIFIED.get(r, {})) for r in ROLES]
         + [person(f"GB2-{r}", **QUALIFIED.get(r, {})) for r in ROLES]
         + [person(f"HW-{s}") for s in ("dph", "dcs", "dass", "cllr")],
         "memberships": [{"practice": "P1", "ccg": "C1"}, {"practice": "P2", "ccg": "C2"}],
-        "overlaps": [{"ccg": "C1", "authority": "LA1", "share": 100}, {"ccg": "C2", "authority": "LA2", "share": 100}],
-        "links": [{"source": "LA1", "target": "H1", "rel": "HAS_HWB"}, {"source": "LA2", "target": "H2", "rel": "HAS_HWB"},
-                  {"source": "T1", "target": "K1", "rel": "IN_CLUSTER"}],
+        "overlaps": [
+            {"ccg": "C1", "authority": "LA1", "share": 100},
+            {"ccg": "C2", "authority": "LA2", "share": 100},
+        ],
+        "links": [
+            {"source": "LA1", "target": "H1", "rel": "HAS_HWB"},
+            {"source": "LA2", "target": "H2", "rel": "HAS_HWB"},
+            {"source": "T1", "target": "K1", "rel": "IN_CLUSTER"},
+        ],
         "pct_successions": [{"pct": "T1", "ccg": "C1", "share": 60}, {"pct": "T1", "ccg": "C2", "share": 40}],
         "governing_bodies": [
             {"ccg": "C1", "members": [{"person": f"GB-{r}", "roles": [r]} for r in ROLES]},
             {"ccg": "C2", "members": [{"person": f"GB2-{r}", "roles": [r]} for r in ROLES]},
         ],
         "hwb_memberships": [
-            {"hwb": h, "seats": [{"seat": "ccg", "holder": c}, {"seat": "healthwatch", "holder": w},
-                                 {"seat": "director_public_health", "holder": "HW-dph"},
-                                 {"seat": "director_childrens_services", "holder": "HW-dcs"},
-                                 {"seat": "director_adult_social_services", "holder": "HW-dass"},
-                                 {"seat": "councillor", "holder": "HW-cllr"}]}
+            {
+                "hwb": h,
+                "seats": [
+                    {"seat": "ccg", "holder": c},
+                    {"seat": "healthwatch", "holder": w},
+                    {"seat": "director_public_health", "holder": "HW-dph"},
+                    {"seat": "director_childrens_services", "holder": "HW-dcs"},
+                    {"seat": "director_adult_social_services", "holder": "HW-dass"},
+                    {"seat": "councillor", "holder": "HW-cllr"},
+                ],
+            }
             for h, c, w in (("H1", "C1", "W1"), ("H2", "C2", "W2"))
         ],
-        "authorisations": [{"ccg": c, "wave": 1, "date": "2012-12-10", "outcome": "authorised"} for c in ("C1", "C2")],
-        "commissioning": [{"commissioner": c, "service": s, "population": c} for c in ("C1", "C2")
-                          for s in ("elective", "acute", "emergency", "community", "mental_health")],
-        "collaborations": [{"code": "X1", "name": "Test collaboration", "illustrative": True, "lead": ["C1"],
-                            "members": ["C1", "C2"], "provider": "R1", "services": ["acute"]}],
+        "authorisations": [
+            {"ccg": c, "wave": 1, "date": "2012-12-10", "outcome": "authorised"} for c in ("C1", "C2")
+        ],
+        "commissioning": [
+            {"commissioner": c, "service": s, "population": c}
+            for c in ("C1", "C2")
+            for s in ("elective", "acute", "emergency", "community", "mental_health")
+        ],
+        "collaborations": [
+            {
+                "code": "X1",
+                "name": "Test collaboration",
+                "illustrative": True,
+                "lead": ["C1"],
+                "members": ["C1", "C2"],
+                "provider": "R1",
+                "services": ["acute"],
+            }
+        ],
     }
 
 
@@ -113,17 +159,32 @@ def test_slivers_under_the_tolerance_and_approved_exceptions_are_not_boundary_cr
 
 def test_a_governing_body_without_a_nurse_or_specialist_breaks_the_2012_regulations(run):
     s = compliant()
-    s["governing_bodies"][0]["members"] = [m for m in s["governing_bodies"][0]["members"]
-                                           if m["roles"][0] not in ("registered_nurse", "secondary_care_specialist")]
+    s["governing_bodies"][0]["members"] = [
+        m
+        for m in s["governing_bodies"][0]["members"]
+        if m["roles"][0] not in ("registered_nurse", "secondary_care_specialist")
+    ]
     [f] = run(build(**s), "governing_body_roles")
     assert f.org == "C1"
-    assert f.evidence == {"members": 6, "min_members": 6, "missing": ["registered_nurse", "secondary_care_specialist"]}
+    assert f.evidence == {
+        "members": 6,
+        "min_members": 6,
+        "missing": ["registered_nurse", "secondary_care_specialist"],
+    }
 
 
 def test_after_april_2022_a_nurse_or_a_specialist_and_four_members_suffice(run):
     s = compliant()
-    keep = {"chair", "accountable_officer", "chief_finance_officer", "registered_nurse", "lay_member_area_knowledge"}
-    s["governing_bodies"][0]["members"] = [m for m in s["governing_bodies"][0]["members"] if m["roles"][0] in keep]
+    keep = {
+        "chair",
+        "accountable_officer",
+        "chief_finance_officer",
+        "registered_nurse",
+        "lay_member_area_knowledge",
+    }
+    s["governing_bodies"][0]["members"] = [
+        m for m in s["governing_bodies"][0]["members"] if m["roles"][0] in keep
+    ]
     assert found(run(build(**s), "governing_body_roles", as_at="2013-04-01")) == [("C1", "error")]
     assert run(build(**s), "governing_body_roles", as_at="2022-04-14") == []
 
@@ -150,7 +211,10 @@ def test_a_specialist_on_the_gp_register_and_an_excluded_lay_member_are_reported
         if p["code"] == "GB-lay_member_area_knowledge":
             p["employer"] = "foundation_trust"
     findings = run(build(**s), "governing_body_incompatible_roles")
-    assert sorted(f.evidence["person"] for f in findings) == ["GB-lay_member_area_knowledge", "GB-secondary_care_specialist"]
+    assert sorted(f.evidence["person"] for f in findings) == [
+        "GB-lay_member_area_knowledge",
+        "GB-secondary_care_specialist",
+    ]
 
 
 def test_an_arrangement_with_two_leads_or_none_is_reported(run):
@@ -165,11 +229,21 @@ def test_a_lead_under_directions_or_a_junior_partner_or_not_a_member_is_not_elig
     s = compliant()
     s["authorisations"][0]["outcome"] = "authorised_with_directions"
     s["collaborations"][0]["members"] = ["C2"]
-    s["collaborations"].append({"code": "X2", "name": "Other", "illustrative": True, "lead": ["C2"],
-                                "members": ["C2"], "junior_partners": ["C1"]})
+    s["collaborations"].append(
+        {
+            "code": "X2",
+            "name": "Other",
+            "illustrative": True,
+            "lead": ["C2"],
+            "members": ["C2"],
+            "junior_partners": ["C1"],
+        }
+    )
     [f] = run(build(**s), "collaboration_lead_eligibility")
     assert f.org == "X1"
-    assert f.evidence["problems"] == sorted(["not a party to the arrangement", "under legal directions", "junior partner in X2"])
+    assert f.evidence["problems"] == sorted(
+        ["not a party to the arrangement", "under legal directions", "junior partner in X2"]
+    )
 
 
 def test_a_service_commissioned_by_a_neighbour_must_be_a_declared_condition(run):
@@ -177,8 +251,14 @@ def test_a_service_commissioned_by_a_neighbour_must_be_a_declared_condition(run)
     s["commissioning"].append({"commissioner": "C1", "service": "community", "population": "C2"})
     [f] = run(build(**s), "undeclared_neighbour_commissioning")
     assert (f.org, f.evidence) == ("C2", {"commissioner": "C1", "service": "community"})
-    s["authorisations"][1] = {"ccg": "C2", "wave": 2, "outcome": "authorised_with_conditions", "conditions": [
-        {"code": "CN1", "owner": "C1", "expires": "2014-03-31", "neighbour_commissions": "community"}]}
+    s["authorisations"][1] = {
+        "ccg": "C2",
+        "wave": 2,
+        "outcome": "authorised_with_conditions",
+        "conditions": [
+            {"code": "CN1", "owner": "C1", "expires": "2014-03-31", "neighbour_commissions": "community"}
+        ],
+    }
     assert run(build(**s), "undeclared_neighbour_commissioning") == []
 
 
@@ -192,7 +272,9 @@ def test_a_ccg_must_sit_on_the_board_of_each_authority_it_overlaps(run):
 
 def test_a_board_without_healthwatch_or_councillor_is_reported(run):
     s = compliant()
-    s["hwb_memberships"][0]["seats"] = [x for x in s["hwb_memberships"][0]["seats"] if x["seat"] not in ("healthwatch", "councillor")]
+    s["hwb_memberships"][0]["seats"] = [
+        x for x in s["hwb_memberships"][0]["seats"] if x["seat"] not in ("healthwatch", "councillor")
+    ]
     [f] = run(build(**s), "hwb_statutory_members")
     assert (f.org, f.evidence) == ("H1", {"missing": ["councillor", "healthwatch"]})
 
@@ -206,8 +288,12 @@ def test_a_ccg_not_authorised_by_april_2013_is_reported(run):
 
 def test_conditions_need_an_owner_and_an_expiry(run):
     s = compliant()
-    s["authorisations"][0] = {"ccg": "C1", "wave": 2, "outcome": "authorised_with_conditions",
-                              "conditions": [{"code": "CN1", "domain": 3}]}
+    s["authorisations"][0] = {
+        "ccg": "C1",
+        "wave": 2,
+        "outcome": "authorised_with_conditions",
+        "conditions": [{"code": "CN1", "domain": 3}],
+    }
     s["authorisations"][1] = {"ccg": "C2", "wave": 2, "outcome": "authorised_with_conditions"}
     findings = run(build(**s), "authorisation_conditions")
     assert {f.org: f.evidence for f in findings} == {
@@ -218,8 +304,12 @@ def test_conditions_need_an_owner_and_an_expiry(run):
 
 def test_a_ccg_under_legal_directions_needs_a_named_source_of_support(run):
     s = compliant()
-    s["authorisations"][0] = {"ccg": "C1", "wave": 2, "outcome": "authorised_with_directions",
-                              "conditions": [{"code": "CN1", "owner": "X24", "expires": "2014-03-31"}]}
+    s["authorisations"][0] = {
+        "ccg": "C1",
+        "wave": 2,
+        "outcome": "authorised_with_directions",
+        "conditions": [{"code": "CN1", "owner": "X24", "expires": "2014-03-31"}],
+    }
     assert found(run(build(**s), "directions_support")) == [("C1", "error")]
     s["authorisations"][0]["support_from"] = "C2"
     assert run(build(**s), "directions_support") == []
@@ -234,7 +324,9 @@ def test_no_ccg_commissions_general_practice_pharmacy_dentistry_or_specialised_s
 
 def test_every_ccg_service_category_has_a_commissioner_for_each_population(run):
     s = compliant()
-    s["commissioning"] = [c for c in s["commissioning"] if (c["commissioner"], c["service"]) != ("C2", "emergency")]
+    s["commissioning"] = [
+        c for c in s["commissioning"] if (c["commissioner"], c["service"]) != ("C2", "emergency")
+    ]
     [f] = run(build(**s), "uncommissioned_services")
     assert (f.org, f.evidence) == ("C2", {"missing": ["emergency"]})
 
@@ -254,6 +346,7 @@ def test_with_no_cluster_recorded_anywhere_unclustered_pcts_are_data_gaps(run):
 
 
 # --- ground truth: planted violations in generated systems -------------------------------------
+
 
 @pytest.mark.parametrize("check", [c.id for c in CHECKS])
 def test_each_check_finds_exactly_the_violations_planted_for_it(check):

@@ -57,18 +57,32 @@ def test_min_severity_filters_findings():
 
 def test_a_waiver_suppresses_until_it_expires(tmp_path):
     live, expired = tmp_path / "live.yaml", tmp_path / "expired.yaml"
-    live.write_text("- {check: practice_single_membership, org: ILP-B3, reason: closing soon, expires: 2999-01-01}\n")
-    expired.write_text("- {check: practice_single_membership, org: ILP-B3, reason: closing soon, expires: 2000-01-01}\n")
-    waived = json.loads(ccgraph("check", "--only", "practice_single_membership", "--format", "json", "--waivers", str(live)).stdout)
+    live.write_text(
+        "- {check: practice_single_membership, org: ILP-B3, reason: closing soon, expires: 2999-01-01}\n"
+    )
+    expired.write_text(
+        "- {check: practice_single_membership, org: ILP-B3, reason: closing soon, expires: 2000-01-01}\n"
+    )
+    waived = json.loads(
+        ccgraph(
+            "check", "--only", "practice_single_membership", "--format", "json", "--waivers", str(live)
+        ).stdout
+    )
     assert waived["findings"] == [] and len(waived["waived"]) == 1
     assert ccgraph("check", "--only", "practice_single_membership", "--waivers", str(live)).exit_code == 0
-    again = json.loads(ccgraph("check", "--only", "practice_single_membership", "--format", "json", "--waivers", str(expired)).stdout)
+    again = json.loads(
+        ccgraph(
+            "check", "--only", "practice_single_membership", "--format", "json", "--waivers", str(expired)
+        ).stdout
+    )
     assert len(again["findings"]) == 1
 
 
 def test_bad_input_exits_2_with_file_line_and_field(tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text("format: ccgraph-scenario/1\ntitle: t\noverlaps:\n  - {ccg: C1, authority: L1, share: 150}\n")
+    bad.write_text(
+        "format: ccgraph-scenario/1\ntitle: t\noverlaps:\n  - {ccg: C1, authority: L1, share: 150}\n"
+    )
     result = CliRunner().invoke(main, ["check", "--scenario", str(bad)])
     assert result.exit_code == 2
     assert "bad.yaml:4: field 'overlaps.0.share'" in result.output

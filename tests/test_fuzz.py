@@ -15,9 +15,19 @@ from loaders.inputs import EXAMPLE_SCENARIO, load_inputs
 from loaders.scenario import read_scenario
 from test_loaders import write_mini_data
 
-FILES = ["CCG_APR_2013.csv", "CCG13_NHSAT13_NHSCR13_EW_LU.csv", "PCO12_SHA12_EN_LU.csv",
-         "LSOA11_CCG15_LAD15_EN_LU.csv", "LAD15_CTY15_EN_LU.csv", "Patient_List_Size_2013_04-06.csv"]
-FUZZ = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+FILES = [
+    "CCG_APR_2013.csv",
+    "CCG13_NHSAT13_NHSCR13_EW_LU.csv",
+    "PCO12_SHA12_EN_LU.csv",
+    "LSOA11_CCG15_LAD15_EN_LU.csv",
+    "LAD15_CTY15_EN_LU.csv",
+    "Patient_List_Size_2013_04-06.csv",
+]
+FUZZ = settings(
+    max_examples=400,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 @st.composite
@@ -25,7 +35,11 @@ def mutation(draw, original: bytes) -> bytes:
     """Truncate, splice junk in, duplicate or drop lines and columns, blow up a field, re-encode."""
     data = original
     for _ in range(draw(st.integers(1, 3))):
-        kind = draw(st.sampled_from(["truncate", "junk", "dup_line", "drop_line", "drop_column", "huge", "encoding", "swap"]))
+        kind = draw(
+            st.sampled_from(
+                ["truncate", "junk", "dup_line", "drop_line", "drop_column", "huge", "encoding", "swap"]
+            )
+        )
         lines = data.split(b"\n")
         if kind == "truncate":
             data = data[: draw(st.integers(0, len(data)))]
@@ -40,12 +54,16 @@ def mutation(draw, original: bytes) -> bytes:
             data = b"\n".join(lines[:i] + lines[i + 1 :])
         elif kind == "drop_column":
             col = draw(st.integers(0, 6))
-            data = b"\n".join(b",".join(p for j, p in enumerate(line.split(b",")) if j != col) for line in lines)
+            data = b"\n".join(
+                b",".join(p for j, p in enumerate(line.split(b",")) if j != col) for line in lines
+            )
         elif kind == "huge":
             at = draw(st.integers(0, len(data)))
             data = data[:at] + b"x" * 20_000 + data[at:]
         elif kind == "encoding":
-            data = data.decode("utf-8", "replace").encode(draw(st.sampled_from(["utf-16", "latin-1", "cp1252"])), "replace")
+            data = data.decode("utf-8", "replace").encode(
+                draw(st.sampled_from(["utf-16", "latin-1", "cp1252"])), "replace"
+            )
         elif kind == "swap" and len(lines) > 2:
             i, j = draw(st.integers(0, len(lines) - 1)), draw(st.integers(0, len(lines) - 1))
             lines[i], lines[j] = lines[j], lines[i]
@@ -57,7 +75,10 @@ def assert_clear(err: InputError, file: str) -> None:
     assert err.problems, "an InputError must carry its problems"
     for problem in err.problems:
         assert problem.location.file and problem.field and problem.reason
-    assert any(p.location.file in (file, "CCG_APR_2013.csv") or p.location.file.endswith(".csv") for p in err.problems)
+    assert any(
+        p.location.file in (file, "CCG_APR_2013.csv") or p.location.file.endswith(".csv")
+        for p in err.problems
+    )
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +120,15 @@ def scenario_text(draw) -> str:
             lines.insert(i, lines[i])
         elif action == "replace_value" and ":" in lines[i]:
             head = lines[i].rsplit(":", 1)[0]
-            lines[i] = head + ": " + draw(st.sampled_from(["-1", "9999-99-99", "[]", "{}", "null", "x" * 5000, "'ILC-Z'", "2013-02-30"]))
+            lines[i] = (
+                head
+                + ": "
+                + draw(
+                    st.sampled_from(
+                        ["-1", "9999-99-99", "[]", "{}", "null", "x" * 5000, "'ILC-Z'", "2013-02-30"]
+                    )
+                )
+            )
         elif action == "junk":
             lines[i] = draw(st.text(max_size=30))
         elif action == "indent":
@@ -122,14 +151,22 @@ def test_any_damage_to_a_scenario_gives_a_graph_or_a_clear_error(text, tmp_path_
 
 
 @FUZZ
-@given(value=st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20),
-                          lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4),
-                          max_leaves=20))
+@given(
+    value=st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+        lambda children: st.lists(children, max_size=4)
+        | st.dictionaries(st.text(max_size=12), children, max_size=4),
+        max_leaves=20,
+    )
+)
 def test_any_yaml_document_is_accepted_or_refused_clearly(value, tmp_path_factory):
     import yaml
 
     path = tmp_path_factory.mktemp("yaml") / "s.yaml"
-    path.write_text(yaml.safe_dump({"format": "ccgraph-scenario/1", "title": "t", "organisations": value}), encoding="utf-8")
+    path.write_text(
+        yaml.safe_dump({"format": "ccgraph-scenario/1", "title": "t", "organisations": value}),
+        encoding="utf-8",
+    )
     try:
         read_scenario(path)
     except InputError as err:

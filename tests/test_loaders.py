@@ -17,7 +17,7 @@ BANDS = ",".join(f"{s} {b}" for b in ("0-4", "5-14") for s in ("Male", "Female")
 def write_mini_data(folder: Path) -> Path:
     """The required files, cut down to two CCGs in two authorities with three practices."""
     files = {
-        "CCG_APR_2013.csv": "CCG13CD,CCG13CDH,CCG13NM\r\nE38000001,02N,\"NHS Airedale, Wharfedale and Craven\"\r\nE38000002,09C,NHS Ashford\r\n",
+        "CCG_APR_2013.csv": 'CCG13CD,CCG13CDH,CCG13NM\r\nE38000001,02N,"NHS Airedale, Wharfedale and Craven"\r\nE38000002,09C,NHS Ashford\r\n',
         "CCG13_NHSAT13_NHSCR13_EW_LU.csv": "CCG13CD,CCG13NM,NHSAT13CD,NHSAT13NM,NHSCR13CD,NHSCR13NM\r\n"
         "E38000001,x,E39000009,West Yorkshire,E40000001,North of England\r\nE38000002,x,E39000022,Kent and Medway,E40000004,South of England\r\n",
         "PCO12_SHA12_EN_LU.csv": '"PCO12CD","PCO12CDO","PCO12NM","SHA12CD","SHA12CDO","SHA12NM"\r\n'
@@ -39,8 +39,14 @@ def write_mini_data(folder: Path) -> Path:
 
 def test_the_manifest_names_every_source_with_its_publisher_and_url():
     required = {s.file for s in sources() if s.required}
-    assert required == {"CCG_APR_2013.csv", "CCG13_NHSAT13_NHSCR13_EW_LU.csv", "PCO12_SHA12_EN_LU.csv",
-                        "LSOA11_CCG15_LAD15_EN_LU.csv", "LAD15_CTY15_EN_LU.csv", "Patient_List_Size_2013_04-06.csv"}
+    assert required == {
+        "CCG_APR_2013.csv",
+        "CCG13_NHSAT13_NHSCR13_EW_LU.csv",
+        "PCO12_SHA12_EN_LU.csv",
+        "LSOA11_CCG15_LAD15_EN_LU.csv",
+        "LAD15_CTY15_EN_LU.csv",
+        "Patient_List_Size_2013_04-06.csv",
+    }
     assert all(s.url and s.publisher and s.schedule for s in sources())
 
 
@@ -50,8 +56,15 @@ def test_a_minimal_data_directory_loads_practices_with_patients_into_their_ccg(t
     assert counts["CCG"] == 2 and counts["Practice"] == 3 and counts["MEMBER_OF"] == 3
     assert counts["LocalAuthority"] == 3 and counts["HWB"] == 3  # Bradford, North Yorkshire, Kent
     assert loaded.dataset.nodes["B82005"].list_size == 60
-    assert loaded.report.sources["Patient_List_Size_2013_04-06.csv"].skipped["no registered patients (not a GP practice)"] == 1
-    overlaps = {(r.source, r.target): r.share for r in loaded.dataset.relationships.values() if r.rel == "OVERLAPS"}
+    assert (
+        loaded.report.sources["Patient_List_Size_2013_04-06.csv"].skipped[
+            "no registered patients (not a GP practice)"
+        ]
+        == 1
+    )
+    overlaps = {
+        (r.source, r.target): r.share for r in loaded.dataset.relationships.values() if r.rel == "OVERLAPS"
+    }
     assert overlaps == {("02N", "E08000032"): 50.0, ("02N", "E10000023"): 50.0, ("09C", "E10000016"): 100.0}
 
 
@@ -96,13 +109,17 @@ def test_a_non_numeric_patient_count_names_the_band(tmp_path):
     data = write_mini_data(tmp_path)
     path = data / "Patient_List_Size_2013_04-06.csv"
     path.write_text(path.read_text().replace("PRACTICE TWO,B82006,1,", "PRACTICE TWO,B82006,lots,"))
-    with pytest.raises(InputError, match="Patient_List_Size_2013_04-06.csv:3: field 'Male 0-4': not a whole number"):
+    with pytest.raises(
+        InputError, match="Patient_List_Size_2013_04-06.csv:3: field 'Male 0-4': not a whole number"
+    ):
         load_inputs(data)
 
 
 def test_a_malformed_ods_date_names_the_field(tmp_path):
     data = write_mini_data(tmp_path)
-    (data / "epraccur.csv").write_text('"B82005","PRACTICE ONE",' + '"",' * 8 + '"2013-13-45","","A","B","02N",' + '"",' * 10 + '"4",""\n')
+    (data / "epraccur.csv").write_text(
+        '"B82005","PRACTICE ONE",' + '"",' * 8 + '"2013-13-45","","A","B","02N",' + '"",' * 10 + '"4",""\n'
+    )
     (data / "epcmem.csv").write_text('"B82005","02N","W","20130401","","0"\n')
     with pytest.raises(InputError, match="epraccur.csv:1: field 'open_date': malformed date"):
         load_inputs(data)
@@ -125,18 +142,25 @@ def test_loading_twice_gives_the_same_graph(tmp_path):
 
 # --- the scenario format ----------------------------------------------------------------------
 
+
 def test_the_bundled_example_is_valid_and_labels_everything_invented_as_illustrative():
     loaded = load_inputs(scenario=EXAMPLE_SCENARIO)
     invented = [n for n in loaded.dataset.nodes.values() if n.code.startswith(("IL", "HWB-IL"))]
     assert invented and all(n.illustrative for n in invented)
     assert all("Illustrative" in n.name for n in invented if n.kind != "AuthorisationCondition")
-    assert not any(n.illustrative for n in loaded.dataset.nodes.values() if not n.code.startswith(("IL", "HWB-IL")))
+    assert not any(
+        n.illustrative for n in loaded.dataset.nodes.values() if not n.code.startswith(("IL", "HWB-IL"))
+    )
 
 
 def test_a_scenario_error_names_the_line_and_field(tmp_path):
     path = tmp_path / "s.yaml"
-    path.write_text("format: ccgraph-scenario/1\ntitle: t\nauthorisations:\n  - ccg: C1\n    wave: 7\n    outcome: authorised\n")
-    with pytest.raises(InputError, match="s.yaml:4: field 'authorisations.0.wave': Input should be less than or equal to 4"):
+    path.write_text(
+        "format: ccgraph-scenario/1\ntitle: t\nauthorisations:\n  - ccg: C1\n    wave: 7\n    outcome: authorised\n"
+    )
+    with pytest.raises(
+        InputError, match="s.yaml:4: field 'authorisations.0.wave': Input should be less than or equal to 4"
+    ):
         read_scenario(path)
 
 
@@ -145,12 +169,16 @@ def test_a_scenario_with_an_unknown_field_or_format_is_refused(tmp_path):
     path.write_text("format: ccgraph-scenario/9\ntitle: t\nwidgets: []\n")
     with pytest.raises(InputError) as err:
         read_scenario(path)
-    assert "field 'format'" in str(err.value) and "field 'widgets': Extra inputs are not permitted" in str(err.value)
+    assert "field 'format'" in str(err.value) and "field 'widgets': Extra inputs are not permitted" in str(
+        err.value
+    )
 
 
 def test_invented_people_must_be_labelled_illustrative(tmp_path):
     path = tmp_path / "s.yaml"
-    path.write_text("format: ccgraph-scenario/1\ntitle: t\npeople:\n  - {code: P1, name: Someone, illustrative: false}\n")
+    path.write_text(
+        "format: ccgraph-scenario/1\ntitle: t\npeople:\n  - {code: P1, name: Someone, illustrative: false}\n"
+    )
     with pytest.raises(InputError, match="must be illustrative"):
         read_scenario(path)
 
@@ -171,5 +199,14 @@ def test_a_scenario_reference_to_an_unknown_ccg_is_reported(tmp_path):
 
 def test_the_json_schema_documents_every_section():
     schema = json_schema()
-    assert {"organisations", "governing_bodies", "hwb_memberships", "collaborations", "authorisations",
-            "csu_support", "commissioning", "pct_clusters", "links"} <= set(schema["properties"])
+    assert {
+        "organisations",
+        "governing_bodies",
+        "hwb_memberships",
+        "collaborations",
+        "authorisations",
+        "csu_support",
+        "commissioning",
+        "pct_clusters",
+        "links",
+    } <= set(schema["properties"])

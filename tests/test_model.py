@@ -60,27 +60,43 @@ def test_a_reference_to_an_unknown_code_is_a_dangling_reference():
     ds = Dataset()
     ds.add_node(Practice(code="A81001", name="A practice"), HERE)
     ds.add_relationship(Relationship(source="A81001", target="ZZZ", rel=RelType.MEMBER_OF), HERE)
-    with pytest.raises(InputError, match="test.csv:7: field 'target': MEMBER_OF refers to unknown code 'ZZZ'"):
+    with pytest.raises(
+        InputError, match="test.csv:7: field 'target': MEMBER_OF refers to unknown code 'ZZZ'"
+    ):
         ds.validate()
 
 
 def test_a_practice_cannot_be_in_two_ccgs_at_once():
     with pytest.raises(InputError, match="member of C1 and C2 at once from 2013-04-01"):
-        build(organisations=[org("Practice", "P1"), org("CCG", "C1"), org("CCG", "C2")],
-              memberships=[{"practice": "P1", "ccg": "C1", "valid_from": "2012-04-01"},
-                           {"practice": "P1", "ccg": "C2", "valid_from": "2013-04-01"}])
+        build(
+            organisations=[org("Practice", "P1"), org("CCG", "C1"), org("CCG", "C2")],
+            memberships=[
+                {"practice": "P1", "ccg": "C1", "valid_from": "2012-04-01"},
+                {"practice": "P1", "ccg": "C2", "valid_from": "2013-04-01"},
+            ],
+        )
 
 
 def test_a_practice_may_move_ccg_on_consecutive_days():
-    ds = build(organisations=[org("Practice", "P1"), org("CCG", "C1"), org("CCG", "C2")],
-               memberships=[{"practice": "P1", "ccg": "C1", "valid_from": "2013-04-01", "valid_to": "2014-03-31"},
-                            {"practice": "P1", "ccg": "C2", "valid_from": "2014-04-01"}])
+    ds = build(
+        organisations=[org("Practice", "P1"), org("CCG", "C1"), org("CCG", "C2")],
+        memberships=[
+            {"practice": "P1", "ccg": "C1", "valid_from": "2013-04-01", "valid_to": "2014-03-31"},
+            {"practice": "P1", "ccg": "C2", "valid_from": "2014-04-01"},
+        ],
+    )
     assert len(ds.relationships) == 2 + 4  # and the NHS CB's four services
 
 
 def test_a_relationship_cannot_end_before_it_starts():
     with pytest.raises(ValidationError, match="before valid_from"):
-        Relationship(source="a", target="b", rel=RelType.MEMBER_OF, valid_from=date(2013, 4, 1), valid_to=date(2013, 3, 1))
+        Relationship(
+            source="a",
+            target="b",
+            rel=RelType.MEMBER_OF,
+            valid_from=date(2013, 4, 1),
+            valid_to=date(2013, 3, 1),
+        )
 
 
 def test_shares_are_percentages():
@@ -95,9 +111,20 @@ def test_codes_are_plain_identifiers():
 
 @pytest.mark.parametrize("fmt", ["graphml", "gexf", "json"])
 def test_the_graph_exports_and_reads_back_with_the_same_size(tmp_path, fmt):
-    ds = build(organisations=[org("Practice", "P1"), org("CCG", "C1")], memberships=[{"practice": "P1", "ccg": "C1"}],
-               collaborations=[{"code": "X1", "name": "x", "illustrative": True, "lead": ["C1"], "members": ["C1"],
-                                "services": ["acute", "elective"]}])
+    ds = build(
+        organisations=[org("Practice", "P1"), org("CCG", "C1")],
+        memberships=[{"practice": "P1", "ccg": "C1"}],
+        collaborations=[
+            {
+                "code": "X1",
+                "name": "x",
+                "illustrative": True,
+                "lead": ["C1"],
+                "members": ["C1"],
+                "services": ["acute", "elective"],
+            }
+        ],
+    )
     graph = build_graph(ds)
     path = tmp_path / f"g.{fmt}"
     export_graph(graph, path, fmt)

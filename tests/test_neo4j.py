@@ -21,7 +21,9 @@ pytestmark = pytest.mark.neo4j
 
 def both(driver, dataset: Dataset, settings: CheckSettings | None = None):
     load_dataset(driver, dataset)
-    return run_checks(NetworkXBackend(build_graph(dataset)), settings), run_checks(Neo4jBackend(driver), settings)
+    return run_checks(NetworkXBackend(build_graph(dataset)), settings), run_checks(
+        Neo4jBackend(driver), settings
+    )
 
 
 def test_three_loads_give_the_same_counts_as_the_dataset(neo4j_driver):
@@ -64,17 +66,22 @@ def test_the_stored_graph_reads_back_as_the_embedded_graph(neo4j_driver):
     load_dataset(neo4j_driver, dataset)
     stored, built = fetch_graph(neo4j_driver), build_graph(dataset)
     assert dict(stored.nodes(data=True)) == dict(built.nodes(data=True))
-    assert sorted(stored.edges(keys=True, data=True), key=repr) == sorted(built.edges(keys=True, data=True), key=repr)
+    assert sorted(stored.edges(keys=True, data=True), key=repr) == sorted(
+        built.edges(keys=True, data=True), key=repr
+    )
 
 
-@pytest.mark.parametrize("query", [
-    "CREATE (:Entity {code: 'X'})",
-    "MERGE (:Entity {code: 'X'})",
-    "MATCH (n:CCG) SET n.name = 'changed'",
-    "MATCH (n:Practice) DETACH DELETE n",
-    "LOAD CSV FROM 'file:///etc/passwd' AS row CREATE (:Entity {code: row[0]})",
-    "CALL db.createLabel('Hacked')",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "CREATE (:Entity {code: 'X'})",
+        "MERGE (:Entity {code: 'X'})",
+        "MATCH (n:CCG) SET n.name = 'changed'",
+        "MATCH (n:Practice) DETACH DELETE n",
+        "LOAD CSV FROM 'file:///etc/passwd' AS row CREATE (:Entity {code: row[0]})",
+        "CALL db.createLabel('Hacked')",
+    ],
+)
 def test_analyst_queries_cannot_write(neo4j_driver, query):
     load_dataset(neo4j_driver, load_inputs(scenario=EXAMPLE_SCENARIO).dataset)
     before = counts(neo4j_driver)
@@ -89,21 +96,31 @@ def test_analyst_queries_cannot_write(neo4j_driver, query):
 
 def test_write_words_inside_strings_are_not_mistaken_for_clauses(neo4j_driver):
     load_dataset(neo4j_driver, load_inputs(scenario=EXAMPLE_SCENARIO).dataset)
-    keys, rows = read_only_query(neo4j_driver, "MATCH (c:CCG) WHERE c.name <> 'CREATE something' RETURN count(c) AS n")
+    keys, rows = read_only_query(
+        neo4j_driver, "MATCH (c:CCG) WHERE c.name <> 'CREATE something' RETURN count(c) AS n"
+    )
     assert rows == [{"n": 4}]
 
 
 def test_query_results_carry_nodes_and_relationships_for_drawing(neo4j_driver):
     load_dataset(neo4j_driver, load_inputs(scenario=EXAMPLE_SCENARIO).dataset)
-    _, rows = read_only_query(neo4j_driver, "MATCH (p:Practice)-[m:MEMBER_OF]->(c:CCG {code: 'ILC-A'}) RETURN p, m, c")
+    _, rows = read_only_query(
+        neo4j_driver, "MATCH (p:Practice)-[m:MEMBER_OF]->(c:CCG {code: 'ILC-A'}) RETURN p, m, c"
+    )
     assert len(rows) == 2
-    assert rows[0]["c"] == {"code": "ILC-A", "name": "NHS Illustrative Alpha Clinical Commissioning Group", "kind": "CCG"}
+    assert rows[0]["c"] == {
+        "code": "ILC-A",
+        "name": "NHS Illustrative Alpha Clinical Commissioning Group",
+        "kind": "CCG",
+    }
     assert rows[0]["m"]["type"] == "MEMBER_OF" and rows[0]["m"]["end"] == "ILC-A"
 
 
 def test_analyst_queries_take_parameters_and_a_row_limit(neo4j_driver):
     load_dataset(neo4j_driver, load_inputs(scenario=EXAMPLE_SCENARIO).dataset)
-    keys, rows = read_only_query(neo4j_driver, "MATCH (c:CCG) WHERE c.code STARTS WITH $p RETURN c.code AS code", {"p": "ILC"}, limit=2)
+    keys, rows = read_only_query(
+        neo4j_driver, "MATCH (c:CCG) WHERE c.code STARTS WITH $p RETURN c.code AS code", {"p": "ILC"}, limit=2
+    )
     assert keys == ["code"] and len(rows) == 2
 
 

@@ -30,7 +30,9 @@ def test_over_8000_gp_practices_are_members_on_1_april_2013(england):
 
 def test_every_practice_with_patients_is_in_exactly_one_ccg_on_the_day(england):
     graph = build_graph(england.dataset)
-    findings = run_checks(NetworkXBackend(graph), only=["practice_single_membership", "ccg_without_practices"])
+    findings = run_checks(
+        NetworkXBackend(graph), only=["practice_single_membership", "ccg_without_practices"]
+    )
     assert findings == []
 
 
