@@ -105,6 +105,20 @@ class GoverningRole(StrEnum):
 
 
 LAY_ROLES = (GoverningRole.LAY_AUDIT, GoverningRole.LAY_AREA)
+# Roles a governing body must have under SI 2012/1631 reg 11 as made (before 14 April 2022).
+REQUIRED_ROLES_2012: tuple[str, ...] = tuple(
+    r.value
+    for r in (
+        GoverningRole.CHAIR,
+        GoverningRole.DEPUTY_CHAIR,
+        GoverningRole.ACCOUNTABLE_OFFICER,
+        GoverningRole.CHIEF_FINANCE_OFFICER,
+        GoverningRole.REGISTERED_NURSE,
+        GoverningRole.SECONDARY_CARE_SPECIALIST,
+        GoverningRole.LAY_AUDIT,
+        GoverningRole.LAY_AREA,
+    )
+)
 
 
 class HwbSeat(StrEnum):

@@ -226,20 +226,21 @@ def fetch_graph(driver: Driver) -> nx.MultiDiGraph:
         database_=db,
     )
     for r in nodes:
-        props = dict(r["p"])
-        props.pop("load_run", None)
-        graph.add_node(r["code"], **props)
+        graph.add_node(r["code"], **_stored(r["p"]))
     rels, _, _ = driver.execute_query(
         f"MATCH (a:{ENTITY})-[r]->(b:{ENTITY}) RETURN a.code AS a, b.code AS b, properties(r) AS p",
         routing_=RoutingControl.READ,
         database_=db,
     )
     for r in rels:
-        props = dict(r["p"])
-        props.pop("load_run", None)
-        key = props.pop("key")
-        graph.add_edge(r["a"], r["b"], key, **props)
+        props = _stored(r["p"])
+        graph.add_edge(r["a"], r["b"], props.pop("key"), **props)
     return graph
+
+
+def _stored(properties: dict[str, Any]) -> dict[str, Any]:
+    """A stored entity's own properties, without the loader's bookkeeping."""
+    return {k: v for k, v in properties.items() if k != "load_run"}
 
 
 WRITE_CLAUSE = re.compile(

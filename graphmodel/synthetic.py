@@ -16,6 +16,7 @@ from datetime import date
 
 from graphmodel.dataset import Dataset, Location
 from graphmodel.model import (
+    REQUIRED_ROLES_2012,
     CCG,
     CCG_SERVICES,
     CSU,
@@ -39,16 +40,7 @@ from graphmodel.national import NHS_CB_CODE, add_national_layer, service_code
 
 HERE = Location("synthetic generator")
 START = date(2013, 4, 1)
-GOVERNING_ROLES = (
-    "chair",
-    "deputy_chair",
-    "accountable_officer",
-    "chief_finance_officer",
-    "registered_nurse",
-    "secondary_care_specialist",
-    "lay_member_finance_audit",
-    "lay_member_area_knowledge",
-)
+GOVERNING_ROLES = REQUIRED_ROLES_2012
 HWB_SEATS = (
     "director_public_health",
     "director_childrens_services",

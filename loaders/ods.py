@@ -12,38 +12,31 @@ from loaders.tabular import read_rows
 
 Rows = list[tuple[Location, dict[str, str]]]
 
-# epraccur: 1 code, 2 name, 10 postcode, 11 open, 12 close, 13 status, 15 commissioner, 26 setting.
-EPRACCUR = (
-    "code",
-    "name",
-    None,
-    None,
-    None,
-    None,
-    None,
-    None,
-    None,
-    "postcode",
-    "open_date",
-    "close_date",
-    "status",
-    None,
-    "commissioner",
-    "join_date",
-    "left_date",
-    None,
-    None,
-    None,
-    None,
-    None,
-    None,
-    None,
-    None,
-    "setting",
+
+def _layout(width: int, **columns: int) -> tuple[str | None, ...]:
+    """Names at their 1-based column numbers in the ODS specification; None for unused columns."""
+    names: list[str | None] = [None] * width
+    for name, number in columns.items():
+        names[number - 1] = name
+    return tuple(names)
+
+
+EPRACCUR = _layout(
+    26,
+    code=1,
+    name=2,
+    postcode=10,
+    open_date=11,
+    close_date=12,
+    status=13,
+    commissioner=15,
+    join_date=16,
+    left_date=17,
+    setting=26,
 )
+ECCG = _layout(12, code=1, name=2, postcode=10, open_date=11, close_date=12)
 EPCMEM = ("code", "parent", "parent_type", "join_date", "left_date", "amended")
 SUCC = ("code", "successor", None, "effective_date", "indicator")
-ECCG = ("code", "name", None, None, None, None, None, None, None, "postcode", "open_date", "close_date")
 
 
 def practices(path: Path) -> Rows:

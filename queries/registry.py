@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from graphmodel.model import (
+    REQUIRED_ROLES_2012,
     CCG_SERVICES,
     LAY_EXCLUDED_EMPLOYERS,
     NHS_CB_SERVICES,
@@ -80,16 +81,7 @@ def governing_body_requirements(post_2022: bool) -> list[list[str]]:
             ["registered_nurse", "secondary_care_specialist"],
             ["lay_member_finance_audit", "lay_member_area_knowledge"],
         ]
-    return [
-        ["chair"],
-        ["deputy_chair"],
-        ["accountable_officer"],
-        ["chief_finance_officer"],
-        ["registered_nurse"],
-        ["secondary_care_specialist"],
-        ["lay_member_finance_audit"],
-        ["lay_member_area_knowledge"],
-    ]
+    return [[role] for role in REQUIRED_ROLES_2012]
 
 
 def _join(items: list[Any]) -> str:

@@ -11,21 +11,13 @@ from typing import Any
 import pytest
 
 from conftest import build, org, person
+from graphmodel.model import REQUIRED_ROLES_2012
 from graphmodel.synthetic import generate
 from graphmodel.nx_graph import build_graph
 from queries.registry import CHECKS
 from queries.runner import NetworkXBackend, run_checks
 
-ROLES = [
-    "chair",
-    "deputy_chair",
-    "accountable_officer",
-    "chief_finance_officer",
-    "registered_nurse",
-    "secondary_care_specialist",
-    "lay_member_finance_audit",
-    "lay_member_area_knowledge",
-]
+ROLES = list(REQUIRED_ROLES_2012)
 QUALIFIED = {
     "chief_finance_officer": {"accountancy_qualified": True},
     "registered_nurse": {"nmc_register": True},
