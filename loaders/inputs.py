@@ -48,4 +48,21 @@ def load_inputs(data_dir: Path | None = None, scenario: Path | None = None) -> L
         if already:
             tally.skipped["already in the registry data (registry copy kept)"] = already
     dataset.validate()
+    report.note(_orphans(dataset))
     return Loaded(dataset, report)
+
+
+def _orphans(dataset: Dataset) -> str:
+    """Bodies linked to nothing: usually a sign that a source lags or a code changed."""
+    linked = {code for rel in dataset.relationships.values() for code in (rel.source, rel.target)}
+    alone = [node for code, node in dataset.nodes.items() if code not in linked]
+    if not alone:
+        return "Orphans: none (every organisation is linked to something)."
+    by_kind: dict[str, list[str]] = {}
+    for node in alone:
+        by_kind.setdefault(str(node.kind), []).append(node.code)
+    parts = [
+        f"{len(codes)} {kind} (e.g. {', '.join(sorted(codes)[:3])})"
+        for kind, codes in sorted(by_kind.items())
+    ]
+    return "Orphans (linked to nothing): " + "; ".join(parts) + "."

@@ -146,3 +146,13 @@ def test_generate_writes_a_synthetic_graph_and_lists_what_it_planted(tmp_path):
     planted = json.loads(result.stdout)
     assert set(planted) == {c.id for c in CHECKS} and all(len(v) == 2 for v in planted.values())
     assert json.loads(path.read_text())["nodes"]
+
+
+@pytest.mark.neo4j
+def test_show_and_export_read_the_graph_back_from_neo4j(neo4j_driver, tmp_path):
+    ccgraph("--backend", "neo4j", "load")
+    shown = json.loads(ccgraph("--backend", "neo4j", "show", "ILC-B", "--json").stdout)
+    assert len(shown["relationships"]["Member practices"]) == 2
+    path = tmp_path / "from-neo4j.graphml"
+    assert ccgraph("--backend", "neo4j", "export", str(path)).exit_code == 0
+    assert path.stat().st_size > 1000

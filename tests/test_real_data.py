@@ -85,3 +85,9 @@ def test_published_authorisation_facts_lay_over_the_real_data(real_data):
     outcomes = {c: loaded.dataset.nodes[c].authorisation_outcome for c in ("04G", "06N", "09W")}
     assert set(outcomes.values()) == {"authorised_with_directions"}
     assert loaded.dataset.nodes["04G"].name == "NHS Nene"
+
+
+def test_the_report_lists_orphans(england):
+    note = england.report.notes[-1]
+    assert note.startswith("Orphans")
+    assert "CCG" not in note and "Practice" not in note  # every CCG and practice is linked
