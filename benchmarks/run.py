@@ -64,7 +64,7 @@ def explorer_view(graph) -> float:
     return time.perf_counter() - start
 
 
-def measure(source: str, scale: float, use_neo4j: bool, naive_limit: int) -> dict:
+def measure(source: str, scale: float, data: Path, use_neo4j: bool, naive_limit: int) -> dict:
     """One run: build, check, and (optionally) load and check in Neo4j."""
     from graphmodel.nx_graph import build_graph
     from queries.registry import CHECKS, CheckSettings
@@ -74,7 +74,7 @@ def measure(source: str, scale: float, use_neo4j: bool, naive_limit: int) -> dic
     if source == "england-2013":
         from loaders.inputs import load_inputs
 
-        loaded, out["parse_validate_s"] = _timed(load_inputs, Path(scale_dir))
+        loaded, out["parse_validate_s"] = _timed(load_inputs, data)
         dataset = loaded.dataset
     else:
         from graphmodel.synthetic import generate
@@ -121,12 +121,10 @@ def main() -> None:
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        global scale_dir
         source, scale = args.child.split(":")
-        scale_dir = str(args.data)
-        print(json.dumps(measure(source, float(scale), not args.no_neo4j, args.naive_limit)))
+        print(json.dumps(measure(source, float(scale), args.data, not args.no_neo4j, args.naive_limit)))
         return
-    runs = ([f"england-2013:1"] if (args.data / "CCG_APR_2013.csv").is_file() else []) + [
+    runs = (["england-2013:1"] if (args.data / "CCG_APR_2013.csv").is_file() else []) + [
         f"synthetic:{s}" for s in args.scales.split(",")
     ]
     results = []
@@ -207,8 +205,6 @@ def print_table(results: list[dict]) -> None:
     for (source, scale, backend, check), seconds in sorted(slowest.items(), key=lambda kv: -kv[1])[:8]:
         print(f"  {seconds:8.3f} s  {backend.split('_')[0]:6} {source} x{scale:g}  {check}")
 
-
-scale_dir = ""
 
 if __name__ == "__main__":
     main()

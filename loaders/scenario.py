@@ -20,7 +20,6 @@ from graphmodel.dataset import Dataset, InputError, Location, Problem
 from graphmodel.model import (
     NODE_CLASSES,
     AuthorisationOutcome,
-    Condition,
     Employer,
     GoverningRole,
     HwbSeat,
