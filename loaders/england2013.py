@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -263,7 +264,7 @@ class _Builder:
                 "its 2013 boundary may differ slightly (overlaps approximate).",
             )
             return [ods_code]
-        predecessors = self._predecessors().get(ods_code, [])
+        predecessors = self._predecessors.get(ods_code, [])
         word = district_name.split()[0].lower()
         named = [p for p in predecessors if word in self.dataset.nodes[p].name.lower()]
         if not named:
@@ -281,20 +282,21 @@ class _Builder:
             self._noted.add(key)
             self.report.note(text)
 
+    @cached_property
     def _predecessors(self) -> dict[str, list[str]]:
-        if not hasattr(self, "_pred"):
-            self._pred: dict[str, list[str]] = defaultdict(list)
-            path = self.path("succ.csv")
-            if path is not None:
-                tally = self.report.tally(path.name)
-                for _, row in ods.successions(path):
-                    tally.read += 1
-                    if row["code"] in self.dataset.nodes and self.dataset.nodes[row["code"]].kind == "CCG":
-                        self._pred[row["successor"]].append(row["code"])
-                        tally.used += 1
-                    else:
-                        tally.skip("not a 2013 CCG")
-        return self._pred
+        """2013 CCGs by the code of the CCG that later succeeded them (ODS succ)."""
+        result: dict[str, list[str]] = defaultdict(list)
+        path = self.path("succ.csv")
+        if path is not None:
+            tally = self.report.tally(path.name)
+            for _, row in ods.successions(path):
+                tally.read += 1
+                if row["code"] in self.dataset.nodes and self.dataset.nodes[row["code"]].kind == "CCG":
+                    result[row["successor"]].append(row["code"])
+                    tally.used += 1
+                else:
+                    tally.skip("not a 2013 CCG")
+        return result
 
     # -- practices and membership ---------------------------------------------------------
     def practices(self) -> None:

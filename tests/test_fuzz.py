@@ -12,17 +12,11 @@ from hypothesis import strategies as st
 
 from graphmodel.dataset import InputError
 from loaders.inputs import EXAMPLE_SCENARIO, load_inputs
+from loaders.manifest import sources
 from loaders.scenario import read_scenario
 from test_loaders import write_mini_data
 
-FILES = [
-    "CCG_APR_2013.csv",
-    "CCG13_NHSAT13_NHSCR13_EW_LU.csv",
-    "PCO12_SHA12_EN_LU.csv",
-    "LSOA11_CCG15_LAD15_EN_LU.csv",
-    "LAD15_CTY15_EN_LU.csv",
-    "Patient_List_Size_2013_04-06.csv",
-]
+FILES = sorted(s.file for s in sources() if s.required)  # damage each required source in turn
 FUZZ = settings(
     max_examples=400,
     deadline=None,
