@@ -42,11 +42,29 @@ public final class Launcher {
                 .setConfig(GraphDatabaseSettings.transaction_timeout, Duration.ofMinutes(10))
                 .build();
         Runtime.getRuntime().addShutdownHook(new Thread(dbms::shutdown));
-        GraphDatabaseService system = dbms.database("system");
-        system.executeTransactionally(
-                "ALTER USER neo4j SET PASSWORD $pw CHANGE NOT REQUIRED", java.util.Map.of("pw", password));
+        try {
+            setPassword(dbms.database("system"), password);
+        } catch (RuntimeException e) {
+            e.printStackTrace();
+            System.exit(1); // fail fast so that `ccgraph neo4j start` reports it at once
+        }
         System.out.println("READY");
         System.out.flush();
         Thread.currentThread().join();
+    }
+
+    /** Sets the password; a store that already has this password (a restart) is left as it is. */
+    private static void setPassword(GraphDatabaseService system, String password) {
+        try {
+            system.executeTransactionally(
+                    "ALTER USER neo4j SET PASSWORD $pw CHANGE NOT REQUIRED", java.util.Map.of("pw", password));
+        } catch (RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (String.valueOf(t.getMessage()).contains("cannot be the same")) {
+                    return;
+                }
+            }
+            throw e;
+        }
     }
 }
