@@ -36,6 +36,7 @@ def export_graph(graph: nx.MultiDiGraph, path: Path, fmt: str) -> None:
     """Write the graph as GraphML, GEXF (Gephi) or node-link JSON."""
     if fmt == "json":
         data = nx.node_link_data(graph, edges="links")
+        data["graph"] = {k: v for k, v in data["graph"].items() if not k.startswith("_")}  # caches
         path.write_text(json.dumps(data, indent=1, default=str), encoding="utf-8")
         return
     flat = nx.MultiDiGraph()
