@@ -32,11 +32,10 @@ def _err(message: str) -> None:
     click.echo(message, err=True)
 
 
-def _load(ctx: click.Context, data: Path | None, scenario: Path | None, quiet: bool = False) -> Loaded:
+def _load(data: Path | None, scenario: Path | None) -> Loaded:
     if data is None and scenario is None:
         scenario = EXAMPLE_SCENARIO
-        if not quiet:
-            _err(f"No --data or --scenario given: using the bundled example scenario ({scenario.name}).")
+        _err(f"No --data or --scenario given: using the bundled example scenario ({scenario.name}).")
     try:
         from rich.console import Console
 
@@ -80,9 +79,9 @@ def _graph(ctx: click.Context, data: Path | None, scenario: Path | None) -> nx.M
         from graphmodel.neo4j_store import fetch_graph
 
         if data or scenario:
-            _to_neo4j(ctx, _load(ctx, data, scenario), 5000)
+            _to_neo4j(ctx, _load(data, scenario), 5000)
         return fetch_graph(_driver(ctx))
-    return build_graph(_load(ctx, data, scenario).dataset)
+    return build_graph(_load(data, scenario).dataset)
 
 
 data_option = click.option(
@@ -123,7 +122,7 @@ def load(
 
     With --backend neo4j the graph replaces the one in Neo4j, atomically.
     """
-    loaded = _load(ctx, data, scenario)
+    loaded = _load(data, scenario)
     if ctx.obj["backend"] == "neo4j":
         _to_neo4j(ctx, loaded, batch_size)
     if report_format == "json":
@@ -190,10 +189,10 @@ def check(
     backend: Backend
     if ctx.obj["backend"] == "neo4j":
         if data or scenario:
-            _to_neo4j(ctx, _load(ctx, data, scenario), 5000)
+            _to_neo4j(ctx, _load(data, scenario), 5000)
         backend = Neo4jBackend(_driver(ctx))
     else:
-        backend = NetworkXBackend(build_graph(_load(ctx, data, scenario).dataset))
+        backend = NetworkXBackend(build_graph(_load(data, scenario).dataset))
     findings = run_checks(backend, settings, [c.id for c in checks])
     floor = Severity(min_severity).rank
     findings = [f for f in findings if f.severity.rank >= floor]
