@@ -23,6 +23,7 @@ import networkx as nx
 from graphmodel.model import (
     CCG_SERVICES,
     LAY_EXCLUDED_EMPLOYERS,
+    LAY_ROLES,
     NHS_CB_SERVICES,
     AuthorisationOutcome,
     HwbSeat,
@@ -167,7 +168,7 @@ def governing_body_incompatible_roles(graph: Graph, *, as_at: str) -> list[Pair]
             if "chief_finance_officer" in roles and not p.get("accountancy_qualified"):
                 problems.append("chief finance officer is not qualified in accountancy")
             if (
-                roles & {"lay_member_finance_audit", "lay_member_area_knowledge"}
+                roles & set(LAY_ROLES)
                 and p.get("employer") in LAY_EXCLUDED_EMPLOYERS
             ):
                 problems.append(f"lay member employed by an excluded body ({p.get('employer')})")

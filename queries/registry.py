@@ -21,6 +21,7 @@ from graphmodel.model import (
     REQUIRED_ROLES_2012,
     CCG_SERVICES,
     LAY_EXCLUDED_EMPLOYERS,
+    LAY_ROLES,
     NHS_CB_SERVICES,
     HwbSeat,
 )
@@ -64,6 +65,7 @@ class CheckSettings(BaseModel):
             "required": governing_body_requirements(post_2022),
             "min_members": 4 if post_2022 else 6,
             "lay_excluded_employers": sorted(str(e) for e in LAY_EXCLUDED_EMPLOYERS),
+            "lay_roles": [str(r) for r in LAY_ROLES],
             "seats": [s.value for s in HwbSeat],
             "ccg_services": [str(s) for s in CCG_SERVICES],
             "ccg_service_codes": [service_code(s) for s in CCG_SERVICES],

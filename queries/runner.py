@@ -9,9 +9,10 @@ from typing import Any, Protocol
 import networkx as nx
 
 from queries.findings import Finding, to_findings
+from queries.networkx_checks import Pair
 from queries.registry import BY_ID, CHECKS, Check, CheckSettings
 
-Pairs = list[tuple[str, dict[str, Any]]]
+Pairs = list[Pair]
 
 
 class Backend(Protocol):

@@ -12,7 +12,7 @@ WITH c, p, [x IN [
          THEN 'registered nurse is not on the NMC register' END,
     CASE WHEN 'chief_finance_officer' IN roles AND NOT coalesce(p.accountancy_qualified, false)
          THEN 'chief finance officer is not qualified in accountancy' END,
-    CASE WHEN any(r IN roles WHERE r IN ['lay_member_finance_audit', 'lay_member_area_knowledge'])
+    CASE WHEN any(r IN roles WHERE r IN $lay_roles)
               AND p.employer IN $lay_excluded_employers
          THEN 'lay member employed by an excluded body (' + p.employer + ')' END
   ] WHERE x IS NOT NULL] AS problems
