@@ -8,12 +8,32 @@ dataset is valid, so a failed load never leaves half a graph behind.
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
 from graphmodel.model import ENDPOINTS, Node, NodeKind, Relationship, RelType
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Run a bulk build with CPython's cyclic garbage collector paused.
+
+    A load creates a few hundred thousand rows, dicts and models that hold no reference cycles;
+    the collector would rescan all of them again and again as they accumulate (a quarter of the
+    England load's time). Reference counting still frees everything; the previous state returns.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class Location(NamedTuple):
@@ -99,7 +119,7 @@ class Dataset:
     def _check_references(self) -> None:
         for ident, rel in self.relationships.items():
             where = self.origins[ident]
-            sources, targets = ENDPOINTS[RelType(rel.rel)]
+            sources, targets = ENDPOINTS[rel.rel]  # a StrEnum: its plain value finds it
             for end, code, allowed in (("source", rel.source, sources), ("target", rel.target, targets)):
                 node = self.nodes.get(code)
                 if node is None:

@@ -12,7 +12,7 @@ from typing import Any
 
 import networkx as nx
 
-from graphmodel.dataset import Dataset
+from graphmodel.dataset import Dataset, gc_paused
 
 EXPORT_FORMATS = ("graphml", "gexf", "json")
 
@@ -20,10 +20,11 @@ EXPORT_FORMATS = ("graphml", "gexf", "json")
 def build_graph(dataset: Dataset) -> nx.MultiDiGraph:
     """Build a fresh graph from a validated dataset (the caller swaps it in only when done)."""
     graph = nx.MultiDiGraph()
-    graph.add_nodes_from((code, node.properties()) for code, node in dataset.nodes.items())
-    graph.add_edges_from(
-        (rel.source, rel.target, rel.key, rel.properties()) for rel in dataset.relationships.values()
-    )
+    with gc_paused():
+        graph.add_nodes_from((code, node.properties()) for code, node in dataset.nodes.items())
+        graph.add_edges_from(
+            (rel.source, rel.target, rel.key, rel.properties()) for rel in dataset.relationships.values()
+        )
     return graph
 
 

@@ -40,7 +40,7 @@ from graphmodel.model import (
 from graphmodel.national import NHS_CB_CODE, add_national_layer
 from loaders import nhsbsa, ods, ons
 from loaders.manifest import sources
-from loaders.quality import QualityReport
+from loaders.quality import QualityReport, SourceTally
 from loaders.tabular import parse_date
 
 AS_AT = date(2013, 4, 1)
@@ -223,8 +223,8 @@ class _Builder:
         tally = self.report.tally("LSOA11_CCG15_LAD15_EN_LU.csv")
         lsoas: Counter[tuple[str, str]] = Counter()
         origin: dict[str, Location] = {}
-        for where, row in ons.lsoa_ccg_district(self.dir / tally.file):
-            tally.read += 1
+        tally.read, pairs = ons.lsoa_ccg_district(self.dir / tally.file)
+        for where, row, n in pairs:
             district = row["LAD15CD"]
             la, la_name = county_of.get(district, (district, row["LAD15NM"]))
             tier = "county" if district in county_of else "unitary/metropolitan/London"
@@ -232,11 +232,11 @@ class _Builder:
                 self.add(LocalAuthority, where, code=la, name=la_name, tier=tier)
                 self.add(HWB, where, code=hwb_code(la), name=f"{la_name} Health and Wellbeing Board")
                 self.link(where, source=la, target=hwb_code(la), rel=RelType.HAS_HWB)
-            ccgs = self._ccgs_2013_for(row["CCG15CD"], row["CCG15CDH"], row["LAD15NM"], tally)
+            ccgs = self._ccgs_2013_for(row["CCG15CD"], row["CCG15CDH"], row["LAD15NM"], tally, n)
             for ccg in ccgs:
-                lsoas[(ccg, la)] += 1
-                origin.setdefault(ccg, where)
-            tally.used += bool(ccgs)
+                lsoas[(ccg, la)] += n
+                origin.setdefault(ccg, where)  # pairs come in order of first appearance
+            tally.used += n if ccgs else 0
         per_ccg: Counter[str] = Counter()
         for (ccg, _), n in lsoas.items():
             per_ccg[ccg] += n
@@ -253,7 +253,9 @@ class _Builder:
         if uncovered:
             self.report.note(f"CCGs with no LSOA in the lookup (no overlaps): {', '.join(uncovered)}")
 
-    def _ccgs_2013_for(self, ons_code: str, ods_code: str, district_name: str, tally) -> list[str]:
+    def _ccgs_2013_for(
+        self, ons_code: str, ods_code: str, district_name: str, tally: SourceTally, lsoas: int
+    ) -> list[str]:
         """The 2013 CCG(s) covering an LSOA of a 2015 CCG (see the module docstring)."""
         if ons_code in self.ccg_by_ons:
             return [self.ccg_by_ons[ons_code]]
@@ -268,7 +270,7 @@ class _Builder:
         word = district_name.split()[0].lower()
         named = [p for p in predecessors if word in self.dataset.nodes[p].name.lower()]
         if not named:
-            tally.skip(f"2015 CCG {ods_code} has no 2013 equivalent")
+            tally.skip(f"2015 CCG {ods_code} has no 2013 equivalent", lsoas)
             return []
         self._note_once(
             (ods_code, district_name),
@@ -289,13 +291,12 @@ class _Builder:
         path = self.path("succ.csv")
         if path is not None:
             tally = self.report.tally(path.name)
-            for _, row in ods.successions(path):
-                tally.read += 1
-                if row["code"] in self.dataset.nodes and self.dataset.nodes[row["code"]].kind == "CCG":
-                    result[row["successor"]].append(row["code"])
-                    tally.used += 1
-                else:
-                    tally.skip("not a 2013 CCG")
+            table = ods.successions(path, set(self.ccg_by_ons.values()))
+            tally.read = table.read
+            tally.skip("not a 2013 CCG", table.dropped["code"])
+            for _, row in table.rows:
+                result[row["successor"]].append(row["code"])
+                tally.used += 1
         return result
 
     # -- practices and membership ---------------------------------------------------------
@@ -336,11 +337,10 @@ class _Builder:
     def _practices_from_ods(self, epcmem: Path, epraccur: Path, sizes) -> None:
         tally = self.report.tally(epraccur.name)
         gp: dict[str, tuple[Location, dict[str, str], date | None, date | None]] = {}
-        for where, row in ods.practices(epraccur):
-            tally.read += 1
-            if row["setting"] != GP_PRACTICE_SETTING:
-                tally.skip("not a GP practice (prescribing setting is not 4)")
-                continue
+        table = ods.practices(epraccur, {GP_PRACTICE_SETTING})
+        tally.read = table.read
+        tally.skip("not a GP practice (prescribing setting is not 4)", table.dropped["setting"])
+        for where, row in table.rows:
             opened = parse_date(row["open_date"], where, "open_date")
             closed = parse_date(row["close_date"], where, "close_date")
             if (opened and opened > AS_AT) or (closed and closed < AS_AT):
@@ -351,17 +351,19 @@ class _Builder:
         tally = self.report.tally(epcmem.name)
         members_on_day: dict[str, str] = {}
         pct_on_eve: dict[str, str] = {}
-        for where, row in ods.memberships(epcmem):
-            tally.read += 1
+        of_kind: dict[str, set[str]] = {"CCG": set(), "PCT": set()}
+        for node in self.dataset.nodes.values():
+            of_kind.get(node.kind, set()).add(node.code)
+        table = ods.memberships(epcmem, gp, of_kind["CCG"] | of_kind["PCT"])
+        tally.read = table.read
+        tally.skip("not a GP practice open on 2013-04-01", table.dropped["code"])
+        tally.skip("parent is not a 2013 CCG or PCT (a PCG, a later CCG)", table.dropped["parent"])
+        for where, row in table.rows:
             code, parent = row["code"], row["parent"]
-            if code not in gp:
-                tally.skip("not a GP practice open on 2013-04-01")
-                continue
-            parent_node = self.dataset.nodes.get(parent)
-            if parent_node is not None and parent_node.kind == "PCT" and row["left_date"] == "20130331":
-                pct_on_eve[code] = parent
-            if parent_node is None or parent_node.kind != "CCG":
-                tally.skip("parent is not a 2013 CCG (PCG, PCT or later CCG)")
+            if parent in of_kind["PCT"]:
+                if row["left_date"] == "20130331":
+                    pct_on_eve[code] = parent
+                tally.skip("parent is a PCT (membership before 2013)")
                 continue
             joined = parse_date(row["join_date"], where, "join_date")
             left = parse_date(row["left_date"], where, "left_date")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from graphmodel.dataset import Dataset, InputError, Location, Problem
+from graphmodel.dataset import Dataset, InputError, Location, Problem, gc_paused
 from loaders.england2013 import load_england_2013
 from loaders.quality import QualityReport
 from loaders.scenario import apply_authorisations, load_scenario
@@ -21,6 +21,11 @@ class Loaded:
 
 def load_inputs(data_dir: Path | None = None, scenario: Path | None = None) -> Loaded:
     """Read and validate everything; raise `InputError` (nothing half-built) on any problem."""
+    with gc_paused():
+        return _load(data_dir, scenario)
+
+
+def _load(data_dir: Path | None, scenario: Path | None) -> Loaded:
     if data_dir is None and scenario is None:
         raise InputError(
             [

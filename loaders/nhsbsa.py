@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from graphmodel.dataset import InputError, Location, Problem
-from loaders.tabular import read_rows
+from loaders.tabular import read_values
 
 KEY_COLUMNS = ("Practice Code", "Practice Name", "PCO Code", "Area Team Code")
 
@@ -23,13 +23,24 @@ def list_sizes(path: Path) -> list[tuple[Location, dict[str, str], int]]:
     )
     if not bands:
         raise InputError([Problem(Location(path.name, 1), "Male 0-4", "no Male/Female age-band columns")])
+    _, values = read_values(path, KEY_COLUMNS + tuple(bands), header=True)
+    keys = len(KEY_COLUMNS)
     result = []
-    for where, row in read_rows(path, KEY_COLUMNS + tuple(bands), header=True):
-        total = 0
-        for band in bands:
-            value = row[band] or "0"
-            if not value.isdigit():
-                raise InputError([Problem(where, band, f"not a whole number of patients: {value[:40]!r}")])
-            total += int(value)
-        result.append((where, row, total))
+    for line, v in values:
+        counts = v[keys:]
+        if not "".join(counts).isdecimal():  # blank is 0; a count may be padded; nothing else
+            counts = tuple(c.strip() for c in counts)
+            bad = next(((b, c) for b, c in zip(bands, counts) if c and not c.isdecimal()), None)
+            if bad is not None:
+                raise InputError(
+                    [
+                        Problem(
+                            Location(path.name, line),
+                            bad[0],
+                            f"not a whole number of patients: {bad[1][:40]!r}",
+                        )
+                    ]
+                )
+        row = dict(zip(KEY_COLUMNS, map(str.strip, v[:keys])))
+        result.append((Location(path.name, line), row, sum(map(int, filter(None, counts)))))
     return result

@@ -8,7 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from graphmodel.dataset import Location
-from loaders.tabular import read_rows
+from collections.abc import Container
+
+from loaders.tabular import Table, read_rows, read_table
 
 Rows = list[tuple[Location, dict[str, str]]]
 
@@ -39,21 +41,21 @@ EPCMEM = ("code", "parent", "parent_type", "join_date", "left_date", "amended")
 SUCC = ("code", "successor", None, "effective_date", "indicator")
 
 
-def practices(path: Path) -> Rows:
-    """epraccur: GP practices and other prescribing sites (column 26 = 4 for GP practices)."""
-    return list(read_rows(path, EPRACCUR, header=False))
+def practices(path: Path, settings: Container[str]) -> Table:
+    """epraccur: prescribing sites whose setting (column 26) is one of `settings` (4 = GP practice)."""
+    return read_table(path, EPRACCUR, header=False, keep={"setting": settings})
 
 
-def memberships(path: Path) -> Rows:
-    """epcmem: dated membership of each prescribing cost centre in its parent commissioner."""
-    return list(read_rows(path, EPCMEM, header=False, min_columns=5))
+def memberships(path: Path, codes: Container[str], parents: Container[str]) -> Table:
+    """epcmem: dated memberships of the cost centres in `codes` in the commissioners in `parents`."""
+    return read_table(path, EPCMEM, header=False, min_columns=5, keep={"code": codes, "parent": parents})
 
 
-def successions(path: Path) -> Rows:
-    """succ: organisation -> successor with effective date (CCG and CSU mergers)."""
-    return list(read_rows(path, SUCC, header=False, min_columns=4))
+def successions(path: Path, codes: Container[str]) -> Table:
+    """succ: the successors of the organisations in `codes`, with effective dates (CCG and CSU mergers)."""
+    return read_table(path, SUCC, header=False, min_columns=4, keep={"code": codes})
 
 
 def ccgs(path: Path) -> Rows:
     """eccg: every CCG with postcode and open/close dates."""
-    return list(read_rows(path, ECCG, header=False))
+    return read_rows(path, ECCG, header=False)

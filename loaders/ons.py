@@ -10,14 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from graphmodel.dataset import Location
-from loaders.tabular import parse_number, read_rows
+from loaders.tabular import count_rows, parse_number, read_rows
 
 Rows = list[tuple[Location, dict[str, str]]]
 
 
 def read_lookup(path: Path, *columns: str) -> Rows:
     """Any ONS lookup: the named columns of every row."""
-    return list(read_rows(path, columns, header=True))
+    return read_rows(path, columns, header=True)
 
 
 def ccgs_2013(path: Path) -> Rows:
@@ -46,9 +46,12 @@ def pct_ccg_shares(path: Path) -> list[tuple[Location, dict[str, str], float]]:
     return [(w, r, parse_number(r["PCD_PERCENT"], w, "PCD_PERCENT")) for w, r in rows]
 
 
-def lsoa_ccg_district(path: Path) -> Rows:
-    """LSOA11_CCG15_LAD15_EN_LU.csv: each LSOA -> CCG (2015) -> local authority district."""
-    return read_lookup(path, "LSOA11CD", "CCG15CD", "CCG15CDH", "LAD15CD", "LAD15NM")
+def lsoa_ccg_district(path: Path) -> tuple[int, list[tuple[Location, dict[str, str], int]]]:
+    """LSOA11_CCG15_LAD15_EN_LU.csv: how many LSOAs each (CCG 2015, district) pair has.
+
+    Returns the number of LSOA rows and each distinct pair with its count and first line.
+    """
+    return count_rows(path, ("CCG15CD", "CCG15CDH", "LAD15CD", "LAD15NM"), header=True)
 
 
 def district_county(path: Path) -> Rows:

@@ -13,8 +13,9 @@ class SourceTally:
     used: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
 
-    def skip(self, reason: str) -> None:
-        self.skipped[reason] += 1
+    def skip(self, reason: str, rows: int = 1) -> None:
+        if rows:
+            self.skipped[reason] += rows
 
 
 @dataclass

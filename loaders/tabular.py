@@ -6,11 +6,14 @@ Every row comes with its 1-based line number so that each problem can name file,
 from __future__ import annotations
 
 import csv
+import functools
 import operator
 import io
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Container, Mapping, Sequence
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 from graphmodel.dataset import InputError, Location, Problem
 
@@ -32,70 +35,161 @@ def _decode(path: Path) -> str:
             ) from None
 
 
+class Table(NamedTuple):
+    """The rows of one file that a reader kept, how many non-blank data rows it had in all, and
+    how many rows each `keep` column dropped (in the order they were applied)."""
+
+    read: int
+    rows: list[tuple[Location, dict[str, str]]]
+    dropped: dict[str, int]
+
+
 def read_rows(
     path: Path, columns: Sequence[str | None], *, header: bool, min_columns: int | None = None
-) -> Iterator[tuple[Location, dict[str, str]]]:
-    """Yield `(location, row)` with fields named by `columns`.
+) -> list[tuple[Location, dict[str, str]]]:
+    """Every non-blank row as `(location, row)` with fields named by `columns`, values stripped.
 
     With `header=True` the file's first line must contain every name in `columns` (extra columns
     are ignored). Without a header, `columns` name positions 1..n (`None` for a position that is
     not needed) and a row must have at least `min_columns` fields (default: all of them).
+    Raises `InputError` for the first malformed row (file, line, field, reason).
+    """
+    return read_table(path, columns, header=header, min_columns=min_columns).rows
+
+
+def read_table(
+    path: Path,
+    columns: Sequence[str | None],
+    *,
+    header: bool,
+    min_columns: int | None = None,
+    keep: Mapping[str, Container[str]] | None = None,
+) -> Table:
+    """Like `read_rows`, keeping only the rows whose value in each `keep` column is in its set.
+
+    Filtering happens before a row becomes a dict: on the large registers most rows are of no
+    interest (other settings, other organisations), and skipping them early is most of the speed.
+    """
+    names, values = read_values(path, columns, header=header, min_columns=min_columns)
+    kept, dropped = values, {}
+    for column, allowed in (keep or {}).items():
+        i = names.index(column)
+        before = len(kept)
+        kept = [(line, v) for line, v in kept if v[i].strip() in allowed]
+        dropped[column] = before - len(kept)
+    name = path.name
+    rows = [(Location(name, line), dict(zip(names, map(str.strip, v)))) for line, v in kept]
+    return Table(len(values), rows, dropped)
+
+
+def count_rows(
+    path: Path, columns: Sequence[str], *, header: bool
+) -> tuple[int, list[tuple[Location, dict[str, str], int]]]:
+    """The distinct rows of a file (over `columns`) with how often each occurs and its first line.
+
+    Returns the number of rows read, then the distinct rows in order of first appearance. For
+    lookups that are only tallied (tens of thousands of small areas per pair of bodies).
+    """
+    _, values = read_values(path, columns, header=header)
+    raw_counts = Counter(v for _, v in values)
+    raw_first = {v: line for line, v in reversed(values)}
+    counts: Counter[tuple[str, ...]] = Counter()
+    first: dict[tuple[str, ...], int] = {}
+    for v, n in raw_counts.items():  # in order of first appearance
+        stripped = tuple(map(str.strip, v))
+        counts[stripped] += n
+        first.setdefault(stripped, raw_first[v])
+    return len(values), [(Location(path.name, first[v]), dict(zip(columns, v)), n) for v, n in counts.items()]
+
+
+def read_values(
+    path: Path, columns: Sequence[str | None], *, header: bool, min_columns: int | None = None
+) -> tuple[list[str], list[tuple[int, tuple[str, ...]]]]:
+    """The column names and, for every non-blank row, its line and raw (unstripped) wanted fields.
+
+    The building block of the readers above, for one that aggregates many columns itself. Raises
+    `InputError` on the first row that is too short or holds an over-long field.
     """
     if not path.is_file():
-        raise InputError([Problem(Location(path.name), "*", f"file not found in {path.parent}")])
+        raise InputError([Problem(Location(path.name, 0), "*", f"file not found in {path.parent}")])
     name = path.name
-    reader = csv.reader(io.StringIO(_decode(path), newline=""))
-    need = len(columns) if min_columns is None else min_columns
+    text = _decode(path)
     wanted = [(c, i) for i, c in enumerate(columns) if c]
+    need = len(columns) if min_columns is None else min_columns
+    reader = csv.reader(io.StringIO(text, newline=""))
+    limit = csv.field_size_limit(MAX_FIELD)  # the C parser refuses over-long fields for us
     try:
         if header:
-            first = next(reader, None)
-            names = [h.strip() for h in first] if first else []
-            missing = [c for c, _ in wanted if c not in names]
-            if missing:
-                raise InputError(
-                    [
-                        Problem(Location(name, 1), m, f"column missing from header {names[:12]}")
-                        for m in missing
-                    ]
-                )
-            wanted = [(c, names.index(c)) for c, _ in wanted]
-            need = max(i for _, i in wanted) + 1
-        names_out = [c for c, _ in wanted]
+            wanted, need = _match_header(name, next(reader, None) or [], wanted)
         width = max(i for _, i in wanted) + 1
         getter = operator.itemgetter(*(i for _, i in wanted))
         pick = getter if len(wanted) > 1 else (lambda f: (getter(f),))
-        for fields in reader:
-            if not any(fields):
-                continue
-            where = Location(name, reader.line_num)
-            if len(fields) < need:
-                column = next((c for c, i in wanted if i >= len(fields)), wanted[-1][0])
-                raise InputError(
-                    [Problem(where, column, f"row has {len(fields)} fields, expected at least {need}")]
-                )
-            if len(fields) < width:
-                fields = fields + [""] * (width - len(fields))
-            values = pick(fields)
-            if max(map(len, values)) > MAX_FIELD:
-                column = next(c for c, v in zip(names_out, values) if len(v) > MAX_FIELD)
-                raise InputError([Problem(where, column, f"field is more than {MAX_FIELD} characters long")])
-            yield where, dict(zip(names_out, map(str.strip, values)))
+        try:  # the hottest line of every load: wanted fields of each non-blank row, with its line
+            if need > width:
+                raise IndexError
+            values = [(reader.line_num, pick(fields)) for fields in reader if any(fields)]
+        except IndexError:  # some row is short: read again, padding what may be padded
+            reader = csv.reader(io.StringIO(text, newline=""))
+            if header:
+                next(reader)
+            values = [
+                (reader.line_num, pick(_padded(name, reader.line_num, fields, need, width, wanted)))
+                for fields in reader
+                if any(fields)
+            ]
     except csv.Error as err:
-        raise InputError([Problem(Location(name, reader.line_num), "*", f"malformed CSV: {err}")]) from None
+        too_long = "field limit" in str(err)
+        reason = f"field is more than {MAX_FIELD} characters long" if too_long else f"malformed CSV: {err}"
+        raise InputError([Problem(Location(name, reader.line_num), "*", reason)]) from None
+    finally:
+        csv.field_size_limit(limit)
+    return [c for c, _ in wanted], values
+
+
+def _padded(
+    name: str, line: int, fields: list[str], need: int, width: int, wanted: list[tuple[str, int]]
+) -> list[str]:
+    if len(fields) >= width:
+        return fields
+    if len(fields) < need:
+        column = next((c for c, i in wanted if i >= len(fields)), wanted[-1][0])
+        raise InputError(
+            [Problem(Location(name, line), column, f"row has {len(fields)} fields, expected at least {need}")]
+        )
+    return fields + [""] * (width - len(fields))
+
+
+def _match_header(
+    name: str, first: list[str], wanted: list[tuple[str, int]]
+) -> tuple[list[tuple[str, int]], int]:
+    """Column positions of the wanted names in a header line; every name must be present."""
+    names = [h.strip() for h in first]
+    missing = [c for c, _ in wanted if c not in names]
+    if missing:
+        raise InputError(
+            [Problem(Location(name, 1), m, f"column missing from header {names[:12]}") for m in missing]
+        )
+    wanted = [(c, names.index(c)) for c, _ in wanted]
+    return wanted, max(i for _, i in wanted) + 1
 
 
 def parse_date(value: str, where: Location, field: str) -> date | None:
     """ODS dates are YYYYMMDD; ISO dates are accepted too. Blank means 'none'."""
     if not value:
         return None
-    text = value.replace("-", "")
     try:
-        if len(text) != 8 or not text.isdigit():
-            raise ValueError("not YYYYMMDD")
-        return date(int(text[:4]), int(text[4:6]), int(text[6:]))
+        return _date(value)
     except ValueError as err:
         raise InputError([Problem(where, field, f"malformed date {value[:40]!r} ({err})")]) from None
+
+
+@functools.lru_cache(maxsize=4096)
+def _date(value: str) -> date:
+    """Registers repeat a few thousand distinct dates across tens of thousands of rows."""
+    text = value.replace("-", "")
+    if len(text) != 8 or not text.isdigit():
+        raise ValueError("not YYYYMMDD")
+    return date(int(text[:4]), int(text[4:6]), int(text[6:]))
 
 
 def parse_number(value: str, where: Location, field: str, *, integer: bool = False) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from graphmodel.dataset import InputError
 from loaders.inputs import EXAMPLE_SCENARIO, load_inputs
 from loaders.manifest import sources
 from loaders.scenario import json_schema, read_scenario
+from loaders.tabular import MAX_FIELD, count_rows, read_rows, read_table
 
 BANDS = ",".join(f"{s} {b}" for b in ("0-4", "5-14") for s in ("Male", "Female"))
 
@@ -210,3 +212,52 @@ def test_the_json_schema_documents_every_section():
         "pct_clusters",
         "links",
     } <= set(schema["properties"])
+
+
+def test_a_field_longer_than_the_limit_names_its_line(tmp_path):
+    path = tmp_path / "lookup.csv"
+    path.write_text("A,B\nx,y\n" + "x," + "z" * (MAX_FIELD + 1) + "\n")
+    process_limit = csv.field_size_limit()
+    with pytest.raises(InputError, match=f"lookup.csv:3: .*more than {MAX_FIELD} characters"):
+        read_rows(path, ("A", "B"), header=True)
+    assert csv.field_size_limit() == process_limit  # the reader's limit does not leak
+
+
+def test_a_quoted_field_spread_over_short_lines_is_still_limited(tmp_path):
+    path = tmp_path / "lookup.csv"
+    long_quoted = '"' + "\n".join(["z" * 100] * (MAX_FIELD // 100 + 1)) + '"'
+    path.write_text(f"A,B\nx,{long_quoted}\n")
+    with pytest.raises(InputError, match=f"lookup.csv:.*more than {MAX_FIELD} characters"):
+        read_rows(path, ("A", "B"), header=True)
+
+
+def test_a_short_row_is_padded_when_its_missing_columns_are_optional(tmp_path):
+    path = tmp_path / "succ.csv"
+    path.write_text('"01A","02B","x","20130401","Y"\n"03C","04D","x","20140401"\n')
+    rows = read_rows(path, ("code", "successor", None, "date", "indicator"), header=False, min_columns=4)
+    assert [(where.line, row["code"], row["indicator"]) for where, row in rows] == [
+        (1, "01A", "Y"),
+        (2, "03C", ""),
+    ]
+
+
+def test_rows_dropped_by_each_filter_are_counted(tmp_path):
+    path = tmp_path / "epcmem.csv"
+    path.write_text("A1,00C,W\nA1,5D7,W\nB2,00C,W\n\nA1,00D,W\n")
+    table = read_table(
+        path, ("code", "parent", None), header=False, keep={"code": {"A1"}, "parent": {"00C", "00D"}}
+    )
+    assert table.read == 4  # the blank line is not a row
+    assert table.dropped == {"code": 1, "parent": 1}
+    assert [(where.line, row["parent"]) for where, row in table.rows] == [(1, "00C"), (5, "00D")]
+
+
+def test_counted_rows_merge_values_that_differ_only_in_padding_and_keep_the_first_line(tmp_path):
+    path = tmp_path / "lsoa.csv"
+    path.write_text("L,C,D\nl1,00C,E06\nl2, 00C ,E06\nl3,00D,E06\nl4,00C,E06\n")
+    read, pairs = count_rows(path, ("C", "D"), header=True)
+    assert read == 4
+    assert [(where.line, row, n) for where, row, n in pairs] == [
+        (2, {"C": "00C", "D": "E06"}, 3),
+        (4, {"C": "00D", "D": "E06"}, 1),
+    ]
