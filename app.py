@@ -3,8 +3,11 @@
     streamlit run app.py
 
 Inputs come from the environment: CCGRAPH_DATA (a data directory, see docs/data.md),
-CCGRAPH_SCENARIO (a scenario file), CCGRAPH_KML (CCG boundaries; default DATA/CCC_Feb2013.KML).
-With neither data nor scenario the bundled illustrative example is shown. The Cypher console
+CCGRAPH_SCENARIO (a scenario file), CCGRAPH_KML (CCG boundaries; default DATA/CCC_Feb2013.KML),
+or instead CCGRAPH_SYNTHETIC=SCALE[:SEED[:VIOLATIONS]] for a generated system of invented
+bodies with VIOLATIONS breaches planted per check (as `ccgraph generate`; for trying the
+explorer at national scale and beyond).
+With none of these the bundled illustrative example is shown. The Cypher console
 uses NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD. This file only lays out pages; the work is in
 `ccgraph.explorer`, `ccgraph.visual`, `queries` and `graphmodel`.
 """
@@ -24,7 +27,9 @@ from ccgraph.visual import STYLE, legend_html, map_svg, network_html, read_kml_b
 from graphmodel.model import RelType
 from graphmodel.nx_graph import build_graph
 from graphmodel.profile import profile
-from loaders.inputs import EXAMPLE_SCENARIO, load_inputs
+from graphmodel.synthetic import generate
+from loaders.inputs import EXAMPLE_SCENARIO, Loaded, load_inputs
+from loaders.quality import QualityReport
 from queries import report
 from queries.registry import CHECKS
 from queries.runner import NetworkXBackend, run_checks
@@ -38,9 +43,14 @@ def _env_path(name: str) -> Path | None:
 
 
 @st.cache_resource(show_spinner="Loading the commissioning graph")
-def load(data: Path | None, scenario: Path | None):
+def load(data: Path | None, scenario: Path | None, synthetic: str | None = None):
     """Graph, findings and data-quality report, built once per input set (not per click)."""
-    loaded = load_inputs(data, scenario if (data or scenario) else EXAMPLE_SCENARIO)
+    if synthetic:
+        scale, seed, violations = (synthetic.split(":") + ["0", "0"])[:3]
+        planted = {c.id: int(violations) for c in CHECKS}
+        loaded = Loaded(generate(float(scale), int(seed), planted).dataset, QualityReport())
+    else:
+        loaded = load_inputs(data, scenario if (data or scenario) else EXAMPLE_SCENARIO)
     graph = build_graph(loaded.dataset)
     return graph, run_checks(NetworkXBackend(graph)), loaded.report
 
@@ -232,7 +242,8 @@ def cypher_console() -> None:
 def main() -> None:
     st.set_page_config(page_title="ccgraph explorer", layout="wide")
     data, scenario = _env_path("CCGRAPH_DATA"), _env_path("CCGRAPH_SCENARIO")
-    graph, findings, quality = load(data, scenario)
+    synthetic = os.environ.get("CCGRAPH_SYNTHETIC")
+    graph, findings, quality = load(data, scenario, synthetic)
     kml = _env_path("CCGRAPH_KML") or (data / "CCC_Feb2013.KML" if data else None)
     st.sidebar.title("ccgraph")
     st.sidebar.caption("English NHS commissioning, 2012-13")
@@ -244,11 +255,14 @@ def main() -> None:
         ),
     )
     st.query_params["page"] = page
-    st.sidebar.caption(
-        f"Source: {data or ''} {scenario.name if scenario else ''}".strip()
-        if (data or scenario)
-        else "Source: bundled illustrative example"
-    )
+    if synthetic:
+        st.sidebar.warning(f"Synthetic system ({synthetic}): every body is invented.")
+    else:
+        st.sidebar.caption(
+            f"Source: {data or ''} {scenario.name if scenario else ''}".strip()
+            if (data or scenario)
+            else "Source: bundled illustrative example"
+        )
     with st.sidebar.expander("Data-quality report"):
         st.text(quality.render())
     st.title(page)

@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from graphmodel.dataset import Dataset, Location
+from graphmodel.dataset import Dataset, Location, gc_paused
 from graphmodel.model import (
     REQUIRED_ROLES_2012,
     CCG,
@@ -305,9 +305,10 @@ def generate(scale: float = 1.0, seed: int = 0, violations: dict[str, int] | Non
     >>> len(s.planted["pct_in_cluster"])
     2
     """
-    gen = _Generator(scale, seed)
-    gen.build()
-    for check, count in sorted((violations or {}).items()):
-        for _ in range(count):
-            gen.plant(check)
+    with gc_paused():
+        gen = _Generator(scale, seed)
+        gen.build()
+        for check, count in sorted((violations or {}).items()):
+            for _ in range(count):
+                gen.plant(check)
     return Synthetic(gen.ds, gen.planted)

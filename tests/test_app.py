@@ -19,12 +19,13 @@ from conftest import IN_CI, REPO
 from graphmodel.nx_graph import build_graph
 from graphmodel.synthetic import generate
 from loaders.inputs import EXAMPLE_SCENARIO, load_inputs
+from queries.registry import CHECKS
 
 APP = str(REPO / "app.py")
 
 
 def app(**env: str) -> AppTest:
-    for key in ("CCGRAPH_DATA", "CCGRAPH_SCENARIO", "CCGRAPH_KML"):
+    for key in ("CCGRAPH_DATA", "CCGRAPH_SCENARIO", "CCGRAPH_KML", "CCGRAPH_SYNTHETIC"):
         os.environ.pop(key, None)
     os.environ.update(env)
     return AppTest.from_file(APP, default_timeout=120).run()
@@ -34,6 +35,16 @@ def test_the_app_opens_on_the_bundled_example_with_data_loaded():
     at = app()
     assert not at.exception
     assert "Practice 6" in at.caption[-1].value or any("organisations" in c.value for c in at.caption)
+
+
+def test_a_synthetic_system_is_labelled_as_invented_and_carries_its_planted_breaches():
+    at = app(CCGRAPH_SYNTHETIC="0.02:3:1")
+    assert not at.exception
+    assert "every body is invented" in at.sidebar.warning[0].value
+    at.sidebar.radio[0].set_value("Compliance").run()
+    at.selectbox[0].set_value("pct_in_cluster").run()
+    planted = generate(0.02, 3, {c.id: 1 for c in CHECKS}).planted["pct_in_cluster"]
+    assert not at.exception and set(at.dataframe[-1].value["org"]) == set(planted)
 
 
 def test_search_is_partial_and_case_insensitive_across_kinds():
