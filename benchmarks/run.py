@@ -1,9 +1,14 @@
-"""Benchmarks: load and check times on both backends at several scales; prints a table.
+"""Benchmarks: load and check times on both backends at several scales; prints tables.
 
-    python benchmarks/run.py [--data DIR] [--scales 0.1,1,10] [--naive-limit 20000] [--no-neo4j]
+    python benchmarks/run.py [--data DIR] [--scales 0.1,1,10,100] [--naive-limit N] [--no-neo4j]
+                             [--browser-scales 1,10]
 
 Each measurement runs in a fresh subprocess so that peak memory (max RSS) belongs to it alone.
-Neo4j is the server named by NEO4J_URI/NEO4J_PASSWORD (e.g. after `ccgraph neo4j start`).
+Neo4j is the server named by NEO4J_URI/NEO4J_PASSWORD (e.g. after `ccgraph neo4j start`); its
+graph is emptied (untimed) before each load. Each graph is loaded in one transaction (the
+default, up to 500,000 rows: larger ones do not fit the local server's 2 GB heap) and in bulk
+(`--bulk`: a transaction per batch). Then each check on each backend, growth between scales,
+and the explorer in a real browser (`benchmarks/explorer.py`, when chromium is installed).
 Never a test: timings depend on the machine; read them, do not assert them.
 """
 
@@ -25,6 +30,17 @@ def _timed(fn, *args, **kwargs):
     start = time.perf_counter()
     result = fn(*args, **kwargs)
     return result, time.perf_counter() - start
+
+
+ATOMIC_LIMIT = 500_000  # rows a one-transaction load may hold on the local server (2 GB heap)
+
+
+def _empty(driver) -> None:
+    """Untimed: every load is measured into an empty database."""
+    from graphmodel.neo4j_store import database_of
+
+    with driver.session(database=database_of(driver)) as session:
+        session.run("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
 
 
 def naive_load(driver, dataset, limit: int) -> tuple[int, float]:
@@ -93,8 +109,14 @@ def measure(source: str, scale: float, data: Path, use_neo4j: bool, naive_limit:
         from graphmodel.neo4j_store import connect, load_dataset
 
         driver = connect()
-        _, out["neo4j_load_s"] = _timed(load_dataset, driver, dataset, batch_size=10_000)
-        out["neo4j_rows_per_s"] = (out["nodes"] + out["relationships"]) / out["neo4j_load_s"]
+        rows = out["nodes"] + out["relationships"]
+        if rows <= ATOMIC_LIMIT:
+            _empty(driver)
+            _, out["neo4j_load_s"] = _timed(load_dataset, driver, dataset, batch_size=10_000)
+            out["neo4j_rows_per_s"] = rows / out["neo4j_load_s"]
+        _empty(driver)
+        _, out["neo4j_bulk_s"] = _timed(load_dataset, driver, dataset, batch_size=10_000, atomic=False)
+        out["neo4j_bulk_rows_per_s"] = rows / out["neo4j_bulk_s"]
         neo_backend = Neo4jBackend(driver)
         for c in CHECKS:  # warm the query cache once, as a running service would be
             neo_backend.pairs(c, params)
@@ -113,11 +135,12 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "england-2013")
-    parser.add_argument("--scales", default="0.1,1,10")
+    parser.add_argument("--scales", default="0.1,1,10,100")
     parser.add_argument(
         "--naive-limit", type=int, default=3_000, help="rows for the row-at-a-time baseline (0: skip)"
     )
     parser.add_argument("--no-neo4j", action="store_true")
+    parser.add_argument("--browser-scales", default="1,10", help="explorer scales in a browser ('': skip)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -147,12 +170,29 @@ def main() -> None:
             continue
         results.append(json.loads(proc.stdout.strip().splitlines()[-1]))
     print_table(results)
+    print_checks(results)
+    print_growth(results)
+    if args.browser_scales:
+        print("\nExplorer in a real browser (benchmarks/explorer.py):")
+        subprocess.run(
+            [sys.executable, str(ROOT / "benchmarks" / "explorer.py"), "--scales", args.browser_scales]
+        )
+
+
+def _markdown(head: list[str], rows: list[list[str]]) -> None:
+    widths = [max(len(str(x)) for x in col) for col in zip(head, *rows)]
+    line = lambda cells: "| " + " | ".join(str(c).rjust(w) for c, w in zip(cells, widths)) + " |"
+    print(line(head))
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for row in rows:
+        print(line(row))
+
+
+def _f(value, fmt="{:.3f}") -> str:
+    return "-" if value is None else fmt.format(value)
 
 
 def print_table(results: list[dict]) -> None:
-    def f(value, fmt="{:.3f}"):
-        return "-" if value is None else fmt.format(value)
-
     head = [
         "source",
         "scale",
@@ -163,6 +203,8 @@ def print_table(results: list[dict]) -> None:
         "nx checks s",
         "neo4j load s",
         "neo4j rows/s",
+        "bulk load s",
+        "bulk rows/s",
         "naive rows/s",
         "batched/naive",
         "neo4j checks s",
@@ -171,39 +213,86 @@ def print_table(results: list[dict]) -> None:
     ]
     rows = []
     for r in results:
-        ratio = r["neo4j_rows_per_s"] / r["naive_rows_per_s"] if r.get("naive_rows_per_s") else None
+        fastest = max(r.get("neo4j_rows_per_s") or 0, r.get("neo4j_bulk_rows_per_s") or 0)
+        ratio = fastest / r["naive_rows_per_s"] if r.get("naive_rows_per_s") else None
         rows.append(
             [
                 r["source"],
-                f(r["scale"], "{:g}"),
-                f(r["nodes"], "{:,}"),
-                f(r["relationships"], "{:,}"),
-                f(r["parse_validate_s"]),
-                f(r["nx_build_s"]),
-                f(r["nx_all_checks_s"]),
-                f(r.get("neo4j_load_s")),
-                f(r.get("neo4j_rows_per_s"), "{:,.0f}"),
-                f(r.get("naive_rows_per_s"), "{:,.0f}"),
-                f(ratio, "{:.1f}x"),
-                f(r.get("neo4j_all_checks_s")),
-                f(r.get("explorer_view_s")),
-                f(r["peak_rss_mb"], "{:,.0f}"),
+                _f(r["scale"], "{:g}"),
+                _f(r["nodes"], "{:,}"),
+                _f(r["relationships"], "{:,}"),
+                _f(r["parse_validate_s"]),
+                _f(r["nx_build_s"]),
+                _f(r["nx_all_checks_s"]),
+                _f(r.get("neo4j_load_s")),
+                _f(r.get("neo4j_rows_per_s"), "{:,.0f}"),
+                _f(r.get("neo4j_bulk_s")),
+                _f(r.get("neo4j_bulk_rows_per_s"), "{:,.0f}"),
+                _f(r.get("naive_rows_per_s"), "{:,.0f}"),
+                _f(ratio, "{:.1f}x"),
+                _f(r.get("neo4j_all_checks_s")),
+                _f(r.get("explorer_view_s")),
+                _f(r["peak_rss_mb"], "{:,.0f}"),
             ]
         )
-    widths = [max(len(str(x)) for x in col) for col in zip(head, *rows)]
-    line = lambda cells: "| " + " | ".join(str(c).rjust(w) for c, w in zip(cells, widths)) + " |"
-    print(line(head))
-    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    for row in rows:
-        print(line(row))
-    slowest = {}
-    for r in results:
-        for backend in ("nx_checks", "neo4j_checks"):
-            for check, seconds in (r.get(backend) or {}).items():
-                slowest[(r["source"], r["scale"], backend, check)] = seconds
-    print("\nSlowest single checks:")
-    for (source, scale, backend, check), seconds in sorted(slowest.items(), key=lambda kv: -kv[1])[:8]:
-        print(f"  {seconds:8.3f} s  {backend.split('_')[0]:6} {source} x{scale:g}  {check}")
+    _markdown(head, rows)
+
+
+def print_checks(results: list[dict]) -> None:
+    """Each check's seconds, per run and backend (nx = NetworkX, neo = Cypher on Neo4j)."""
+    runs = [r for r in results if r.get("nx_checks")]
+    if not runs:
+        return
+    print("\nEach check, seconds (nx = NetworkX, neo = Neo4j):")
+    head = ["check"]
+    for r in runs:
+        tag = "england" if r["source"] == "england-2013" else f"x{r['scale']:g}"
+        head += [f"{tag} nx"] + ([f"{tag} neo"] if r.get("neo4j_checks") else [])
+    rows = []
+    for check in runs[0]["nx_checks"]:
+        row = [check]
+        for r in runs:
+            row.append(_f(r["nx_checks"][check]))
+            if r.get("neo4j_checks"):
+                row.append(_f(r["neo4j_checks"][check]))
+        rows.append(row)
+    _markdown(head, rows)
+
+
+def print_growth(results: list[dict]) -> None:
+    """Time ratios between consecutive synthetic scales (linear growth: ratio <= data ratio)."""
+    synthetic = sorted((r for r in results if r["source"] == "synthetic"), key=lambda r: r["scale"])
+    pairs = list(zip(synthetic, synthetic[1:]))
+    if not pairs:
+        return
+    print("\nGrowth between scales (time ratio for the data ratio; linear = equal):")
+    measures = [
+        ("nx_build_s", "nx build"),
+        ("nx_all_checks_s", "nx checks"),
+        ("neo4j_load_s", "neo4j load"),
+        ("neo4j_bulk_s", "bulk load"),
+        ("neo4j_all_checks_s", "neo4j checks"),
+    ]
+    head = ["scales", "data ratio"] + [label for _, label in measures] + ["slowest check ratio"]
+    rows = []
+    for a, b in pairs:
+        size = (b["nodes"] + b["relationships"]) / (a["nodes"] + a["relationships"])
+        ratios = [b[k] / a[k] if a.get(k) and b.get(k) else None for k, _ in measures]
+        worst = max(
+            (
+                (b[backend][c] / a[backend][c], c)
+                for backend in ("nx_checks", "neo4j_checks")
+                if a.get(backend) and b.get(backend)
+                for c in a[backend]
+                if a[backend][c] > 0.005  # ratios of sub-5 ms timings are noise
+            ),
+            default=None,
+        )
+        rows.append(
+            [f"x{a['scale']:g} -> x{b['scale']:g}", f"{size:.1f}", *(_f(x, "{:.1f}") for x in ratios)]
+            + [f"{worst[0]:.1f} ({worst[1]})" if worst else "-"]
+        )
+    _markdown(head, rows)
 
 
 if __name__ == "__main__":

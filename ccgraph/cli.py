@@ -57,17 +57,31 @@ def _driver(ctx: click.Context):
     return ctx.obj["driver"]
 
 
-def _to_neo4j(ctx: click.Context, loaded: Loaded, batch_size: int) -> None:
+def _to_neo4j(ctx: click.Context, loaded: Loaded, batch_size: int, bulk: bool = False) -> None:
+    from neo4j.exceptions import Neo4jError
     from rich.progress import Progress
 
     from graphmodel.neo4j_store import load_dataset
 
     total = len(loaded.dataset.nodes) + len(loaded.dataset.relationships)
     with Progress(transient=True, console=None) as progress:
-        task = progress.add_task("Loading into Neo4j", total=total)
-        summary = load_dataset(
-            _driver(ctx), loaded.dataset, batch_size=batch_size, progress=lambda n: progress.advance(task, n)
-        )
+        task = progress.add_task("Loading into Neo4j" + (" (bulk)" if bulk else ""), total=total)
+        try:
+            summary = load_dataset(
+                _driver(ctx),
+                loaded.dataset,
+                batch_size=batch_size,
+                progress=lambda n: progress.advance(task, n),
+                atomic=not bulk,
+            )
+        except Neo4jError as err:
+            if bulk or not any(sign in f"{err.code} {err.message}" for sign in ("OutOfMemory", "heap space")):
+                raise
+            raise Failure(
+                f"Neo4j ran out of memory holding {total:,} nodes and relationships in one transaction "
+                "(the previous graph is unchanged). Load with --bulk, or give the local server more "
+                "heap (CCGRAPH_NEO4J_HEAP=8g ccgraph neo4j start)."
+            ) from None
     _err(
         f"Loaded into Neo4j: {summary.nodes} nodes, {summary.relationships} relationships (run {summary.run_id})."
     )
@@ -107,24 +121,42 @@ def main(ctx: click.Context, backend: str) -> None:
     ctx.obj["backend"] = backend
 
 
+batch_size_option = click.option(
+    "--batch-size", default=5000, show_default=True, help="Rows per UNWIND batch (Neo4j)."
+)
+bulk_option = click.option(
+    "--bulk",
+    is_flag=True,
+    help="Neo4j: commit batch by batch, for graphs too large for one transaction (x100 synthetic). "
+    "If it fails part-way, checks refuse the incomplete graph until a load completes.",
+)
+
+
 @main.command()
 @data_option
 @scenario_option
-@click.option("--batch-size", default=5000, show_default=True, help="Rows per UNWIND batch (Neo4j).")
+@batch_size_option
+@bulk_option
 @click.option(
     "--report", "report_format", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 @click.pass_context
 def load(
-    ctx: click.Context, data: Path | None, scenario: Path | None, batch_size: int, report_format: str
+    ctx: click.Context,
+    data: Path | None,
+    scenario: Path | None,
+    batch_size: int,
+    bulk: bool,
+    report_format: str,
 ) -> None:
     """Build the graph from a data directory and/or a scenario and print the data-quality report.
 
-    With --backend neo4j the graph replaces the one in Neo4j, atomically.
+    With --backend neo4j the graph replaces the one in Neo4j, atomically (or batch by batch with
+    --bulk).
     """
     loaded = _load(data, scenario)
     if ctx.obj["backend"] == "neo4j":
-        _to_neo4j(ctx, loaded, batch_size)
+        _to_neo4j(ctx, loaded, batch_size, bulk)
     if report_format == "json":
         click.echo(json.dumps({"counts": loaded.dataset.counts(), **loaded.report.as_dict()}, indent=2))
         return
@@ -188,9 +220,14 @@ def check(
         raise Failure(str(err)) from None
     backend: Backend
     if ctx.obj["backend"] == "neo4j":
+        from graphmodel.neo4j_store import Neo4jUnavailable
+
         if data or scenario:
             _to_neo4j(ctx, _load(data, scenario), 5000)
-        backend = Neo4jBackend(_driver(ctx))
+        try:
+            backend = Neo4jBackend(_driver(ctx))
+        except Neo4jUnavailable as err:
+            raise Failure(str(err)) from None
     else:
         backend = NetworkXBackend(build_graph(_load(data, scenario).dataset))
     findings = run_checks(backend, settings, [c.id for c in checks])
@@ -290,10 +327,17 @@ def export(ctx: click.Context, path: Path, data, scenario, fmt: str | None) -> N
     type=click.Path(path_type=Path),
     help="Export the graph here (.graphml, .gexf or .json).",
 )
-@click.option("--batch-size", default=5000, show_default=True, help="Rows per UNWIND batch (Neo4j).")
+@batch_size_option
+@bulk_option
 @click.pass_context
 def generate(
-    ctx: click.Context, scale: float, seed: int, violations: int, output: Path | None, batch_size: int
+    ctx: click.Context,
+    scale: float,
+    seed: int,
+    violations: int,
+    output: Path | None,
+    batch_size: int,
+    bulk: bool,
 ) -> None:
     """Generate a seeded synthetic health system (invented bodies) with planted violations.
 
@@ -310,7 +354,7 @@ def generate(
     if ctx.obj["backend"] == "neo4j":
         from loaders.quality import QualityReport
 
-        _to_neo4j(ctx, Loaded(dataset, QualityReport()), batch_size)
+        _to_neo4j(ctx, Loaded(dataset, QualityReport()), batch_size, bulk)
     if output:
         fmt = output.suffix.lstrip(".").lower()
         if fmt not in EXPORT_FORMATS:

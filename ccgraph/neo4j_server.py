@@ -209,6 +209,7 @@ def start(server: LocalServer, *, timeout: float = 180.0, heap: str | None = Non
         java,
         f"-Xmx{heap}",
         *JAVA_FLAGS,
+        f"-Dccgraph.conf={SERVER_SRC / 'neo4j.conf'}",
         "-cp",
         f"{build_dir / 'classes'}:{build_dir / 'lib'}/*",
         "ccgraph.Launcher",

@@ -6,6 +6,13 @@ load-run id; whatever the previous load left that this one did not write is dele
 transaction. A load that fails half-way (bad data, lost connection, server stopped) is rolled
 back by Neo4j, so the previous graph stays exactly as it was; three loads of the same data
 give the same counts.
+
+One transaction holds the whole graph in the server's memory: about 250,000 nodes and
+relationships fit a 2 GB heap, 2.5 million (x100 synthetic) do not fit 8 GB. For such graphs a
+bulk load (`atomic=False`) commits batch by batch instead. It gives a weaker guarantee, stated
+plainly: while it runs, and if it fails, the load marker says the graph is incomplete, and
+`require_complete_graph` (called before any check runs on Neo4j) refuses it until a load
+completes; the next load, of either kind, replaces whatever a failed one left.
 """
 
 from __future__ import annotations
@@ -153,10 +160,80 @@ def load_dataset(
     *,
     batch_size: int = 5000,
     progress: Callable[[int], None] | None = None,
+    atomic: bool = True,
 ) -> LoadSummary:
-    """Replace the graph in Neo4j with `dataset`, atomically (see the module docstring)."""
+    """Replace the graph in Neo4j with `dataset`: in one transaction, or batch by batch when
+    `atomic` is False (see the module docstring for what each guarantees)."""
     ensure_schema(driver)
     run_id = uuid.uuid4().hex
+    statements = _load_statements(dataset)
+    marker = {
+        "run": run_id,
+        "at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "nodes": len(dataset.nodes),
+        "rels": len(dataset.relationships),
+    }
+    with driver.session(database=database_of(driver)) as session:
+        if atomic:
+            with session.begin_transaction() as tx:
+                for query, rows in statements:
+                    for batch in _batches(rows, batch_size):
+                        tx.run(query, rows=batch, run=run_id).consume()
+                        if progress:
+                            progress(len(batch))
+                for query in _CLEANUP:
+                    tx.run(query, run=run_id).consume()
+                tx.run(_MARK_COMPLETE, marker).consume()
+                tx.commit()
+        else:
+            session.run(_MARK_INCOMPLETE, run=run_id).consume()
+            for query, rows in statements:
+                for batch in _batches(rows, batch_size):
+                    session.execute_write(_write, query, batch, run_id)
+                    if progress:
+                        progress(len(batch))
+            for query in _CLEANUP_IN_SLICES:  # the previous graph may be national-scale too
+                session.run(query, run=run_id).consume()
+            session.run(_MARK_COMPLETE, marker).consume()
+    return LoadSummary(run_id, len(dataset.nodes), len(dataset.relationships))
+
+
+_CLEANUP = (  # what the previous load wrote and this one did not
+    "MATCH ()-[r]->() WHERE r.load_run <> $run DELETE r",
+    f"MATCH (n:{ENTITY}) WHERE n.load_run <> $run DETACH DELETE n",
+)
+_CLEANUP_IN_SLICES = (
+    "MATCH ()-[r]->() WHERE r.load_run <> $run CALL { WITH r DELETE r } IN TRANSACTIONS OF 10000 ROWS",
+    f"MATCH (n:{ENTITY}) WHERE n.load_run <> $run "
+    "CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS",
+)
+_MARK_INCOMPLETE = "MERGE (m:CcgraphLoad {singleton: true}) SET m.complete = false, m.pending_run = $run"
+_MARK_COMPLETE = (
+    "MERGE (m:CcgraphLoad {singleton: true}) SET m.run_id = $run, m.loaded_at = $at, "
+    "m.nodes = $nodes, m.relationships = $rels, m.complete = true REMOVE m.pending_run"
+)
+
+
+def _write(tx: Any, query: str, rows: list[dict[str, Any]], run_id: str) -> None:
+    tx.run(query, rows=rows, run=run_id).consume()
+
+
+def require_complete_graph(driver: Driver) -> None:
+    """Refuse a graph that a bulk load left part-written (it would give wrong findings)."""
+    records, _, _ = driver.execute_query(
+        "MATCH (m:CcgraphLoad {singleton: true}) RETURN m.complete AS complete, m.pending_run AS run",
+        routing_=RoutingControl.READ,
+        database_=database_of(driver),
+    )
+    if records and records[0]["complete"] is False:
+        raise Neo4jUnavailable(
+            f"the graph in Neo4j is incomplete: bulk load {records[0]['run']} did not finish. "
+            "Load again (`ccgraph load ... --backend neo4j`) before running checks."
+        )
+
+
+def _load_statements(dataset: Dataset) -> list[tuple[str, list[dict[str, Any]]]]:
+    """(Cypher, rows) per node kind, then per relationship type: MERGE on identity, stamp the run."""
     nodes_by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for node in dataset.nodes.values():
         nodes_by_kind[str(node.kind)].append({"code": node.code, "props": node.properties()})
@@ -165,41 +242,25 @@ def load_dataset(
         rels_by_type[str(rel.rel)].append(
             {"source": rel.source, "target": rel.target, "key": rel.key, "props": rel.properties()}
         )
-    with driver.session(database=database_of(driver)) as session, session.begin_transaction() as tx:
-
-        def write(query: str, rows: list[dict[str, Any]]) -> None:
-            for batch in _batches(rows, batch_size):
-                tx.run(query, rows=batch, run=run_id).consume()
-                if progress:
-                    progress(len(batch))
-
-        for kind, rows in nodes_by_kind.items():
-            label = NodeKind(kind).value  # labels come from the enum, never from input
-            write(
-                f"UNWIND $rows AS row MERGE (n:{ENTITY} {{code: row.code}}) "
-                f"SET n = row.props, n:{label}, n.load_run = $run",
-                rows,
-            )
-        for rel_type, rows in rels_by_type.items():
-            write(
-                f"UNWIND $rows AS row "
-                f"MATCH (a:{ENTITY} {{code: row.source}}) MATCH (b:{ENTITY} {{code: row.target}}) "
-                f"MERGE (a)-[r:{RelType(rel_type).value} {{key: row.key}}]->(b) "
-                f"SET r = row.props, r.key = row.key, r.load_run = $run",
-                rows,
-            )
-        tx.run("MATCH ()-[r]->() WHERE r.load_run <> $run DELETE r", run=run_id).consume()
-        tx.run(f"MATCH (n:{ENTITY}) WHERE n.load_run <> $run DETACH DELETE n", run=run_id).consume()
-        tx.run(
-            "MERGE (m:CcgraphLoad {singleton: true}) SET m.run_id = $run, m.loaded_at = $at, "
-            "m.nodes = $nodes, m.relationships = $rels",
-            run=run_id,
-            at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            nodes=len(dataset.nodes),
-            rels=len(dataset.relationships),
-        ).consume()
-        tx.commit()
-    return LoadSummary(run_id, len(dataset.nodes), len(dataset.relationships))
+    statements = [
+        (
+            f"UNWIND $rows AS row MERGE (n:{ENTITY} {{code: row.code}}) "
+            f"SET n = row.props, n:{NodeKind(kind).value}, n.load_run = $run",  # labels from the enum
+            rows,
+        )
+        for kind, rows in nodes_by_kind.items()
+    ]
+    statements += [
+        (
+            f"UNWIND $rows AS row "
+            f"MATCH (a:{ENTITY} {{code: row.source}}) MATCH (b:{ENTITY} {{code: row.target}}) "
+            f"MERGE (a)-[r:{RelType(rel_type).value} {{key: row.key}}]->(b) "
+            f"SET r = row.props, r.key = row.key, r.load_run = $run",
+            rows,
+        )
+        for rel_type, rows in rels_by_type.items()
+    ]
+    return statements
 
 
 def counts(driver: Driver) -> dict[str, int]:

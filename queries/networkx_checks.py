@@ -167,10 +167,7 @@ def governing_body_incompatible_roles(graph: Graph, *, as_at: str) -> list[Pair]
                 problems.append("registered nurse is not on the NMC register")
             if "chief_finance_officer" in roles and not p.get("accountancy_qualified"):
                 problems.append("chief finance officer is not qualified in accountancy")
-            if (
-                roles & set(LAY_ROLES)
-                and p.get("employer") in LAY_EXCLUDED_EMPLOYERS
-            ):
+            if roles & set(LAY_ROLES) and p.get("employer") in LAY_EXCLUDED_EMPLOYERS:
                 problems.append(f"lay member employed by an excluded body ({p.get('employer')})")
             if problems:
                 found.append((ccg, {"person": person, "problems": problems}))

@@ -140,6 +140,25 @@ def test_the_neo4j_backend_gives_the_same_json_report(neo4j_driver):
     assert server["findings"] == embedded["findings"]
 
 
+@pytest.mark.neo4j
+def test_a_bulk_load_gives_the_same_report_and_an_incomplete_one_exits_2(neo4j_driver):
+    from graphmodel.neo4j_store import load_dataset
+    from graphmodel.synthetic import generate
+
+    embedded = json.loads(ccgraph("check", "--format", "json").stdout)
+    ccgraph("--backend", "neo4j", "load", "--bulk")
+    server = json.loads(ccgraph("--backend", "neo4j", "check", "--format", "json").stdout)
+    assert server["findings"] == embedded["findings"]
+
+    def crash(_: int) -> None:
+        raise ConnectionError("simulated failure")
+
+    with pytest.raises(ConnectionError):
+        load_dataset(neo4j_driver, generate(0.05, seed=1).dataset, atomic=False, progress=crash)
+    result = CliRunner().invoke(main, ["--backend", "neo4j", "check"])
+    assert result.exit_code == 2 and "incomplete" in result.output
+
+
 def test_generate_writes_a_synthetic_graph_and_lists_what_it_planted(tmp_path):
     path = tmp_path / "synthetic.json"
     result = ccgraph("generate", "--scale", "0.05", "--seed", "4", "--violations", "2", "-o", str(path))

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from graphmodel.dataset import Dataset
-from graphmodel.neo4j_store import counts, fetch_graph, load_dataset, read_only_query
+from graphmodel.neo4j_store import Neo4jUnavailable, counts, fetch_graph, load_dataset, read_only_query
 from graphmodel.nx_graph import build_graph
 from graphmodel.synthetic import generate
 from loaders.inputs import EXAMPLE_SCENARIO, load_inputs
@@ -59,6 +59,34 @@ def test_a_new_load_replaces_what_the_previous_one_left(neo4j_driver):
     example = load_inputs(scenario=EXAMPLE_SCENARIO).dataset
     load_dataset(neo4j_driver, example)
     assert counts(neo4j_driver) == example.counts()
+
+
+def test_a_bulk_load_gives_the_same_graph_and_findings_as_a_single_transaction(neo4j_driver):
+    dataset = generate(0.05, seed=4, violations={c.id: 1 for c in CHECKS}).dataset
+    load_dataset(neo4j_driver, dataset, batch_size=100, atomic=False)
+    assert counts(neo4j_driver) == dataset.counts()
+    bulk = run_checks(Neo4jBackend(neo4j_driver))
+    load_dataset(neo4j_driver, dataset, batch_size=100)
+    assert counts(neo4j_driver) == dataset.counts()
+    assert bulk == run_checks(Neo4jBackend(neo4j_driver))
+
+
+def test_checks_refuse_a_graph_that_an_interrupted_bulk_load_left_until_a_load_completes(neo4j_driver):
+    example = load_inputs(scenario=EXAMPLE_SCENARIO).dataset
+    load_dataset(neo4j_driver, example)
+
+    def crash(_: int) -> None:
+        raise ConnectionError("simulated failure half-way through the load")
+
+    with pytest.raises(ConnectionError):
+        load_dataset(
+            neo4j_driver, generate(0.05, seed=3).dataset, batch_size=100, atomic=False, progress=crash
+        )
+    with pytest.raises(Neo4jUnavailable, match="incomplete: bulk load .* did not finish"):
+        Neo4jBackend(neo4j_driver)
+    load_dataset(neo4j_driver, example, atomic=False)
+    assert counts(neo4j_driver) == example.counts()
+    assert run_checks(Neo4jBackend(neo4j_driver)) == run_checks(NetworkXBackend(build_graph(example)))
 
 
 def test_the_stored_graph_reads_back_as_the_embedded_graph(neo4j_driver):

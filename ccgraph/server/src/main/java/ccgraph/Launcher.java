@@ -12,12 +12,13 @@ import org.neo4j.configuration.ssl.SslPolicyScope;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 import org.neo4j.graphdb.GraphDatabaseService;
-import org.neo4j.io.ByteUnit;
 
 /**
  * Runs a real Neo4j Community server (Bolt on 127.0.0.1) until the process is stopped.
  * Args: homeDir boltPort [tlsDir]; the password is the first line of stdin (never on the command
  * line). With tlsDir (holding private.key and public.crt) Bolt accepts TLS connections only.
+ * Settings in the file named by the system property ccgraph.conf (neo4j.conf syntax) are applied
+ * first; connector, address, TLS and authentication settings here always win.
  * Prints "READY" once Bolt accepts connections.
  */
 public final class Launcher {
@@ -26,6 +27,10 @@ public final class Launcher {
         int port = Integer.parseInt(args[1]);
         String password = new java.io.BufferedReader(new java.io.InputStreamReader(System.in)).readLine();
         DatabaseManagementServiceBuilder builder = new DatabaseManagementServiceBuilder(home);
+        String conf = System.getProperty("ccgraph.conf");
+        if (conf != null) {
+            builder.loadPropertiesFromFile(Path.of(conf)); // tuning (memory, transaction state)
+        }
         if (args.length > 2) {
             SslPolicyConfig bolt = SslPolicyConfig.forScope(SslPolicyScope.BOLT);
             builder.setConfig(bolt.enabled, true)
@@ -38,7 +43,6 @@ public final class Launcher {
                 .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
                 .setConfig(HttpConnector.enabled, false)
                 .setConfig(GraphDatabaseSettings.auth_enabled, true)
-                .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(512))
                 .setConfig(GraphDatabaseSettings.transaction_timeout, Duration.ofMinutes(10))
                 .build();
         Runtime.getRuntime().addShutdownHook(new Thread(dbms::shutdown));

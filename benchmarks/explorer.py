@@ -1,0 +1,124 @@
+"""Explorer responsiveness in a real browser: a headless Streamlit server on a synthetic system,
+driven by Playwright and Debian's chromium (as the browser test uses them); prints a table.
+
+    python benchmarks/explorer.py [--scales 1,10]
+
+For each scale: seconds from starting the server until it accepts connections; the first page
+of the first browser session (which builds the graph and runs every check, once per server);
+the first page of a second session (what every later visitor waits for); and the search for
+the busiest CCG until its network is drawn. Never a test: read the figures, do not assert them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+FIRST_PAGE_TEXT = "organisations and people"  # the Explore page's caption once the graph is loaded
+
+
+def busiest_ccg(scale: float, seed: int) -> str:
+    from graphmodel.nx_graph import build_graph
+    from graphmodel.synthetic import generate
+
+    graph = build_graph(generate(scale, seed).dataset)
+    return max((n for n, a in graph.nodes(data=True) if a.get("kind") == "CCG"), key=graph.degree)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def measure(scale: float, seed: int, chromium: str) -> dict[str, float | str]:
+    from playwright.sync_api import sync_playwright
+
+    ccg = busiest_ccg(scale, seed)
+    port = _free_port()
+    env = {
+        **os.environ,
+        "CCGRAPH_SYNTHETIC": f"{scale:g}:{seed}:5",
+        "CCGRAPH_DATA": "",
+        "CCGRAPH_SCENARIO": "",
+    }
+    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true"]
+    command += ["--server.port", str(port), "--browser.gatherUsageStats", "false"]
+    start = time.perf_counter()
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    out: dict[str, float | str] = {"scale": scale, "ccg": ccg}
+    try:
+        while socket.socket().connect_ex(("127.0.0.1", port)) != 0:
+            if time.perf_counter() - start > 120:
+                raise RuntimeError("streamlit did not start within 120 s")
+            time.sleep(0.05)
+        out["server_ready_s"] = time.perf_counter() - start
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+            for label in ("first_page_cold_s", "first_page_warm_s"):
+                page = browser.new_page(viewport={"width": 1400, "height": 1200})
+                t = time.perf_counter()
+                page.goto(f"http://127.0.0.1:{port}/", timeout=300_000)
+                page.get_by_text(FIRST_PAGE_TEXT).wait_for(timeout=300_000)
+                out[label] = time.perf_counter() - t
+            box = page.get_by_label("Search organisations by code or name")
+            t = time.perf_counter()
+            box.fill(ccg)
+            box.press("Enter")
+            page.frame_locator("iframe").first.locator("canvas").wait_for(timeout=120_000)
+            out["neighbourhood_s"] = time.perf_counter() - t
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--scales", default="1,10")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        sys.exit("chromium is not installed (scripts/test.sh installs Debian's): no browser to measure with.")
+    results = [measure(float(s), args.seed, chromium) for s in args.scales.split(",")]
+    head = [
+        "scale",
+        "busiest CCG",
+        "server ready s",
+        "first page (1st session) s",
+        "first page s",
+        "CCG network s",
+    ]
+    rows = [
+        [
+            f"{r['scale']:g}",
+            r["ccg"],
+            *(
+                f"{r[k]:.2f}"
+                for k in ("server_ready_s", "first_page_cold_s", "first_page_warm_s", "neighbourhood_s")
+            ),
+        ]
+        for r in results
+    ]
+    widths = [max(len(str(x)) for x in col) for col in zip(head, *rows)]
+    for i, cells in enumerate([head, *rows]):
+        print("| " + " | ".join(str(c).rjust(w) for c, w in zip(cells, widths)) + " |")
+        if i == 0:
+            print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+
+
+if __name__ == "__main__":
+    main()
