@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 import networkx as nx
 
+from graphmodel.dataset import gc_paused
 from queries.findings import Finding, to_findings
 from queries.networkx_checks import Pair
 from queries.registry import BY_ID, CHECKS, Check, CheckSettings
@@ -28,7 +29,8 @@ class NetworkXBackend:
 
     def pairs(self, check: Check, params: dict[str, Any]) -> Pairs:
         wanted = inspect.signature(check.networkx).parameters
-        return check.networkx(self.graph, **{k: v for k, v in params.items() if k in wanted})
+        with gc_paused():  # a check builds many small containers over a large live graph
+            return check.networkx(self.graph, **{k: v for k, v in params.items() if k in wanted})
 
     def names(self, codes: Iterable[str]) -> dict[str, str]:
         return {c: self.graph.nodes[c].get("name", "") for c in codes if c in self.graph}
