@@ -129,6 +129,7 @@ def measure(source: str, scale: float, data: Path, use_neo4j: bool, naive_limit:
         if naive_limit:
             rows, seconds = naive_load(driver, dataset, naive_limit)
             out["naive_rows_per_s"] = rows / seconds
+        _empty(driver)  # leave no national-scale graph for the next one-transaction load to replace
         driver.close()
     out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
