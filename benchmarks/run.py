@@ -6,7 +6,7 @@
 Each measurement runs in a fresh subprocess so that peak memory (max RSS) belongs to it alone.
 Neo4j is the server named by NEO4J_URI/NEO4J_PASSWORD (e.g. after `ccgraph neo4j start`); its
 graph is emptied (untimed) before each load. Each graph is loaded in one transaction (the
-default, up to 500,000 rows: larger ones do not fit the local server's 2 GB heap) and in bulk
+default; timed up to 500,000 rows: x100 does not fit the local server's heap) and in bulk
 (`--bulk`: a transaction per batch). Then each check on each backend, growth between scales,
 and the explorer in a real browser (`benchmarks/explorer.py`, when chromium is installed).
 Never a test: timings depend on the machine; read them, do not assert them.
@@ -32,7 +32,7 @@ def _timed(fn, *args, **kwargs):
     return result, time.perf_counter() - start
 
 
-ATOMIC_LIMIT = 500_000  # rows a one-transaction load may hold on the local server (2 GB heap)
+ATOMIC_LIMIT = 500_000  # one-transaction loads are timed up to here (x10 = 250,000 rows fits 2 GB)
 
 
 def _empty(driver) -> None:

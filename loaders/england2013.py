@@ -351,16 +351,14 @@ class _Builder:
         tally = self.report.tally(epcmem.name)
         members_on_day: dict[str, str] = {}
         pct_on_eve: dict[str, str] = {}
-        of_kind: dict[str, set[str]] = {"CCG": set(), "PCT": set()}
-        for node in self.dataset.nodes.values():
-            of_kind.get(node.kind, set()).add(node.code)
-        table = ods.memberships(epcmem, gp, of_kind["CCG"] | of_kind["PCT"])
+        pcts = {code for code, node in self.dataset.nodes.items() if node.kind == "PCT"}
+        table = ods.memberships(epcmem, gp, pcts | set(self.ccg_by_ons.values()))
         tally.read = table.read
         tally.skip("not a GP practice open on 2013-04-01", table.dropped["code"])
         tally.skip("parent is not a 2013 CCG or PCT (a PCG, a later CCG)", table.dropped["parent"])
         for where, row in table.rows:
             code, parent = row["code"], row["parent"]
-            if parent in of_kind["PCT"]:
+            if parent in pcts:
                 if row["left_date"] == "20130331":
                     pct_on_eve[code] = parent
                 tally.skip("parent is a PCT (membership before 2013)")
