@@ -22,6 +22,7 @@ import re
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -142,6 +143,9 @@ def ensure_schema(driver: Driver) -> None:
         driver.execute_query("CALL db.awaitIndexes(300)", database_=db)
 
 
+Statements = list[tuple[str, list[dict[str, Any]]]]  # (Cypher, rows for its UNWIND)
+
+
 @dataclass
 class LoadSummary:
     run_id: str
@@ -166,7 +170,7 @@ def load_dataset(
     `atomic` is False (see the module docstring for what each guarantees)."""
     ensure_schema(driver)
     run_id = uuid.uuid4().hex
-    statements = _load_statements(dataset)
+    nodes, links = _load_statements(dataset)
     marker = {
         "run": run_id,
         "at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -176,7 +180,7 @@ def load_dataset(
     with driver.session(database=database_of(driver)) as session:
         if atomic:
             with session.begin_transaction() as tx:
-                for query, rows in statements:
+                for query, rows in [*nodes, *links]:
                     for batch in _batches(rows, batch_size):
                         tx.run(query, rows=batch, run=run_id).consume()
                         if progress:
@@ -187,11 +191,7 @@ def load_dataset(
                 tx.commit()
         else:
             session.run(_MARK_INCOMPLETE, run=run_id).consume()
-            for query, rows in statements:
-                for batch in _batches(rows, batch_size):
-                    session.execute_write(_write, query, batch, run_id)
-                    if progress:
-                        progress(len(batch))
+            _write_in_parallel(driver, (nodes, links), batch_size, run_id, progress)
             for query in _CLEANUP_IN_SLICES:  # the previous graph may be national-scale too
                 session.run(query, run=run_id).consume()
             session.run(_MARK_COMPLETE, marker).consume()
@@ -218,6 +218,42 @@ def _write(tx: Any, query: str, rows: list[dict[str, Any]], run_id: str) -> None
     tx.run(query, rows=rows, run=run_id).consume()
 
 
+BULK_WRITERS = 2  # sessions writing at once in a bulk load: x10 went 19.0 s -> 12.8 s on 2 cores
+
+
+def _write_in_parallel(
+    driver: Driver,
+    statements: tuple[Statements, Statements],
+    batch_size: int,
+    run_id: str,
+    progress: Callable[[int], None] | None,
+) -> None:
+    """Every batch in its own transaction, `BULK_WRITERS` at a time: all nodes, then all links.
+
+    Two batches of links may lock the same node; Neo4j then reports a deadlock, a transient
+    error that `execute_write` retries. Progress is reported from this thread only; after any
+    failure no further batch starts.
+    """
+    db = database_of(driver)
+
+    def write(job: tuple[str, list[dict[str, Any]]]) -> int:
+        query, batch = job
+        with driver.session(database=db) as session:
+            session.execute_write(_write, query, batch, run_id)
+        return len(batch)
+
+    with ThreadPoolExecutor(BULK_WRITERS) as pool:
+        try:
+            for phase in statements:  # nodes, then links (which need both of their nodes)
+                jobs = [(query, batch) for query, rows in phase for batch in _batches(rows, batch_size)]
+                for written in pool.map(write, jobs):
+                    if progress:
+                        progress(written)
+        except BaseException:
+            pool.shutdown(cancel_futures=True)  # a failed load stops writing at once
+            raise
+
+
 def require_complete_graph(driver: Driver) -> None:
     """Refuse a graph that a bulk load left part-written (it would give wrong findings)."""
     records, _, _ = driver.execute_query(
@@ -232,8 +268,8 @@ def require_complete_graph(driver: Driver) -> None:
         )
 
 
-def _load_statements(dataset: Dataset) -> list[tuple[str, list[dict[str, Any]]]]:
-    """(Cypher, rows) per node kind, then per relationship type: MERGE on identity, stamp the run."""
+def _load_statements(dataset: Dataset) -> tuple[Statements, Statements]:
+    """(Cypher, rows) per node kind, and per relationship type: MERGE on identity, stamp the run."""
     nodes_by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for node in dataset.nodes.values():
         nodes_by_kind[str(node.kind)].append({"code": node.code, "props": node.properties()})
@@ -242,7 +278,7 @@ def _load_statements(dataset: Dataset) -> list[tuple[str, list[dict[str, Any]]]]
         rels_by_type[str(rel.rel)].append(
             {"source": rel.source, "target": rel.target, "key": rel.key, "props": rel.properties()}
         )
-    statements = [
+    nodes = [
         (
             f"UNWIND $rows AS row MERGE (n:{ENTITY} {{code: row.code}}) "
             f"SET n = row.props, n:{NodeKind(kind).value}, n.load_run = $run",  # labels from the enum
@@ -250,7 +286,7 @@ def _load_statements(dataset: Dataset) -> list[tuple[str, list[dict[str, Any]]]]
         )
         for kind, rows in nodes_by_kind.items()
     ]
-    statements += [
+    links = [
         (
             f"UNWIND $rows AS row "
             f"MATCH (a:{ENTITY} {{code: row.source}}) MATCH (b:{ENTITY} {{code: row.target}}) "
@@ -260,7 +296,7 @@ def _load_statements(dataset: Dataset) -> list[tuple[str, list[dict[str, Any]]]]
         )
         for rel_type, rows in rels_by_type.items()
     ]
-    return statements
+    return nodes, links
 
 
 def counts(driver: Driver) -> dict[str, int]:
