@@ -5,11 +5,10 @@ Column positions follow the ODS specification; only the columns the model uses a
 
 from __future__ import annotations
 
+from collections.abc import Container
 from pathlib import Path
 
 from graphmodel.dataset import Location
-from collections.abc import Container
-
 from loaders.tabular import Table, read_rows, read_table
 
 Rows = list[tuple[Location, dict[str, str]]]

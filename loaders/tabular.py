@@ -111,7 +111,7 @@ def read_values(
     `InputError` on the first row that is too short or holds an over-long field.
     """
     if not path.is_file():
-        raise InputError([Problem(Location(path.name, 0), "*", f"file not found in {path.parent}")])
+        raise InputError([Problem(Location(path.name), "*", f"file not found in {path.parent}")])
     name = path.name
     text = _decode(path)
     wanted = [(c, i) for i, c in enumerate(columns) if c]
@@ -124,11 +124,13 @@ def read_values(
         width = max(i for _, i in wanted) + 1
         getter = operator.itemgetter(*(i for _, i in wanted))
         pick = getter if len(wanted) > 1 else (lambda f: (getter(f),))
-        try:  # the hottest line of every load: wanted fields of each non-blank row, with its line
-            if need > width:
-                raise IndexError
-            values = [(reader.line_num, pick(fields)) for fields in reader if any(fields)]
-        except IndexError:  # some row is short: read again, padding what may be padded
+        values = None
+        if need <= width:  # then a row with every wanted field is long enough
+            try:  # the hottest line of every load: wanted fields of each non-blank row, with its line
+                values = [(reader.line_num, pick(fields)) for fields in reader if any(fields)]
+            except IndexError:  # some row is short: read again below, padding what may be padded
+                pass
+        if values is None:
             reader = csv.reader(io.StringIO(text, newline=""))
             if header:
                 next(reader)
@@ -149,8 +151,7 @@ def read_values(
 def _padded(
     name: str, line: int, fields: list[str], need: int, width: int, wanted: list[tuple[str, int]]
 ) -> list[str]:
-    if len(fields) >= width:
-        return fields
+    """The row, refused if shorter than `need` fields, else padded with blanks to `width`."""
     if len(fields) < need:
         column = next((c for c, i in wanted if i >= len(fields)), wanted[-1][0])
         raise InputError(

@@ -261,3 +261,10 @@ def test_counted_rows_merge_values_that_differ_only_in_padding_and_keep_the_firs
         (2, {"C": "00C", "D": "E06"}, 3),
         (4, {"C": "00D", "D": "E06"}, 1),
     ]
+
+
+def test_a_row_shorter_than_the_layout_is_refused_even_when_its_named_fields_are_there(tmp_path):
+    path = tmp_path / "eccg.csv"
+    path.write_text('"01A","NHS ONE","x","y"\n"02B","NHS TWO","x"\n')
+    with pytest.raises(InputError, match=r"eccg.csv:2: .*row has 3 fields, expected at least 4"):
+        read_rows(path, ("code", "name", None, None), header=False)
