@@ -23,6 +23,7 @@ import pandas as pd
 import streamlit as st
 
 from ccgraph.explorer import findings_by_org, graph_from_rows, kind_counts, neighbourhood, search
+from ccgraph.network_view import draw_network, preload_network
 from ccgraph.visual import STYLE, legend_html, map_svg, network_html, read_kml_boundaries
 from graphmodel.model import RelType
 from graphmodel.nx_graph import build_graph
@@ -71,11 +72,16 @@ def neo4j_driver():
     return connect()
 
 
+def _open(code: str) -> None:
+    """Open an organisation double-clicked in the network, as if it had been searched for."""
+    st.session_state["search"] = code
+
+
 def explore(graph, findings) -> None:
     flagged = findings_by_org(findings)
-    default = st.query_params.get("org", "")
+    st.session_state.setdefault("search", st.query_params.get("org", ""))
     text = st.text_input(
-        "Search organisations by code or name", value=default, placeholder="e.g. Medway, 09W, HWB"
+        "Search organisations by code or name", key="search", placeholder="e.g. Medway, 09W, HWB"
     )
     hits = search(graph, text) if text else []
     if not hits:
@@ -83,6 +89,7 @@ def explore(graph, findings) -> None:
             f"{graph.number_of_nodes():,} organisations and people; "
             + ", ".join(f"{k} {n:,}" for k, n in kind_counts(graph).most_common())
         )
+        preload_network()
         return
     labels = {f"{name} [{code}] — {kind}": code for code, name, kind in hits}
     code = labels[st.selectbox(f"{len(hits)} match(es)", list(labels))]
@@ -117,7 +124,14 @@ def explore(graph, findings) -> None:
             + ", ".join(f"{n} practices of {k.split('::')[0]}" for k, n in hood.aggregated.items())
         )
     st.html(legend_html({str(a.get("kind")) for _, a in hood.graph.nodes(data=True)} & set(STYLE)))
-    st.iframe(network_html(hood.graph, centre=code, flagged=set(flagged)), height=640)
+    draw_network(hood.graph, key="explore_network", centre=code, flagged=set(flagged), on_open=_open)
+    st.caption("Double-click an organisation in the network to open it.")
+    st.download_button(
+        "Download this network (HTML, works offline)",
+        lambda: network_html(hood.graph, centre=code, flagged=set(flagged)),  # made on click only
+        f"network-{code}.html",
+        "text/html",
+    )
     for group, links in info["relationships"].items():
         with st.expander(f"{group} ({len(links)})", expanded=len(links) <= 8):
             table = pd.DataFrame(links).drop(columns=["direction", "rel"], errors="ignore")
@@ -156,7 +170,7 @@ def compliance(graph, findings) -> None:
         chosen = st.selectbox("Show a finding's network", [f"{f.org} — {f.message[:80]}" for f in rows])
         org = chosen.split(" — ")[0]
         hood = neighbourhood(graph, org, hops=1)
-        st.iframe(network_html(hood.graph, centre=org, flagged={org}), height=480)
+        draw_network(hood.graph, key="finding_network", centre=org, flagged={org}, height=460)
     st.download_button("Download findings (CSV)", report.to_csv(findings), "findings.csv", "text/csv")
     st.download_button(
         "Download findings (JSON)",
@@ -236,7 +250,7 @@ def cypher_console() -> None:
         st.dataframe(pd.DataFrame(rows, columns=keys), hide_index=True)
         drawn = graph_from_rows(rows)
         if drawn.number_of_nodes():
-            st.iframe(network_html(drawn), height=520)
+            draw_network(drawn, key="cypher_network", height=500)
 
 
 def main() -> None:

@@ -5,8 +5,10 @@ driven by Playwright and Debian's chromium (as the browser test uses them); prin
 
 For each scale: seconds from starting the server until it accepts connections; the first page
 of the first browser session (which builds the graph and runs every check, once per server);
-the first page of a second session (what every later visitor waits for); and the search for
-the busiest CCG until its network is drawn. Never a test: read the figures, do not assert them.
+the first page of a second session (what every later visitor waits for); the search for the
+busiest CCG until its network is drawn (the first drawing of a page also imports vis-network);
+then the search for the next-busiest CCG in the same page. Never a test: read the figures, do
+not assert them.
 """
 
 from __future__ import annotations
@@ -26,12 +28,29 @@ sys.path.insert(0, str(ROOT))
 FIRST_PAGE_TEXT = "organisations and people"  # the Explore page's caption once the graph is loaded
 
 
-def busiest_ccg(scale: float, seed: int) -> str:
+def busiest_ccgs(scale: float, seed: int) -> list[str]:
+    """The two CCGs with the most links: the largest neighbourhoods to draw."""
     from graphmodel.nx_graph import build_graph
     from graphmodel.synthetic import generate
 
     graph = build_graph(generate(scale, seed).dataset)
-    return max((n for n, a in graph.nodes(data=True) if a.get("kind") == "CCG"), key=graph.degree)
+    ccgs = [n for n, a in graph.nodes(data=True) if a.get("kind") == "CCG"]
+    return sorted(ccgs, key=graph.degree, reverse=True)[:2]
+
+
+def search_and_draw(page, code: str) -> float:
+    """Seconds from pressing Enter in the search box until the network of `code` is painted.
+
+    Both instants are the page's own clock (`performance.now()`); the drawing records when
+    vis-network first painted it, so Playwright's polling interval is not counted.
+    """
+    box = page.get_by_label("Search organisations by code or name")
+    box.fill(code)
+    start = page.evaluate("performance.now()")
+    box.press("Enter")
+    drawing = page.locator(f'.ccgraph-network[data-centre="{code}"][data-drawn-at]')
+    drawing.wait_for(state="attached", timeout=120_000)
+    return (float(drawing.get_attribute("data-drawn-at")) - start) / 1000
 
 
 def _free_port() -> int:
@@ -43,7 +62,7 @@ def _free_port() -> int:
 def measure(scale: float, seed: int, chromium: str) -> dict[str, float | str]:
     from playwright.sync_api import sync_playwright
 
-    ccg = busiest_ccg(scale, seed)
+    ccg, other = busiest_ccgs(scale, seed)
     port = _free_port()
     env = {
         **os.environ,
@@ -70,12 +89,8 @@ def measure(scale: float, seed: int, chromium: str) -> dict[str, float | str]:
                 page.goto(f"http://127.0.0.1:{port}/", timeout=300_000)
                 page.get_by_text(FIRST_PAGE_TEXT).wait_for(timeout=300_000)
                 out[label] = time.perf_counter() - t
-            box = page.get_by_label("Search organisations by code or name")
-            t = time.perf_counter()
-            box.fill(ccg)
-            box.press("Enter")
-            page.frame_locator("iframe").first.locator("canvas").wait_for(timeout=120_000)
-            out["neighbourhood_s"] = time.perf_counter() - t
+            out["neighbourhood_s"] = search_and_draw(page, ccg)
+            out["next_neighbourhood_s"] = search_and_draw(page, other)
             browser.close()
     finally:
         server.terminate()
@@ -101,6 +116,7 @@ def main() -> None:
         "first page (1st session) s",
         "first page s",
         "CCG network s",
+        "next CCG network s",
     ]
     rows = [
         [
@@ -108,7 +124,13 @@ def main() -> None:
             r["ccg"],
             *(
                 f"{r[k]:.2f}"
-                for k in ("server_ready_s", "first_page_cold_s", "first_page_warm_s", "neighbourhood_s")
+                for k in (
+                    "server_ready_s",
+                    "first_page_cold_s",
+                    "first_page_warm_s",
+                    "neighbourhood_s",
+                    "next_neighbourhood_s",
+                )
             ),
         ]
         for r in results

@@ -71,13 +71,13 @@ def naive_load(driver, dataset, limit: int) -> tuple[int, float]:
 
 
 def explorer_view(graph) -> float:
-    """The explorer's slowest interaction: a CCG's 2-hop neighbourhood drawn (layout + HTML)."""
+    """The explorer's slowest interaction: a CCG's 2-hop neighbourhood laid out for drawing."""
     from ccgraph.explorer import neighbourhood
-    from ccgraph.visual import network_html
+    from ccgraph.visual import network_data
 
     ccg = max((n for n, a in graph.nodes(data=True) if a.get("kind") == "CCG"), key=graph.degree)
     start = time.perf_counter()
-    network_html(neighbourhood(graph, ccg, hops=2).graph, centre=ccg)
+    network_data(neighbourhood(graph, ccg, hops=2).graph, centre=ccg)
     return time.perf_counter() - start
 
 

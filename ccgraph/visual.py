@@ -1,5 +1,6 @@
-"""Pictures that work offline: a pyvis network with its JavaScript inline and positions
-precomputed, and an SVG map of CCG boundaries from the February 2013 KML file.
+"""Pictures that work offline: networks built with pyvis, positions precomputed (as data for the
+explorer's component, `ccgraph.network_view`, or as one HTML page with the JavaScript inline, to
+download), and an SVG map of CCG boundaries from the February 2013 KML file.
 
 pyvis 0.3.2 in `in_line` mode still links bootstrap from a CDN (and leaves dead `node_modules`
 links); those tags are removed so the page makes no request at all. Physics is off: positions
@@ -9,10 +10,12 @@ come from a NetworkX layout, so a 500-node view is drawn at once instead of sett
 from __future__ import annotations
 
 import html
+import json
 import math
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 from pyvis.network import Network
@@ -56,14 +59,10 @@ def layout(graph: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
     return nx.spring_layout(nx.Graph(graph), seed=1, iterations=60, scale=600) if len(graph) else {}
 
 
-def network_html(
-    graph: nx.MultiDiGraph,
-    *,
-    centre: str | None = None,
-    flagged: set[str] | None = None,
-    height: str = "620px",
-) -> str:
-    """A self-contained HTML page drawing `graph`; nodes in `flagged` get a red border."""
+def _pyvis_network(
+    graph: nx.MultiDiGraph, *, centre: str | None, flagged: set[str] | None, height: str = "620px"
+) -> Network:
+    """`graph` as a pyvis network: styled by kind, flagged nodes with a red border, laid out."""
     flagged = flagged or set()
     positions = layout(graph)
     net = Network(height=height, width="100%", directed=True, cdn_resources="in_line", notebook=False)
@@ -91,6 +90,26 @@ def network_html(
         net.add_edge(
             source, target, title=label, label=label if len(graph) < 60 else "", arrows="to", font={"size": 9}
         )
+    return net
+
+
+def network_data(
+    graph: nx.MultiDiGraph, *, centre: str | None = None, flagged: set[str] | None = None
+) -> dict[str, Any]:
+    """Nodes, edges and options as vis-network takes them (what the explorer's component draws)."""
+    net = _pyvis_network(graph, centre=centre, flagged=flagged)
+    return {"nodes": net.nodes, "edges": net.edges, "options": json.loads(net.options.to_json())}
+
+
+def network_html(
+    graph: nx.MultiDiGraph,
+    *,
+    centre: str | None = None,
+    flagged: set[str] | None = None,
+    height: str = "620px",
+) -> str:
+    """A self-contained HTML page drawing `graph` (for download: opens offline in any browser)."""
+    net = _pyvis_network(graph, centre=centre, flagged=flagged, height=height)
     return _EXTERNAL.sub("", net.generate_html())
 
 

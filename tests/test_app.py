@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -14,7 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from ccgraph.explorer import neighbourhood, search
-from ccgraph.visual import network_html
+from ccgraph.visual import network_data, network_html
 from conftest import IN_CI, REPO
 from graphmodel.nx_graph import build_graph
 from graphmodel.synthetic import generate
@@ -29,6 +31,15 @@ def app(**env: str) -> AppTest:
         os.environ.pop(key, None)
     os.environ.update(env)
     return AppTest.from_file(APP, default_timeout=120).run()
+
+
+def drawn(at: AppTest) -> dict:
+    """What the page's network component was given to draw: nodes, edges, centre."""
+    [network] = [
+        e for e in at.get("bidi_component") if e.proto.component_name == "ccgraph.network" and e.proto.json
+    ]
+    data = json.loads(network.proto.json)
+    return {**data, "codes": {node["id"] for node in data["nodes"]}}
 
 
 def test_the_app_opens_on_the_bundled_example_with_data_loaded():
@@ -60,18 +71,29 @@ def test_selecting_an_organisation_shows_its_profile_findings_and_network():
     assert not at.exception
     assert "ILC-B" in at.subheader[0].value
     assert at.error[0].value.startswith("5 finding(s)")
-    [frame] = at.get("iframe")
-    page = frame.proto.srcdoc
-    assert "ILC-B" in page and "vis.DataSet" in page
-    assert "cdn.jsdelivr" not in page and "node_modules" not in page  # works with no internet
+    network = drawn(at)
+    assert network["centre"] == "ILC-B" and "ILC-B" in network["codes"]
+    flagged = {n["id"] for n in network["nodes"] if n["borderWidth"] == 4}
+    assert "ILC-B" in flagged  # organisations with findings carry a red border
+
+
+def test_the_network_is_drawn_without_any_request_to_the_internet():
+    at = app()
+    at.text_input[0].input("ILC-B").run()
+    [component] = [e for e in at.get("bidi_component") if e.proto.component_name == "ccgraph.network"]
+    script = component.proto.js_content
+    assert "vis.Network" in script and not re.search(r"https?://[^\s\"']+\.js", script)
+    offline = network_html(build_graph(load_inputs(scenario=EXAMPLE_SCENARIO).dataset))
+    assert "vis.DataSet" in offline  # the download, too, carries its script inline
+    assert "cdn.jsdelivr" not in offline and "node_modules" not in offline
 
 
 def test_filtering_by_relationship_type_narrows_the_network():
     at = app()
     at.text_input[0].input("ILC-B").run()
-    everything = at.get("iframe")[0].proto.srcdoc
+    everything = drawn(at)["codes"]
     at.multiselect[0].select("MEMBER_OF").run()
-    members_only = at.get("iframe")[0].proto.srcdoc
+    members_only = drawn(at)["codes"]
     assert "ILP-B1" in members_only and "ILPER-B1" not in members_only and "ILPER-B1" in everything
 
 
@@ -120,7 +142,7 @@ def test_cypher_console_runs_read_only_queries_and_refuses_writes(neo4j_driver):
     assert "read-only" in at.error[0].value
     at.text_area[0].set_value("MATCH (p:Practice)-[m:MEMBER_OF]->(c:CCG) RETURN p, m, c").run()
     at.button[0].click().run()
-    assert "ILP-A1" in at.get("iframe")[0].proto.srcdoc
+    assert {"ILP-A1", "ILC-A"} <= drawn(at)["codes"]
 
 
 def test_large_neighbourhoods_are_aggregated_and_capped():
@@ -129,7 +151,7 @@ def test_large_neighbourhoods_are_aggregated_and_capped():
     hood = neighbourhood(graph, ccg, hops=3)
     assert hood.graph.number_of_nodes() <= 400 + len(hood.aggregated)
     assert any(k.endswith("::Practice") for k in hood.aggregated)
-    assert "vis.DataSet" in network_html(hood.graph, centre=ccg)
+    assert len(network_data(hood.graph, centre=ccg)["nodes"]) == hood.graph.number_of_nodes()
 
 
 def _free_port() -> int:
@@ -139,7 +161,7 @@ def _free_port() -> int:
 
 
 @pytest.mark.browser
-def test_in_a_real_browser_search_and_screenshot_the_network(tmp_path):
+def test_in_a_real_browser_the_network_draws_offline_and_a_double_clicked_node_opens(tmp_path):
     chromium = shutil.which("chromium")
     if chromium is None:
         if IN_CI:
@@ -176,17 +198,31 @@ def test_in_a_real_browser_search_and_screenshot_the_network(tmp_path):
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
             page = browser.new_page(viewport={"width": 1400, "height": 1700})
+            requested: list[str] = []
+            page.on("request", lambda request: requested.append(request.url))
             page.goto(f"http://127.0.0.1:{port}/", timeout=60_000)
             box = page.get_by_label("Search organisations by code or name")
             box.wait_for(timeout=60_000)
             box.fill("ILC-B")
             box.press("Enter")
-            frame = page.frame_locator("iframe").first
-            frame.locator("canvas").wait_for(timeout=60_000)
-            page.wait_for_timeout(1500)
+            network = page.locator('.ccgraph-network[data-centre="ILC-B"][data-drawn-at]')
+            network.wait_for(state="attached", timeout=60_000)
             shot = Path(os.environ.get("CCGRAPH_SCREENSHOT_DIR", tmp_path)) / "network.png"
             page.screenshot(path=str(shot), full_page=True)
+            x, y = network.evaluate("""box => {
+                    const at = box.network.canvasToDOM(box.network.getPosition("ILP-B1"));
+                    const frame = box.getBoundingClientRect();
+                    return [frame.left + at.x, frame.top + at.y];
+                }""")
+            page.mouse.dblclick(x, y)
+            page.locator('.ccgraph-network[data-centre="ILP-B1"]').wait_for(state="attached", timeout=60_000)
+            opened = page.get_by_role("heading").all_inner_texts()
             browser.close()
+        assert shot.stat().st_size > 20_000
+        assert any("[ILP-B1]" in heading for heading in opened)
+        assert requested and all(
+            url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "blob:", "data:")) for url in requested
+        )
         assert shot.stat().st_size > 20_000
     finally:
         server.terminate()
