@@ -82,8 +82,14 @@ def _to_neo4j(ctx: click.Context, loaded: Loaded, batch_size: int, bulk: bool = 
                 "(the previous graph is unchanged). Load with --bulk, or give the local server more "
                 "heap (CCGRAPH_NEO4J_HEAP=8g ccgraph neo4j start)."
             ) from None
+    retried = (
+        f"; {summary.retried} batch(es) re-run after a lock conflict between the two writers"
+        if summary.retried
+        else ""
+    )
     _err(
-        f"Loaded into Neo4j: {summary.nodes} nodes, {summary.relationships} relationships (run {summary.run_id})."
+        f"Loaded into Neo4j: {summary.nodes} nodes, {summary.relationships} relationships "
+        f"(run {summary.run_id}{retried})."
     )
 
 

@@ -17,8 +17,10 @@ completes; the next load, of either kind, replaces whatever a failed one left.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
+import threading
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
@@ -34,6 +36,8 @@ from neo4j.exceptions import AuthError, ClientError, ServiceUnavailable
 
 from graphmodel.dataset import Dataset
 from graphmodel.model import NodeKind, RelType
+
+_log = logging.getLogger(__name__)
 
 ENTITY = "Entity"  # every node carries it; its code is unique across kinds
 
@@ -151,6 +155,30 @@ class LoadSummary:
     run_id: str
     nodes: int
     relationships: int
+    retried: int = 0  # bulk batches Neo4j refused over a lock conflict and the driver re-ran
+
+
+class _RetryCounter(logging.Filter):
+    """Counts the driver's "will be retried" warnings instead of printing them.
+
+    In a bulk load two writers sometimes lock the same node in opposite orders; Neo4j aborts one
+    as a deadlock (a transient error) and `execute_write` re-runs it. That is expected, loses
+    nothing, and the driver's warning (lock internals, several lines) only alarms. The count is
+    reported in the load summary, each retry logged here at DEBUG.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+        self._lock = threading.Lock()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not str(record.msg).startswith("Transaction failed and will be retried"):
+            return True
+        with self._lock:
+            self.count += 1
+        _log.debug("bulk batch retried: %s", record.getMessage())
+        return False
 
 
 def _batches(rows: list[dict[str, Any]], size: int):
@@ -189,13 +217,14 @@ def load_dataset(
                     tx.run(query, run=run_id).consume()
                 tx.run(_MARK_COMPLETE, marker).consume()
                 tx.commit()
+            retried = 0
         else:
             session.run(_MARK_INCOMPLETE, run=run_id).consume()
-            _write_in_parallel(driver, (nodes, links), batch_size, run_id, progress)
+            retried = _write_in_parallel(driver, (nodes, links), batch_size, run_id, progress)
             for query in _CLEANUP_IN_SLICES:  # the previous graph may be national-scale too
                 session.run(query, run=run_id).consume()
             session.run(_MARK_COMPLETE, marker).consume()
-    return LoadSummary(run_id, len(dataset.nodes), len(dataset.relationships))
+    return LoadSummary(run_id, len(dataset.nodes), len(dataset.relationships), retried)
 
 
 _CLEANUP = (  # what the previous load wrote and this one did not
@@ -227,12 +256,12 @@ def _write_in_parallel(
     batch_size: int,
     run_id: str,
     progress: Callable[[int], None] | None,
-) -> None:
+) -> int:
     """Every batch in its own transaction, `BULK_WRITERS` at a time: all nodes, then all links.
 
     Two batches of links may lock the same node; Neo4j then reports a deadlock, a transient
-    error that `execute_write` retries. Progress is reported from this thread only; after any
-    failure no further batch starts.
+    error that `execute_write` retries (returns how many retries). Progress is reported from
+    this thread only; after any failure no further batch starts.
     """
     db = database_of(driver)
 
@@ -242,6 +271,8 @@ def _write_in_parallel(
             session.execute_write(_write, query, batch, run_id)
         return len(batch)
 
+    retries, driver_log = _RetryCounter(), logging.getLogger("neo4j.session")
+    driver_log.addFilter(retries)
     with ThreadPoolExecutor(BULK_WRITERS) as pool:
         try:
             for phase in statements:  # nodes, then links (which need both of their nodes)
@@ -252,6 +283,9 @@ def _write_in_parallel(
         except BaseException:
             pool.shutdown(cancel_futures=True)  # a failed load stops writing at once
             raise
+        finally:
+            driver_log.removeFilter(retries)
+    return retries.count
 
 
 def require_complete_graph(driver: Driver) -> None:
