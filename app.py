@@ -9,13 +9,13 @@ bodies with VIOLATIONS breaches planted per check (as `ccgraph generate`; for tr
 explorer at national scale and beyond).
 With none of these the bundled illustrative example is shown. The Cypher console
 uses NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD. This file only lays out pages; the work is in
-`ccgraph.explorer`, `ccgraph.visual`, `queries` and `graphmodel`.
+`ccgraph.explorer`, `ccgraph.serving` (inputs, loaded once per server and warmed up at start),
+`ccgraph.network_view`, `ccgraph.visual`, `queries` and `graphmodel`.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from collections import Counter
 from pathlib import Path
 
@@ -24,36 +24,14 @@ import streamlit as st
 
 from ccgraph.explorer import findings_by_org, graph_from_rows, kind_counts, neighbourhood, search
 from ccgraph.network_view import draw_network, preload_network
+from ccgraph.serving import Inputs, load_system, warm_up
 from ccgraph.visual import STYLE, legend_html, map_svg, network_html, read_kml_boundaries
 from graphmodel.model import RelType
-from graphmodel.nx_graph import build_graph
 from graphmodel.profile import profile
-from graphmodel.synthetic import generate
-from loaders.inputs import EXAMPLE_SCENARIO, Loaded, load_inputs
-from loaders.quality import QualityReport
 from queries import report
 from queries.registry import CHECKS
-from queries.runner import NetworkXBackend, run_checks
 
 PAGES = ("Explore", "Compliance", "Map", "Cypher console")
-
-
-def _env_path(name: str) -> Path | None:
-    value = os.environ.get(name)
-    return Path(value) if value else None
-
-
-@st.cache_resource(show_spinner="Loading the commissioning graph")
-def load(data: Path | None, scenario: Path | None, synthetic: str | None = None):
-    """Graph, findings and data-quality report, built once per input set (not per click)."""
-    if synthetic:
-        scale, seed, violations = (synthetic.split(":") + ["0", "0"])[:3]
-        planted = {c.id: int(violations) for c in CHECKS}
-        loaded = Loaded(generate(float(scale), int(seed), planted).dataset, QualityReport())
-    else:
-        loaded = load_inputs(data, scenario if (data or scenario) else EXAMPLE_SCENARIO)
-    graph = build_graph(loaded.dataset)
-    return graph, run_checks(NetworkXBackend(graph)), loaded.report
 
 
 @st.cache_resource(show_spinner=False)
@@ -255,10 +233,9 @@ def cypher_console() -> None:
 
 def main() -> None:
     st.set_page_config(page_title="ccgraph explorer", layout="wide")
-    data, scenario = _env_path("CCGRAPH_DATA"), _env_path("CCGRAPH_SCENARIO")
-    synthetic = os.environ.get("CCGRAPH_SYNTHETIC")
-    graph, findings, quality = load(data, scenario, synthetic)
-    kml = _env_path("CCGRAPH_KML") or (data / "CCC_Feb2013.KML" if data else None)
+    inputs = Inputs.from_env()
+    data, scenario, synthetic = inputs.data, inputs.scenario, inputs.synthetic
+    graph, findings, quality = load_system(data, scenario, synthetic)
     st.sidebar.title("ccgraph")
     st.sidebar.caption("English NHS commissioning, 2012-13")
     page = st.sidebar.radio(
@@ -285,9 +262,12 @@ def main() -> None:
     elif page == "Compliance":
         compliance(graph, findings)
     elif page == "Map":
-        boundary_map(graph, findings, kml)
+        boundary_map(graph, findings, inputs.kml)
     else:
         cypher_console()
 
 
-main()
+if __name__ == "__main__":  # a visit: Streamlit runs this file as a script
+    main()
+else:  # `streamlit run app.py` finds this App and serves it: the system loads at start-up
+    app = st.App(__file__, lifespan=warm_up)

@@ -16,6 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from ccgraph.explorer import neighbourhood, search
+from ccgraph.serving import READY
 from ccgraph.visual import network_data, network_html
 from conftest import IN_CI, REPO
 from graphmodel.nx_graph import build_graph
@@ -161,7 +162,7 @@ def _free_port() -> int:
 
 
 @pytest.mark.browser
-def test_in_a_real_browser_the_network_draws_offline_and_a_double_clicked_node_opens(tmp_path):
+def test_in_a_real_browser_the_warmed_up_explorer_draws_offline_and_opens_a_double_clicked_node(tmp_path):
     chromium = shutil.which("chromium")
     if chromium is None:
         if IN_CI:
@@ -169,7 +170,7 @@ def test_in_a_real_browser_the_network_draws_offline_and_a_double_clicked_node_o
         pytest.skip("chromium not installed")
     from playwright.sync_api import sync_playwright
 
-    port = _free_port()
+    port, log = _free_port(), tmp_path / "server.log"
     server = subprocess.Popen(
         [
             sys.executable,
@@ -184,8 +185,8 @@ def test_in_a_real_browser_the_network_draws_offline_and_a_double_clicked_node_o
             "--browser.gatherUsageStats",
             "false",
         ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
         env={**os.environ, "CCGRAPH_DATA": "", "CCGRAPH_SCENARIO": ""},
     )
     try:
@@ -220,6 +221,8 @@ def test_in_a_real_browser_the_network_draws_offline_and_a_double_clicked_node_o
             browser.close()
         assert shot.stat().st_size > 20_000
         assert any("[ILP-B1]" in heading for heading in opened)
+        example = build_graph(load_inputs(scenario=EXAMPLE_SCENARIO).dataset)
+        assert f"{READY}: {example.number_of_nodes()} organisations and people" in log.read_text()
         assert requested and all(
             url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "blob:", "data:")) for url in requested
         )
