@@ -22,7 +22,14 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from ccgraph.explorer import findings_by_org, graph_from_rows, kind_counts, neighbourhood, search
+from ccgraph.explorer import (
+    findings_by_org,
+    graph_from_rows,
+    kind_counts,
+    links_markdown,
+    neighbourhood,
+    search,
+)
 from ccgraph.network_view import draw_network, preload_network
 from ccgraph.serving import Inputs, load_system, warm_up
 from ccgraph.visual import STYLE, legend_html, map_svg, network_html, read_kml_boundaries
@@ -32,6 +39,7 @@ from queries import report
 from queries.registry import CHECKS
 
 PAGES = ("Explore", "Compliance", "Map", "Cypher console")
+SMALL_GROUP = 8  # relationship groups this size or smaller open as a table of links
 
 
 @st.cache_resource(show_spinner=False)
@@ -111,7 +119,10 @@ def explore(graph, findings) -> None:
         "text/html",
     )
     for group, links in info["relationships"].items():
-        with st.expander(f"{group} ({len(links)})", expanded=len(links) <= 8):
+        with st.expander(f"{group} ({len(links)})", expanded=len(links) <= SMALL_GROUP):
+            if len(links) <= SMALL_GROUP:
+                st.markdown(links_markdown(links))
+                continue
             table = pd.DataFrame(links).drop(columns=["direction", "rel"], errors="ignore")
             table.insert(0, "open", [f"?page=Explore&org={link['code']}" for link in links])
             st.dataframe(

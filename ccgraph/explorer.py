@@ -6,8 +6,11 @@ Streamlit app stays a thin layer and everything here is testable without a brows
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
 
 import networkx as nx
 
@@ -147,3 +150,27 @@ def graph_from_rows(rows: list[dict]) -> nx.MultiDiGraph:
     for code in graph.nodes:
         graph.nodes[code].setdefault("kind", "")
     return graph
+
+
+_HIDDEN_COLUMNS = ("direction", "rel")  # the group's title already says both
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$])")
+
+
+def links_markdown(links: list[dict[str, Any]]) -> str:
+    """A profile's relationship group as a Markdown table, each organisation linked to its page.
+
+    Small groups are shown this way rather than as data grids: each grid is a canvas the browser
+    paints on every search, and with nine of them a CCG's network at ×10 appeared 0.7-1.3 s
+    after a search instead of 0.3 s.
+    """
+    columns = [k for k in dict.fromkeys(k for link in links for k in link) if k not in _HIDDEN_COLUMNS]
+
+    def cell(link: dict[str, Any], column: str) -> str:
+        text = _MARKDOWN_SPECIAL.sub(r"\\\1", "" if link.get(column) is None else f"{link[column]}")
+        if column == "name":
+            return f"[{text}](?page=Explore&org={quote(str(link['code']))})"
+        return text
+
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(cell(link, c) for c in columns) + " |" for link in links]
+    return "\n".join(lines)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ccgraph.explorer import neighbourhood, search
+from ccgraph.explorer import links_markdown, neighbourhood, search
 from ccgraph.serving import READY
 from ccgraph.visual import network_data, network_html
 from conftest import IN_CI, REPO
@@ -96,6 +96,20 @@ def test_filtering_by_relationship_type_narrows_the_network():
     at.multiselect[0].select("MEMBER_OF").run()
     members_only = drawn(at)["codes"]
     assert "ILP-B1" in members_only and "ILPER-B1" not in members_only and "ILPER-B1" in everything
+
+
+def test_small_relationship_groups_link_each_organisation_to_its_page():
+    at = app()
+    at.text_input[0].input("ILC-B").run()
+    tables = [m.value for m in at.markdown if m.value.startswith("| ")]
+    assert any("[Illustrative Beta Health Centre](?page=Explore&org=ILP-B1)" in t for t in tables)
+
+
+def test_a_name_with_markdown_characters_stays_in_its_own_cell():
+    table = links_markdown([{"code": "X|1", "name": "St. Mary's | [Annex] *new*", "kind": "Practice"}])
+    header, _, row = table.splitlines()
+    assert row.count(" | ") == header.count(" | ")  # no extra column from the '|' in the name
+    assert "org=X%7C1" in row and "\\*new\\*" in row
 
 
 def test_compliance_dashboard_lists_every_check_and_offers_downloads():
@@ -208,6 +222,7 @@ def test_in_a_real_browser_the_warmed_up_explorer_draws_offline_and_opens_a_doub
             box.press("Enter")
             network = page.locator('.ccgraph-network[data-centre="ILC-B"][data-drawn-at]')
             network.wait_for(state="attached", timeout=60_000)
+            page.get_by_text("Member practices").first.wait_for(timeout=60_000)  # the page below it
             shot = Path(os.environ.get("CCGRAPH_SCREENSHOT_DIR", tmp_path)) / "network.png"
             page.screenshot(path=str(shot), full_page=True)
             x, y = network.evaluate("""box => {
