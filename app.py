@@ -33,6 +33,7 @@ from ccgraph.explorer import (
 from ccgraph.network_view import draw_network, preload_network
 from ccgraph.serving import Inputs, load_system, warm_up
 from ccgraph.visual import STYLE, legend_html, map_svg, network_html, read_kml_boundaries
+from graphmodel.dataset import InputError
 from graphmodel.model import RelType
 from graphmodel.profile import profile
 from queries import report
@@ -246,7 +247,11 @@ def main() -> None:
     st.set_page_config(page_title="ccgraph explorer", layout="wide")
     inputs = Inputs.from_env()
     data, scenario, synthetic = inputs.data, inputs.scenario, inputs.synthetic
-    graph, findings, quality = load_system(data, scenario, synthetic)
+    try:
+        graph, findings, quality = load_system(data, scenario, synthetic)
+    except InputError as err:  # say which file, line and field, not a traceback
+        st.error(f"The explorer could not load its inputs.\n\n```\n{err}\n```")
+        st.stop()
     st.sidebar.title("ccgraph")
     st.sidebar.caption("English NHS commissioning, 2012-13")
     page = st.sidebar.radio(

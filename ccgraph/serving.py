@@ -25,6 +25,7 @@ import networkx as nx
 import streamlit as st
 from streamlit.logger import get_logger
 
+from graphmodel.dataset import InputError
 from graphmodel.nx_graph import build_graph
 from graphmodel.synthetic import generate
 from loaders.inputs import EXAMPLE_SCENARIO, Loaded, load_inputs
@@ -91,7 +92,10 @@ async def warm_up(_app: Any) -> AsyncIterator[None]:
         inputs, start = Inputs.from_env(), time.perf_counter()
         try:
             graph, findings, _ = load_system(inputs.data, inputs.scenario, inputs.synthetic)
-        except Exception:  # the first visit loads again and shows the error where it can be read
+        except InputError as err:  # bad input: say where; each visit shows it again
+            _log.error("ccgraph explorer could not load its inputs:\n%s", err)
+            return
+        except Exception:  # each visit loads again and shows the error where it can be read
             _log.exception("warming up the explorer failed")
             return
         _log.info(

@@ -49,6 +49,13 @@ def test_the_app_opens_on_the_bundled_example_with_data_loaded():
     assert "Practice 6" in at.caption[-1].value or any("organisations" in c.value for c in at.caption)
 
 
+def test_bad_input_data_gives_the_file_and_reason_on_the_page_not_a_traceback(tmp_path):
+    (tmp_path / "CCG_APR_2013.csv").write_text("CCG13CD,CCG13CDH,CCG13NM\n")
+    at = app(CCGRAPH_DATA=str(tmp_path))
+    assert not at.exception
+    assert "PCO12_SHA12_EN_LU.csv: field '*': required file not found" in at.error[0].value
+
+
 def test_a_synthetic_system_is_labelled_as_invented_and_carries_its_planted_breaches():
     at = app(CCGRAPH_SYNTHETIC="0.02:3:1")
     assert not at.exception
