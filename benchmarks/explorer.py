@@ -1,9 +1,9 @@
 """Explorer responsiveness in a real browser: a headless Streamlit server on a synthetic system,
 driven by Playwright and Debian's chromium (as the browser test uses them); prints a table.
 
-    python benchmarks/explorer.py [--scales 1,10]
+    python benchmarks/explorer.py [--scales 1,10] [--data DIR]
 
-For each scale: seconds from starting the server until it accepts connections, and until it
+For the real data (with --data) and each synthetic scale: seconds from starting the server until it accepts connections, and until it
 logs that it has warmed up (built the system and run every check, once per server, in the
 background from start-up); the first page for a visitor who arrives as soon as the server
 accepts (and so waits for what is left of the warm-up), for one who arrives after the warm-up
@@ -35,12 +35,26 @@ from ccgraph.serving import READY  # noqa: E402
 FIRST_PAGE_TEXT = "organisations and people"  # the Explore page's caption once the graph is loaded
 
 
-def busiest_ccgs(scale: float, seed: int) -> list[str]:
-    """The two CCGs with the most links: the largest neighbourhoods to draw."""
+def synthetic(scale: float, seed: int) -> tuple[str, dict[str, str], Any]:
+    """A generated system with 5 breaches per check: its label, the server's inputs, its graph."""
     from graphmodel.nx_graph import build_graph
     from graphmodel.synthetic import generate
+    from queries.registry import CHECKS
 
-    graph = build_graph(generate(scale, seed).dataset)
+    graph = build_graph(generate(scale, seed, {c.id: 5 for c in CHECKS}).dataset)
+    return f"x{scale:g}", {"CCGRAPH_SYNTHETIC": f"{scale:g}:{seed}:5"}, graph
+
+
+def real_data(data: Path) -> tuple[str, dict[str, str], Any]:
+    """The real data directory: its label, the server's inputs, its graph."""
+    from graphmodel.nx_graph import build_graph
+    from loaders.inputs import load_inputs
+
+    return "england-2013", {"CCGRAPH_DATA": str(data)}, build_graph(load_inputs(data).dataset)
+
+
+def busiest_ccgs(graph) -> list[str]:
+    """The two CCGs with the most links: the largest neighbourhoods to draw."""
     ccgs = [n for n, a in graph.nodes(data=True) if a.get("kind") == "CCG"]
     return sorted(ccgs, key=graph.degree, reverse=True)[:2]
 
@@ -67,16 +81,12 @@ def _free_port() -> int:
 
 
 @contextmanager
-def explorer_server(scale: float, seed: int) -> Iterator[dict[str, Any]]:
-    """A fresh `streamlit run app.py` on a synthetic system; yields its port and timings so far:
-    `ready_s` (accepts connections) at once, `warm_s` (logged `READY`) when it happens."""
+def explorer_server(inputs: dict[str, str]) -> Iterator[dict[str, Any]]:
+    """A fresh `streamlit run app.py` on `inputs` (CCGRAPH_* variables); yields its port and
+    timings so far: `ready_s` (accepts connections) at once, `warm_s` (logged `READY`) later."""
     port = _free_port()
-    env = {
-        **os.environ,
-        "CCGRAPH_SYNTHETIC": f"{scale:g}:{seed}:5",
-        "CCGRAPH_DATA": "",
-        "CCGRAPH_SCENARIO": "",
-    }
+    unset = {name: "" for name in ("CCGRAPH_SYNTHETIC", "CCGRAPH_DATA", "CCGRAPH_SCENARIO", "CCGRAPH_KML")}
+    env = {**os.environ, **unset, **inputs}
     command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true"]
     command += ["--server.port", str(port), "--browser.gatherUsageStats", "false"]
     start = time.perf_counter()
@@ -113,22 +123,23 @@ def first_page(browser, port: int):
     return time.perf_counter() - t, page
 
 
-def measure(scale: float, seed: int, chromium: str) -> dict[str, float | str]:
+def measure(system: tuple[str, dict[str, str], Any], chromium: str) -> dict[str, float | str]:
     """Two server starts: a visitor at once (then a second one, and two searches), and a
     first visitor who comes after the warm-up."""
     from playwright.sync_api import sync_playwright
 
-    ccg, other = busiest_ccgs(scale, seed)
-    out: dict[str, float | str] = {"scale": scale, "ccg": ccg}
+    label, inputs, graph = system
+    ccg, other = busiest_ccgs(graph)
+    out: dict[str, float | str] = {"system": label, "ccg": ccg}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-        with explorer_server(scale, seed) as server:
+        with explorer_server(inputs) as server:
             out["first_page_at_once_s"], _ = first_page(browser, server["port"])
             out["first_page_later_s"], page = first_page(browser, server["port"])
             out["neighbourhood_s"] = search_and_draw(page, ccg)
             out["next_neighbourhood_s"] = search_and_draw(page, other)
         out["server_ready_s"], out["warm_s"] = server["ready_s"], server["warm_s"]
-        with explorer_server(scale, seed) as server:
+        with explorer_server(inputs) as server:
             server["warmed"].wait(timeout=120)
             out["first_page_after_warm_up_s"], _ = first_page(browser, server["port"])
         browser.close()
@@ -139,15 +150,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--scales", default="1,10")
+    parser.add_argument("--scales", default="1,10", help="synthetic scales ('': none)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--data", type=Path, help="also the real data in this directory")
     args = parser.parse_args()
     chromium = shutil.which("chromium")
     if chromium is None:
         sys.exit("chromium is not installed (scripts/test.sh installs Debian's): no browser to measure with.")
-    results = [measure(float(s), args.seed, chromium) for s in args.scales.split(",")]
+    systems = [real_data(args.data)] if args.data else []
+    systems += [synthetic(float(s), args.seed) for s in args.scales.split(",") if s]
+    results = [measure(system, chromium) for system in systems]
     head = [
-        "scale",
+        "system",
         "busiest CCG",
         "server ready s",
         "warmed up s",
@@ -159,7 +173,7 @@ def main() -> None:
     ]
     rows = [
         [
-            f"{r['scale']:g}",
+            r["system"],
             r["ccg"],
             *(
                 f"{r[k]:.2f}"

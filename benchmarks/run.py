@@ -184,9 +184,9 @@ def main() -> None:
     print_growth(results)
     if args.browser_scales:
         print("\nExplorer in a real browser (benchmarks/explorer.py):")
-        subprocess.run(
-            [sys.executable, str(ROOT / "benchmarks" / "explorer.py"), "--scales", args.browser_scales]
-        )
+        command = [sys.executable, str(ROOT / "benchmarks" / "explorer.py"), "--scales", args.browser_scales]
+        has_data = (args.data / "CCG_APR_2013.csv").is_file()
+        subprocess.run(command + (["--data", str(args.data)] if has_data else []))
 
 
 def _markdown(head: list[str], rows: list[list[str]]) -> None:
