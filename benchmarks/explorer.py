@@ -1,15 +1,17 @@
-"""Explorer responsiveness in a real browser: a headless Streamlit server on a synthetic system,
-driven by Playwright and Debian's chromium (as the browser test uses them); prints a table.
+"""Explorer responsiveness in a real browser: a headless Streamlit server on the real data or a
+synthetic system, driven by Playwright and Debian's chromium (as the browser test uses them);
+prints a table.
 
     python benchmarks/explorer.py [--scales 1,10] [--data DIR]
 
-For the real data (with --data) and each synthetic scale: seconds from starting the server until it accepts connections, and until it
-logs that it has warmed up (built the system and run every check, once per server, in the
-background from start-up); the first page for a visitor who arrives as soon as the server
-accepts (and so waits for what is left of the warm-up), for one who arrives after the warm-up
-(a second server start), and for the next visitor; the search for the busiest CCG until its
-network is drawn (the first drawing of a page also imports vis-network); then the search for
-the next-busiest CCG in the same page. Never a test: read the figures, do not assert them.
+For the real data (with --data) and each synthetic scale: seconds from starting the server
+until it accepts connections, and until it logs that it has warmed up (built the system and run
+every check, once per server, in the background from start-up); the first page for a visitor
+who arrives as soon as the server accepts (and so waits for what is left of the warm-up), for
+one who arrives after the warm-up (a second server start), and for the next visitor; the search
+for the busiest CCG until its network is drawn (the first drawing of a page also imports
+vis-network); then the search for the next-busiest CCG in the same page. Never a test: read the
+figures, do not assert them.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.run import print_markdown  # noqa: E402
 from ccgraph.serving import READY  # noqa: E402
 
 FIRST_PAGE_TEXT = "organisations and people"  # the Explore page's caption once the graph is loaded
@@ -190,11 +193,7 @@ def main() -> None:
         ]
         for r in results
     ]
-    widths = [max(len(str(x)) for x in col) for col in zip(head, *rows)]
-    for i, cells in enumerate([head, *rows]):
-        print("| " + " | ".join(str(c).rjust(w) for c, w in zip(cells, widths)) + " |")
-        if i == 0:
-            print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    print_markdown(head, rows)
 
 
 if __name__ == "__main__":

@@ -189,7 +189,7 @@ def main() -> None:
         subprocess.run(command + (["--data", str(args.data)] if has_data else []))
 
 
-def _markdown(head: list[str], rows: list[list[str]]) -> None:
+def print_markdown(head: list[str], rows: list[list[str]]) -> None:
     widths = [max(len(str(x)) for x in col) for col in zip(head, *rows)]
     line = lambda cells: "| " + " | ".join(str(c).rjust(w) for c, w in zip(cells, widths)) + " |"
     print(line(head))
@@ -245,7 +245,7 @@ def print_table(results: list[dict]) -> None:
                 _f(r["peak_rss_mb"], "{:,.0f}"),
             ]
         )
-    _markdown(head, rows)
+    print_markdown(head, rows)
 
 
 def print_checks(results: list[dict]) -> None:
@@ -266,7 +266,7 @@ def print_checks(results: list[dict]) -> None:
             if r.get("neo4j_checks"):
                 row.append(_f(r["neo4j_checks"][check]))
         rows.append(row)
-    _markdown(head, rows)
+    print_markdown(head, rows)
 
 
 def print_growth(results: list[dict]) -> None:
@@ -302,7 +302,7 @@ def print_growth(results: list[dict]) -> None:
             [f"x{a['scale']:g} -> x{b['scale']:g}", f"{size:.1f}", *(_f(x, "{:.1f}") for x in ratios)]
             + [f"{worst[0]:.1f} ({worst[1]})" if worst else "-"]
         )
-    _markdown(head, rows)
+    print_markdown(head, rows)
 
 
 if __name__ == "__main__":
