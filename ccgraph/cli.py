@@ -17,6 +17,7 @@ import networkx as nx
 
 from graphmodel.dataset import InputError
 from graphmodel.nx_graph import EXPORT_FORMATS, build_graph, export_graph
+from graphmodel.text import one_line, printable
 from loaders.inputs import EXAMPLE_SCENARIO, Loaded, load_inputs
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
@@ -26,6 +27,48 @@ class Failure(click.ClickException):
     """A failure the user can act on: message on stderr, exit 2, no traceback."""
 
     exit_code = EXIT_BAD_INPUT
+
+    def __init__(self, message: str) -> None:
+        super().__init__(printable(message))  # names from files cannot drive the terminal
+
+
+class _Main(click.Group):
+    """The `ccgraph` group: whatever goes wrong below ends as a message and exit 2.
+
+    Known failures (bad input, an unreachable or failing Neo4j, an unreadable file) say what to
+    do; anything else says it is unexpected, in one line, with the traceback only under --debug.
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as err:  # noqa: BLE001 - the one place that turns errors into exit 2
+            if (ctx.obj or {}).get("debug"):
+                raise
+            raise Failure(_explain(err)) from None
+
+
+def _explain(err: Exception) -> str:
+    from neo4j.exceptions import DriverError, Neo4jError
+
+    from graphmodel.neo4j_store import Neo4jUnavailable
+
+    if isinstance(err, (InputError, Neo4jUnavailable)):
+        return str(err)
+    if isinstance(err, Neo4jError):
+        return f"Neo4j refused or failed: {err.code}: {one_line(err.message)[:500]}"
+    if isinstance(err, DriverError):
+        return f"Neo4j stopped answering ({type(err).__name__}): {one_line(err)[:300]}. Is it running?"
+    if isinstance(err, OSError):
+        return f"{err.filename or 'a file'}: {err.strerror or err}"
+    if isinstance(err, MemoryError):
+        return "out of memory: the input is too large for this machine"
+    return (
+        f"unexpected error: {type(err).__name__}: {one_line(err)[:300]}\n"
+        "hint: run again with --debug for the traceback, and please report it"
+    )
 
 
 def _err(message: str) -> None:
@@ -112,7 +155,7 @@ scenario_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--backend",
     type=click.Choice(["networkx", "neo4j"]),
@@ -120,11 +163,13 @@ scenario_option = click.option(
     show_default=True,
     help="networkx: in-process, no server. neo4j: the server named by NEO4J_URI/USER/PASSWORD.",
 )
+@click.option("--debug", is_flag=True, help="Show the traceback of an unexpected error.")
 @click.pass_context
-def main(ctx: click.Context, backend: str) -> None:
+def main(ctx: click.Context, backend: str, debug: bool) -> None:
     """ccgraph: the English NHS commissioning architecture of 2012-13 as a graph, with compliance checks."""
     ctx.ensure_object(dict)
     ctx.obj["backend"] = backend
+    ctx.obj["debug"] = debug
 
 
 batch_size_option = click.option(
@@ -276,10 +321,10 @@ def show(ctx: click.Context, code: str, data, scenario, as_json: bool) -> None:
         click.echo(json.dumps(result, indent=2, default=str))
         return
     node = result["node"]
-    click.echo(f"{node.get('name')} [{code}] — {node.get('kind')}")
+    click.echo(one_line(f"{node.get('name')} [{code}] — {node.get('kind')}"))
     for key, value in sorted(node.items()):
         if key not in ("name", "kind", "code"):
-            click.echo(f"  {key}: {value}")
+            click.echo(one_line(f"  {key}: {value}"))
     for group, links in result["relationships"].items():
         click.echo(f"\n{group} ({len(links)})")
         for link in links[:40]:
@@ -289,7 +334,10 @@ def show(ctx: click.Context, code: str, data, scenario, as_json: bool) -> None:
                 if k not in ("code", "name", "kind", "direction", "rel") and v not in ("", None)
             )
             click.echo(
-                f"  {link['direction']} {link['code']} {link['name']} ({link['kind']}){'; ' + extra if extra else ''}"
+                one_line(
+                    f"  {link['direction']} {link['code']} {link['name']} ({link['kind']})"
+                    + (f"; {extra}" if extra else "")
+                )
             )
         if len(links) > 40:
             click.echo(f"  ... and {len(links) - 40} more")

@@ -6,7 +6,6 @@ Streamlit app stays a thin layer and everything here is testable without a brows
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +13,7 @@ from urllib.parse import quote
 
 import networkx as nx
 
+from graphmodel.text import markdown
 from queries.findings import Finding
 
 AGGREGATE_KINDS = ("Practice",)  # many leaves of one kind around a node become one counted node
@@ -153,7 +153,6 @@ def graph_from_rows(rows: list[dict]) -> nx.MultiDiGraph:
 
 
 _HIDDEN_COLUMNS = ("direction", "rel")  # the group's title already says both
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$])")
 
 
 def links_markdown(links: list[dict[str, Any]]) -> str:
@@ -166,7 +165,7 @@ def links_markdown(links: list[dict[str, Any]]) -> str:
     columns = [k for k in dict.fromkeys(k for link in links for k in link) if k not in _HIDDEN_COLUMNS]
 
     def cell(link: dict[str, Any], column: str) -> str:
-        text = _MARKDOWN_SPECIAL.sub(r"\\\1", "" if link.get(column) is None else f"{link[column]}")
+        text = "" if link.get(column) is None else markdown(link[column])
         if column == "name":
             return f"[{text}](?page=Explore&org={quote(str(link['code']))})"
         return text

@@ -20,6 +20,9 @@ from typing import Any
 import networkx as nx
 from pyvis.network import Network
 
+from graphmodel.dataset import InputError, Location, Problem
+from graphmodel.input_files import read_input
+
 # Colour and shape by kind; the legend is built from this table.
 STYLE: dict[str, tuple[str, str]] = {
     "CCG": ("#005eb8", "dot"),
@@ -41,6 +44,7 @@ STYLE: dict[str, tuple[str, str]] = {
     "AuthorisationCondition": ("#da291c", "box"),
 }
 FINDING_BORDER = "#d5281b"
+MAX_KML_BYTES = 64 * 2**20  # CCC_Feb2013.KML is 1.8 MB
 _EXTERNAL = re.compile(
     r"<(script|link)\b[^>]*(?:src|href)\s*=\s*\"(?:https?:|\.\./)[^\"]*\"[^>]*>(?:\s*</script>)?", re.I
 )
@@ -108,8 +112,17 @@ def network_html(
     flagged: set[str] | None = None,
     height: str = "620px",
 ) -> str:
-    """A self-contained HTML page drawing `graph` (for download: opens offline in any browser)."""
+    """A self-contained HTML page drawing `graph` (for download: opens offline in any browser).
+
+    vis-network shows a title as text, but when any node's title contains "href" pyvis switches
+    the page to its own popup, which sets `innerHTML`: a name holding "href" and a tag would run
+    in the page. In that case every title is HTML-escaped here, so it still reads as the name.
+    The data reach the page through Jinja's `tojson`, which escapes `<`, `>`, `&` and quotes.
+    """
     net = _pyvis_network(graph, centre=centre, flagged=flagged, height=height)
+    if any("href" in str(node.get("title", "")) for node in net.nodes):  # pyvis's innerHTML popup
+        for node in net.nodes:
+            node["title"] = html.escape(str(node.get("title", "")))
     return _EXTERNAL.sub("", net.generate_html())
 
 
@@ -117,17 +130,36 @@ def network_html(
 
 
 def read_kml_boundaries(path: Path) -> dict[str, list[list[tuple[float, float]]]]:
-    """CCG boundaries from CCC_Feb2013.KML: placemark name (the CCG code) -> polygons of (lon, lat)."""
+    """CCG boundaries from CCC_Feb2013.KML: placemark name (the CCG code) -> polygons of (lon, lat).
+
+    The file is checked first (a regular file of bounded size; expat itself refuses entity
+    expansion bombs); a file that is not KML raises `InputError` naming it.
+    """
+    raw = read_input(path, limit=MAX_KML_BYTES)
+    try:
+        root = ET.fromstring(raw)
+    except ET.ParseError as err:
+        raise InputError(
+            [Problem(Location(Path(path).name, err.position[0]), "*", f"not valid KML: {err}")]
+        ) from None
     shapes: dict[str, list[list[tuple[float, float]]]] = {}
-    for placemark in ET.parse(path).getroot().iterfind(".//{*}Placemark"):
+    for placemark in root.iterfind(".//{*}Placemark"):
         key = (placemark.findtext("{*}name") or "").strip()
         for coords in placemark.iterfind(".//{*}coordinates"):
-            points = [
-                tuple(map(float, t.split(",")[:2])) for t in (coords.text or "").split() if t.count(",") >= 1
-            ]
+            points = [point for t in (coords.text or "").split() if (point := _lon_lat(t))]
             if len(points) > 2:
                 shapes.setdefault(key, []).append(points)
     return shapes
+
+
+def _lon_lat(text: str) -> tuple[float, float] | None:
+    """A KML coordinate "lon,lat[,alt]", or None if it is not one (skipped, not fatal)."""
+    parts = text.split(",")
+    try:
+        lon, lat = float(parts[0]), float(parts[1])
+    except (IndexError, ValueError):
+        return None
+    return (lon, lat) if math.isfinite(lon) and math.isfinite(lat) else None
 
 
 def map_svg(

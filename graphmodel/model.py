@@ -14,6 +14,8 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from graphmodel.text import refuse_control_characters
+
 
 class NodeKind(StrEnum):
     """Kinds of node; the value is the Neo4j label."""
@@ -177,7 +179,22 @@ LAY_EXCLUDED_EMPLOYERS = frozenset(
 )
 
 
-class Node(BaseModel):
+class _Record(BaseModel):
+    """What every node and relationship refuses, whatever its fields: control characters in
+    text (NUL, terminal escapes; they would corrupt reports and terminals) and integers that no
+    backend can store (Neo4j's are 64-bit)."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return refuse_control_characters(value)
+        if isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**63:
+            raise ValueError("is too large to store (more than 64 bits)")
+        return value
+
+
+class Node(_Record):
     """A body, person or record in the graph, identified by a code unique across all kinds."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=True)
@@ -352,7 +369,7 @@ ENDPOINTS: dict[RelType, tuple[frozenset[NodeKind], frozenset[NodeKind]]] = {
 Scalar = str | int | float | bool
 
 
-class Relationship(BaseModel):
+class Relationship(_Record):
     """A directed, typed, optionally dated link between two coded nodes.
 
     `qualifier` tells apart parallel links of one type between the same two nodes (a person's

@@ -5,9 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from graphmodel.dataset import InputError, Location, Problem
-from loaders.tabular import read_values
+from loaders.tabular import Rows, header_line, read_stream
 
 KEY_COLUMNS = ("Practice Code", "Practice Name", "PCO Code", "Area Team Code")
+MAX_DIGITS = 9  # no practice has a billion patients in one band
+
+
+def _count(text: str) -> bool:
+    """A count as the registers write it: ASCII digits, not absurdly many."""
+    return text.isascii() and text.isdecimal() and len(text) <= MAX_DIGITS
 
 
 def list_sizes(path: Path) -> list[tuple[Location, dict[str, str], int]]:
@@ -15,32 +21,32 @@ def list_sizes(path: Path) -> list[tuple[Location, dict[str, str], int]]:
 
     "PCO Code" is the CCG's ODS code followed by "00" (legacy rows carry old PCT or SHA codes).
     """
-    header = path.read_text(encoding="utf-8-sig", errors="replace").splitlines()[:1]
-    bands = (
-        [c.strip() for c in header[0].split(",") if c.strip().startswith(("Male", "Female"))]
-        if header
-        else []
-    )
+    bands = [c for c in header_line(path) if c.startswith(("Male", "Female"))]
     if not bands:
         raise InputError([Problem(Location(path.name, 1), "Male 0-4", "no Male/Female age-band columns")])
-    _, values = read_values(path, KEY_COLUMNS + tuple(bands), header=True)
     keys = len(KEY_COLUMNS)
-    result = []
-    for line, v in values:
-        counts = v[keys:]
-        if not "".join(counts).isdecimal():  # blank is 0; a count may be padded; nothing else
-            counts = tuple(c.strip() for c in counts)
-            bad = next(((b, c) for b, c in zip(bands, counts) if c and not c.isdecimal()), None)
-            if bad is not None:
-                raise InputError(
-                    [
-                        Problem(
-                            Location(path.name, line),
-                            bad[0],
-                            f"not a whole number of patients: {bad[1][:40]!r}",
-                        )
-                    ]
-                )
-        row = dict(zip(KEY_COLUMNS, map(str.strip, v[:keys])))
-        result.append((Location(path.name, line), row, sum(map(int, filter(None, counts)))))
-    return result
+
+    def totals(_: list[str], rows: Rows) -> list[tuple[Location, dict[str, str], int]]:
+        return [
+            (
+                Location(path.name, line),
+                dict(zip(KEY_COLUMNS, map(str.strip, v[:keys]))),
+                _total(path.name, line, bands, v[keys:]),
+            )
+            for line, v in rows
+        ]
+
+    return read_stream(path, KEY_COLUMNS + tuple(bands), totals, header=True)
+
+
+def _total(name: str, line: int, bands: list[str], counts: tuple[str, ...]) -> int:
+    """The sum of a row's band counts; blank is 0, a count may be padded, nothing else."""
+    joined = "".join(counts)
+    if not (joined.isascii() and joined.isdecimal()) or max(map(len, counts)) > MAX_DIGITS:
+        counts = tuple(c.strip() for c in counts)
+        bad = next(((b, c) for b, c in zip(bands, counts) if c and not _count(c)), None)
+        if bad is not None:
+            raise InputError(
+                [Problem(Location(name, line), bad[0], f"not a whole number of patients: {bad[1][:40]!r}")]
+            )
+    return sum(map(int, filter(None, counts)))

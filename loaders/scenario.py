@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from graphmodel.dataset import Dataset, InputError, Location, Problem
+from graphmodel.input_files import load_yaml
 from graphmodel.model import (
     NODE_CLASSES,
     AuthorisationOutcome,
@@ -25,7 +26,6 @@ from graphmodel.model import (
     HwbSeat,
     NodeKind,
     PartyRole,
-    Person,
     Relationship,
     RelType,
     ServiceCategory,
@@ -239,18 +239,7 @@ def _line_of(raw: Any, loc: tuple[int | str, ...]) -> int:
 def read_scenario(path: Path) -> Scenario:
     """Parse and validate a scenario file; errors name file, line and field."""
     name = Path(path).name
-    try:
-        raw = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_LineLoader)
-    except FileNotFoundError:
-        raise InputError([Problem(Location(name), "*", "file not found")]) from None
-    except UnicodeDecodeError as err:
-        raise InputError([Problem(Location(name), "*", f"not UTF-8 text ({err.reason})")]) from None
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        line = mark.line + 1 if mark else 0
-        raise InputError(
-            [Problem(Location(name, line), "*", f"not valid YAML: {getattr(err, 'problem', err)}")]
-        ) from None
+    raw = load_yaml(path, _LineLoader)
     if not isinstance(raw, dict):
         raise InputError([Problem(Location(name, 1), "format", "a scenario is a YAML mapping")])
     try:
@@ -295,7 +284,7 @@ def scenario_dataset(scenario: Scenario, file_name: str) -> Dataset:
     for org in scenario.organisations:
         node(org.kind, code=org.code, name=org.name, illustrative=org.illustrative, **org.properties)
     for p in scenario.people:
-        ds.add_node(Person(**p.model_dump()), here)
+        node(NodeKind.PERSON, **p.model_dump())
     for m in scenario.memberships:
         link(m.practice, m.ccg, RelType.MEMBER_OF, valid_from=m.valid_from, valid_to=m.valid_to)
     for o in scenario.overlaps:

@@ -8,31 +8,32 @@ from __future__ import annotations
 import csv
 import functools
 import operator
-import io
+import math
 from collections import Counter
-from collections.abc import Container, Mapping, Sequence
+from collections.abc import Callable, Container, Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import NamedTuple
+from typing import IO, NamedTuple, TypeVar
 
 from graphmodel.dataset import InputError, Location, Problem
+from graphmodel.input_files import MAX_CSV_BYTES, checked_file, read_input
 
 MAX_FIELD = 10_000  # no field in these registers is anywhere near this long
 
 
-def _decode(path: Path) -> str:
-    raw = path.read_bytes()
+ENCODINGS = ("utf-8-sig", "cp1252")  # registers published from Windows tools are cp1252
+
+
+def _undecodable(path: Path, raw: bytes) -> InputError:
+    """The error for a file in neither encoding, at the line of the first bad byte."""
     try:
-        return raw.decode("utf-8-sig")
+        raw.decode(ENCODINGS[0])
+        raise AssertionError("unreachable: the file decodes")
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
-        # Registers published from Windows tools are cp1252; anything else is refused clearly.
-        try:
-            return raw.decode("cp1252")
-        except UnicodeDecodeError:
-            raise InputError(
-                [Problem(Location(path.name, line), "*", f"not UTF-8 or Windows-1252 text ({err.reason})")]
-            ) from None
+        return InputError(
+            [Problem(Location(path.name, line), "*", f"not UTF-8 or Windows-1252 text ({err.reason})")]
+        )
 
 
 class Table(NamedTuple):
@@ -70,16 +71,22 @@ def read_table(
     Filtering happens before a row becomes a dict: on the large registers most rows are of no
     interest (other settings, other organisations), and skipping them early is most of the speed.
     """
-    names, values = read_values(path, columns, header=header, min_columns=min_columns)
-    kept, dropped = values, {}
-    for column, allowed in (keep or {}).items():
-        i = names.index(column)
-        before = len(kept)
-        kept = [(line, v) for line, v in kept if v[i].strip() in allowed]
-        dropped[column] = before - len(kept)
+
+    def kept(names: list[str], rows: Iterator[tuple[int, tuple[str, ...]]]) -> Table:
+        read, values, dropped = 0, [], {c: 0 for c in keep or {}}
+        filters = [(c, names.index(c), allowed) for c, allowed in (keep or {}).items()]
+        for line, v in rows:  # filtered as read: only the kept rows are ever held
+            read += 1
+            for column, i, allowed in filters:
+                if v[i].strip() not in allowed:
+                    dropped[column] += 1
+                    break
+            else:
+                values.append((Location(name, line), dict(zip(names, map(str.strip, v)))))
+        return Table(read, values, dropped)
+
     name = path.name
-    rows = [(Location(name, line), dict(zip(names, map(str.strip, v)))) for line, v in kept]
-    return Table(len(values), rows, dropped)
+    return read_stream(path, columns, kept, header=header, min_columns=min_columns)
 
 
 def count_rows(
@@ -90,16 +97,23 @@ def count_rows(
     Returns the number of rows read, then the distinct rows in order of first appearance. For
     lookups that are only tallied (tens of thousands of small areas per pair of bodies).
     """
-    _, values = read_values(path, columns, header=header)
-    raw_counts = Counter(v for _, v in values)
-    raw_first = {v: line for line, v in reversed(values)}
+
+    def tally(_: list[str], rows: Iterator[tuple[int, tuple[str, ...]]]) -> tuple[int, Counter, dict]:
+        raw_counts: Counter[tuple[str, ...]] = Counter()
+        raw_first: dict[tuple[str, ...], int] = {}
+        for line, v in rows:
+            raw_counts[v] += 1
+            raw_first.setdefault(v, line)
+        return sum(raw_counts.values()), raw_counts, raw_first
+
+    read, raw_counts, raw_first = read_stream(path, columns, tally, header=header)
     counts: Counter[tuple[str, ...]] = Counter()
     first: dict[tuple[str, ...], int] = {}
     for v, n in raw_counts.items():  # in order of first appearance
         stripped = tuple(map(str.strip, v))
         counts[stripped] += n
         first.setdefault(stripped, raw_first[v])
-    return len(values), [(Location(path.name, first[v]), dict(zip(columns, v)), n) for v, n in counts.items()]
+    return read, [(Location(path.name, first[v]), dict(zip(columns, v)), n) for v, n in counts.items()]
 
 
 def read_values(
@@ -110,13 +124,53 @@ def read_values(
     The building block of the readers above, for one that aggregates many columns itself. Raises
     `InputError` on the first row that is too short or holds an over-long field.
     """
-    if not path.is_file():
-        raise InputError([Problem(Location(path.name), "*", f"file not found in {path.parent}")])
-    name = path.name
-    text = _decode(path)
+    return read_stream(
+        path, columns, lambda names, rows: (names, list(rows)), header=header, min_columns=min_columns
+    )
+
+
+Rows = Iterator[tuple[int, tuple[str, ...]]]  # (line, wanted fields) of each non-blank row
+T = TypeVar("T")
+
+
+def read_stream(
+    path: Path,
+    columns: Sequence[str | None],
+    consume: Callable[[list[str], Rows], T],
+    *,
+    header: bool,
+    min_columns: int | None = None,
+) -> T:
+    """`consume(names, rows)` over the file's rows, streamed: the file is never held whole, so
+    memory is what `consume` keeps plus one row (benchmarks/input_memory.py measures it). The
+    building block of the readers here, for one that aggregates rows itself.
+
+    UTF-8 is tried first, then Windows-1252 (`consume` starts again from the first row).
+    Raises `InputError` on the first row that is too short or holds an over-long field.
+    """
+    checked_file(path, limit=MAX_CSV_BYTES)
+    for encoding in ENCODINGS:
+        try:
+            with open(path, encoding=encoding, newline="") as handle:
+                return _parse(path.name, handle, columns, consume, header, min_columns)
+        except UnicodeDecodeError:
+            continue
+        except OSError as err:
+            raise InputError([Problem(Location(path.name), "*", f"cannot be read: {err.strerror}")]) from None
+    raise _undecodable(path, read_input(path, limit=MAX_CSV_BYTES))
+
+
+def _parse(
+    name: str,
+    handle: IO[str],
+    columns: Sequence[str | None],
+    consume: Callable[[list[str], Rows], T],
+    header: bool,
+    min_columns: int | None,
+) -> T:
     wanted = [(c, i) for i, c in enumerate(columns) if c]
     need = len(columns) if min_columns is None else min_columns
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(handle)
     limit = csv.field_size_limit(MAX_FIELD)  # the C parser refuses over-long fields for us
     try:
         if header:
@@ -124,28 +178,23 @@ def read_values(
         width = max(i for _, i in wanted) + 1
         getter = operator.itemgetter(*(i for _, i in wanted))
         pick = getter if len(wanted) > 1 else (lambda f: (getter(f),))
-        values = None
-        if need <= width:  # then a row with every wanted field is long enough
-            try:  # the hottest line of every load: wanted fields of each non-blank row, with its line
-                values = [(reader.line_num, pick(fields)) for fields in reader if any(fields)]
-            except IndexError:  # some row is short: read again below, padding what may be padded
-                pass
-        if values is None:
-            reader = csv.reader(io.StringIO(text, newline=""))
-            if header:
-                next(reader)
-            values = [
-                (reader.line_num, pick(_padded(name, reader.line_num, fields, need, width, wanted)))
-                for fields in reader
-                if any(fields)
-            ]
+
+        def rows() -> Rows:
+            """The hottest loop of every load: each non-blank row's wanted fields, with its line."""
+            for fields in reader:
+                if not any(fields):
+                    continue
+                if len(fields) < need or len(fields) < width:  # pad what may be padded, refuse the rest
+                    fields = _padded(name, reader.line_num, fields, need, width, wanted)
+                yield reader.line_num, pick(fields)
+
+        return consume([c for c, _ in wanted], rows())
     except csv.Error as err:
         too_long = "field limit" in str(err)
         reason = f"field is more than {MAX_FIELD} characters long" if too_long else f"malformed CSV: {err}"
         raise InputError([Problem(Location(name, reader.line_num), "*", reason)]) from None
     finally:
         csv.field_size_limit(limit)
-    return [c for c, _ in wanted], values
 
 
 def _padded(
@@ -188,16 +237,29 @@ def parse_date(value: str, where: Location, field: str) -> date | None:
 def _date(value: str) -> date:
     """Registers repeat a few thousand distinct dates across tens of thousands of rows."""
     text = value.replace("-", "")
-    if len(text) != 8 or not text.isdigit():
+    if len(text) != 8 or not (text.isascii() and text.isdigit()):
         raise ValueError("not YYYYMMDD")
     return date(int(text[:4]), int(text[4:6]), int(text[6:]))
 
 
 def parse_number(value: str, where: Location, field: str, *, integer: bool = False) -> float:
+    """A non-negative, finite number written in ASCII digits (Python would also read '١٢٣')."""
     try:
+        if not value.isascii() or len(value) > 30:
+            raise ValueError
         number = int(value) if integer else float(value)
     except ValueError:
         raise InputError([Problem(where, field, f"not a number: {value[:40]!r}")]) from None
-    if number < 0 or number != number:
+    if not math.isfinite(number):
+        raise InputError([Problem(where, field, f"not a finite number: {value[:40]!r}")])
+    if number < 0:
         raise InputError([Problem(where, field, f"must not be negative: {value[:40]!r}")])
     return number
+
+
+def header_line(path: Path) -> list[str]:
+    """The field names on a file's first line (stripped), reading no further."""
+    checked_file(path, limit=MAX_CSV_BYTES)
+    with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
+        first = handle.readline(MAX_FIELD * 10)
+    return [name.strip() for name in next(csv.reader([first]), [])]

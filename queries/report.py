@@ -1,4 +1,8 @@
-"""Reports of findings: a readable table, JSON (documented schema), JUnit XML and CSV."""
+"""Reports of findings: a readable table, JSON (documented schema), JUnit XML and CSV.
+
+Names and messages carry text from users' files: each format passes it through
+`graphmodel.text` (no terminal escapes in the table, nothing XML forbids in JUnit, no formulas
+in CSV); JSON escapes by construction."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from collections import Counter
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from graphmodel.text import csv_cell, one_line, printable, xml_text
 from queries.findings import Finding
 from queries.registry import Check
 
@@ -44,20 +49,20 @@ def to_json(checks: list[Check], findings: list[Finding], waived: list[Finding],
 
 
 def to_csv(findings: list[Finding]) -> str:
+    """One row per finding; a cell that a spreadsheet would run as a formula is quoted."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["check", "severity", "org", "org_name", "message", "evidence"])
     for f in findings:
-        writer.writerow(
-            [
-                f.check,
-                f.severity.value,
-                f.org,
-                f.org_name,
-                f.message,
-                json.dumps(f.evidence, ensure_ascii=False),
-            ]
-        )
+        row = [
+            f.check,
+            f.severity.value,
+            f.org,
+            f.org_name,
+            f.message,
+            json.dumps(f.evidence, ensure_ascii=False),
+        ]
+        writer.writerow([csv_cell(printable(cell)) for cell in row])
     return out.getvalue()
 
 
@@ -74,15 +79,17 @@ def to_junit(checks: list[Check], findings: list[Finding]) -> str:
             failure = ET.SubElement(
                 case,
                 "failure",
-                message=f"{len(breaches)} finding(s): {check.title}",
+                message=xml_text(f"{len(breaches)} finding(s): {check.title}"),
                 type=check.severity.value,
             )
             failure.text = "\n".join(
-                f"{f.severity.value} {f.org} {f.org_name}: {f.message}" for f in breaches
+                xml_text(f"{f.severity.value} {f.org} {f.org_name}: {f.message}") for f in breaches
             )
         gaps = [f for f in mine if f.severity.value == "info"]
         if gaps:
-            ET.SubElement(case, "system-out").text = "\n".join(f"info {f.org}: {f.message}" for f in gaps)
+            ET.SubElement(case, "system-out").text = "\n".join(
+                xml_text(f"info {f.org}: {f.message}") for f in gaps
+            )
     suite.set("failures", str(failures))
     return ET.tostring(suite, encoding="unicode", xml_declaration=True)
 
@@ -101,7 +108,7 @@ def to_table(
         lines += ["", f"{check.id}: {check.title}  [{check.source}]", f"  fix: {check.fix}"]
         for f in mine[:per_check]:
             name = f" {f.org_name}" if f.org_name else ""
-            lines.append(f"  {f.severity.value:7} {f.org}{name}: {f.message}")
+            lines.append(one_line(f"  {f.severity.value:7} {f.org}{name}: {f.message}"))
         if len(mine) > per_check:
             lines.append(f"  ... and {len(mine) - per_check} more (use --format json or csv for all)")
     counts = Counter(f.severity.value for f in findings)

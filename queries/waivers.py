@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from graphmodel.dataset import InputError, Location, Problem
+from graphmodel.input_files import load_yaml
 from queries.findings import Finding
 from queries.registry import BY_ID
 
@@ -27,10 +27,7 @@ class Waiver(BaseModel):
 
 def read_waivers(path: Path) -> list[Waiver]:
     name = Path(path).name
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or []
-    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as err:
-        raise InputError([Problem(Location(name), "*", f"cannot read waivers: {err}")]) from None
+    raw = load_yaml(path) or []
     if not isinstance(raw, list):
         raise InputError([Problem(Location(name, 1), "*", "a waiver file is a YAML list")])
     waivers, problems = [], []

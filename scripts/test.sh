@@ -32,6 +32,9 @@ fi
 stop_server() { if [ -n "$started" ]; then ccgraph neo4j --port "$started" stop >/dev/null || true; fi; }
 trap stop_server EXIT
 
+# The full fuzz count (10,000 hostile inputs in all); a bare `pytest` runs 100 per fuzz test.
+export CCGRAPH_FUZZ_EXAMPLES="${CCGRAPH_FUZZ_EXAMPLES:-1000}"
+
 set +e
 python3 -m pytest "$@"
 status=$?

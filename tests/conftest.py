@@ -84,3 +84,14 @@ def run(request) -> Callable[..., list[Finding]]:
         return run_checks(backend, CheckSettings(**settings), [check])
 
     return _run
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Say how many hostile inputs the fuzz tests tried (all ended in a graph or a clear error)."""
+    import sys
+
+    fuzz = sys.modules.get("test_fuzz")
+    if fuzz is not None and fuzz.HOSTILE_CASES[0]:
+        terminalreporter.write_line(
+            f"hostile inputs tried: {fuzz.HOSTILE_CASES[0]:,} (CCGRAPH_FUZZ_EXAMPLES={fuzz.EXAMPLES} per fuzz test)"
+        )

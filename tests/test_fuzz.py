@@ -3,6 +3,8 @@ file (and line and field), never in a traceback and never in half a graph."""
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 from pathlib import Path
 
@@ -17,11 +19,22 @@ from loaders.scenario import read_scenario
 from test_loaders import write_mini_data
 
 FILES = sorted(s.file for s in sources() if s.required)  # damage each required source in turn
+# Examples per fuzz test: quick by default; scripts/test.sh (the CI command) runs 1,000, which is
+# 10,000 hostile inputs in all. The count run is printed at the end of the session.
+EXAMPLES = int(os.environ.get("CCGRAPH_FUZZ_EXAMPLES", "100"))
 FUZZ = settings(
-    max_examples=400,
+    max_examples=EXAMPLES,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+
+
+HOSTILE_CASES = [0]
+
+
+def counted() -> None:
+    """Tally one hostile input tried (reported by conftest at the end of the run)."""
+    HOSTILE_CASES[0] += 1
 
 
 @st.composite
@@ -31,7 +44,17 @@ def mutation(draw, original: bytes) -> bytes:
     for _ in range(draw(st.integers(1, 3))):
         kind = draw(
             st.sampled_from(
-                ["truncate", "junk", "dup_line", "drop_line", "drop_column", "huge", "encoding", "swap"]
+                [
+                    "truncate",
+                    "junk",
+                    "dup_line",
+                    "drop_line",
+                    "drop_column",
+                    "huge",
+                    "encoding",
+                    "swap",
+                    "digits",
+                ]
             )
         )
         lines = data.split(b"\n")
@@ -58,6 +81,9 @@ def mutation(draw, original: bytes) -> bytes:
             data = data.decode("utf-8", "replace").encode(
                 draw(st.sampled_from(["utf-16", "latin-1", "cp1252"])), "replace"
             )
+        elif kind == "digits":  # numbers Python would read but no register writes
+            number = draw(st.sampled_from(["9" * 5000, "١٢٣٤", "1e400", "nan", "-0", "٣"]))
+            data = re.sub(rb"\b\d{2,}\b", number.encode(), data, count=draw(st.integers(1, 50)))
         elif kind == "swap" and len(lines) > 2:
             i, j = draw(st.integers(0, len(lines) - 1)), draw(st.integers(0, len(lines) - 1))
             lines[i], lines[j] = lines[j], lines[i]
@@ -87,6 +113,7 @@ def test_any_damage_to_a_source_file_gives_a_graph_or_a_clear_error(file, pristi
     @FUZZ
     @given(data=mutation(original))
     def run(data: bytes) -> None:
+        counted()
         folder = tmp_path_factory.mktemp("fuzz")
         for name in FILES:
             shutil.copy(pristine / name, folder / name)
@@ -135,6 +162,7 @@ def scenario_text(draw) -> str:
 @FUZZ
 @given(text=scenario_text())
 def test_any_damage_to_a_scenario_gives_a_graph_or_a_clear_error(text, tmp_path_factory):
+    counted()
     path = tmp_path_factory.mktemp("scenario") / "scenario.yaml"
     path.write_text(text, encoding="utf-8")
     try:
@@ -154,6 +182,7 @@ def test_any_damage_to_a_scenario_gives_a_graph_or_a_clear_error(text, tmp_path_
     )
 )
 def test_any_yaml_document_is_accepted_or_refused_clearly(value, tmp_path_factory):
+    counted()
     import yaml
 
     path = tmp_path_factory.mktemp("yaml") / "s.yaml"

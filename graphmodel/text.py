@@ -1,0 +1,81 @@
+"""Text from users' files, made harmless wherever it is shown.
+
+Names, codes and messages come from files anyone can write. Shown raw, a name could move a
+terminal's cursor, break an XML report, become a spreadsheet formula, or turn into a heading, an
+image or a link in the explorer's Markdown. Each output has one function here, and every writer
+of that output calls it; the model refuses control characters on the way in
+(`refuse_control_characters`), so these are a second line, not the only one.
+
+>>> one_line("NHS Somewhere\\x1b[2J\\nCCG")
+'NHS Somewhere[2J CCG'
+>>> csv_cell("=HYPERLINK(\\"http://x\\")")
+'\\'=HYPERLINK("http://x")'
+>>> markdown("# ![x](http://evil/a.png)")
+'\\\\# \\\\!\\\\[x\\\\]\\\\(http\\\\://evil/a\\\\.png\\\\)'
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = [
+    "CONTROL",
+    "csv_cell",
+    "markdown",
+    "one_line",
+    "printable",
+    "refuse_control_characters",
+    "xml_text",
+]
+
+# C0 controls but tab, newline and carriage return; DEL; C1 controls (ESC-like in some terminals);
+# bidirectional overrides and isolates, which reorder what a reader sees ("Trojan Source").
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_LINE_BREAKS = re.compile(r"[\t\r\n\u2028\u2029]+")
+# Not allowed anywhere in an XML 1.0 document, even escaped.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:=^&])")
+
+
+def refuse_control_characters(value: str) -> str:
+    """Raise ValueError if `value` holds a control character (a pydantic validator's body).
+
+    >>> refuse_control_characters("NHS Medway")
+    'NHS Medway'
+    >>> refuse_control_characters("a\\x00b")
+    Traceback (most recent call last):
+    ...
+    ValueError: contains the control character U+0000
+    """
+    found = CONTROL.search(value)
+    if found:
+        raise ValueError(f"contains the control character U+{ord(found.group()):04X}")
+    return value
+
+
+def printable(text: object) -> str:
+    """`text` without control characters (terminal escapes among them); line breaks kept."""
+    return CONTROL.sub("", str(text))
+
+
+def one_line(text: object) -> str:
+    """`text` for one line of a terminal table: no control characters, breaks become spaces."""
+    return _LINE_BREAKS.sub(" ", printable(text))
+
+
+def xml_text(text: object) -> str:
+    """`text` without what XML 1.0 forbids (ElementTree escapes the rest) nor terminal escapes."""
+    return _NOT_XML.sub("", printable(text))
+
+
+def csv_cell(value: object) -> object:
+    """A CSV cell that a spreadsheet will not run: text starting like a formula gets a quote."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def markdown(text: object) -> str:
+    """`text` shown literally in Markdown: no headings, links, images, emphasis or directives."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", one_line(text))
