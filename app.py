@@ -36,6 +36,7 @@ from ccgraph.visual import STYLE, legend_html, map_svg, network_html, read_kml_b
 from graphmodel.dataset import InputError
 from graphmodel.model import RelType
 from graphmodel.profile import profile
+from graphmodel.text import markdown
 from queries import report
 from queries.registry import CHECKS
 
@@ -83,7 +84,7 @@ def explore(graph, findings) -> None:
     st.query_params["org"] = code
     info = profile(graph, code)
     node = info["node"]
-    st.subheader(f"{node.get('name')} [{code}]")
+    st.subheader(markdown(f"{node.get('name')} [{code}]"))
     st.caption(f"{node.get('kind')}" + (" — illustrative (invented)" if node.get("illustrative") else ""))
     details = {k: v for k, v in node.items() if k not in ("name", "kind", "code", "illustrative")}
     if details:
@@ -108,7 +109,7 @@ def explore(graph, findings) -> None:
     if hood.aggregated:
         st.info(
             "Grouped into counted nodes: "
-            + ", ".join(f"{n} practices of {k.split('::')[0]}" for k, n in hood.aggregated.items())
+            + ", ".join(f"{n} practices of {markdown(k.split('::')[0])}" for k, n in hood.aggregated.items())
         )
     st.html(legend_html({str(a.get("kind")) for _, a in hood.graph.nodes(data=True)} & set(STYLE)))
     draw_network(hood.graph, key="explore_network", centre=code, flagged=set(flagged), on_open=_open)
@@ -217,12 +218,13 @@ EXAMPLES = {
 
 
 def cypher_console() -> None:
-    from graphmodel.neo4j_store import Neo4jUnavailable, read_only_query
+    from graphmodel.neo4j_console import ConsoleRefused, read_only_query
+    from graphmodel.neo4j_store import Neo4jUnavailable
 
     try:
         driver = neo4j_driver()
     except Neo4jUnavailable as err:
-        st.warning(f"No Neo4j: {err}")
+        st.warning(f"No Neo4j: {markdown(err)}")
         st.code("ccgraph neo4j start\nccgraph --backend neo4j load --data DIR", language="bash")
         return
     example = st.selectbox("Example queries", list(EXAMPLES))
@@ -230,14 +232,19 @@ def cypher_console() -> None:
     params_text = st.text_area("Parameters (JSON)", json.dumps(EXAMPLES[example][1]))
     if st.button("Run"):
         try:
-            keys, rows = read_only_query(
-                driver, query, json.loads(params_text or "{}"), timeout=20, limit=2000
-            )
-        except (ValueError, json.JSONDecodeError) as err:
-            st.error(f"Refused or failed: {err}")
+            result = read_only_query(driver, query, json.loads(params_text or "{}"), timeout=20, limit=2000)
+        except json.JSONDecodeError as err:
+            st.error(f"The parameters are not JSON: {markdown(err)}")
             return
-        st.caption(f"{len(rows)} row(s) (at most 2,000; 20 s timeout; the server refuses writes)")
-        st.dataframe(pd.DataFrame(rows, columns=keys), hide_index=True)
+        except (ConsoleRefused, Neo4jUnavailable) as err:
+            st.error(f"Refused or failed: {markdown(err)}")
+            return
+        rows = result.rows
+        st.caption(
+            f"{len(rows):,} row(s){' — ' + result.truncated if result.truncated else ''} "
+            "(at most 2,000 rows and 5 MB; 20 s timeout; read-only plans only, see docs/security.md)"
+        )
+        st.dataframe(pd.DataFrame(rows, columns=result.keys).astype(str), hide_index=True)
         drawn = graph_from_rows(rows)
         if drawn.number_of_nodes():
             draw_network(drawn, key="cypher_network", height=500)
@@ -250,7 +257,8 @@ def main() -> None:
     try:
         graph, findings, quality = load_system(data, scenario, synthetic)
     except InputError as err:  # say which file, line and field, not a traceback
-        st.error(f"The explorer could not load its inputs.\n\n```\n{err}\n```")
+        st.error("The explorer could not load its inputs.")
+        st.code(str(err), language=None, wrap_lines=True)
         st.stop()
     st.sidebar.title("ccgraph")
     st.sidebar.caption("English NHS commissioning, 2012-13")
@@ -266,7 +274,7 @@ def main() -> None:
         st.sidebar.warning(f"Synthetic system ({synthetic}): every body is invented.")
     else:
         st.sidebar.caption(
-            f"Source: {data or ''} {scenario.name if scenario else ''}".strip()
+            markdown(f"Source: {data or ''} {scenario.name if scenario else ''}".strip())
             if (data or scenario)
             else "Source: bundled illustrative example"
         )

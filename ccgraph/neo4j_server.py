@@ -16,6 +16,7 @@ import os
 import secrets
 import shutil
 import signal
+import stat
 import socket
 import subprocess
 import time
@@ -70,14 +71,28 @@ class LocalServer:
         return f"neo4j+s://localhost:{self.port}" if self.tls else f"bolt://127.0.0.1:{self.port}"
 
 
+def make_private(folder: Path) -> None:
+    """Create `folder` (and the cache above it) readable by this user only, and take away group
+    and other access from anything an earlier version left in it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in (cache_dir(), folder):
+        path.chmod(0o700)
+    for root, dirs, files in os.walk(folder):
+        for name in dirs:
+            os.chmod(os.path.join(root, name), 0o700)
+        for name in files:
+            path = os.path.join(root, name)
+            os.chmod(path, stat.S_IMODE(os.lstat(path).st_mode) & 0o700)
+
+
 def make_certificate(server: LocalServer) -> Path:
     """A self-signed certificate for localhost (openssl), for a TLS-only local server.
 
     Clients trust it by pointing SSL_CERT_FILE at the returned public.crt (or use neo4j+ssc://).
     """
-    server.tls_dir.mkdir(parents=True, exist_ok=True)
+    make_private(server.tls_dir)
     for sub in ("trusted", "revoked"):
-        (server.tls_dir / sub).mkdir(exist_ok=True)
+        (server.tls_dir / sub).mkdir(mode=0o700, exist_ok=True)
     cert = server.tls_dir / "public.crt"
     if not cert.is_file():
         openssl = shutil.which("openssl")
@@ -104,6 +119,7 @@ def make_certificate(server: LocalServer) -> Path:
             ],
             capture_output=True,
             text=True,
+            umask=0o077,
         )
         if result.returncode != 0:
             raise ServerError(f"openssl could not make a certificate: {result.stderr[-500:]}")
@@ -116,10 +132,16 @@ def _password() -> str:
         password = secrets.token_urlsafe(18)
         path = credentials_file()
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(f"NEO4J_PASSWORD={password}\n")
+        _write_private(path, f"NEO4J_PASSWORD={password}\n")
     return password
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write `text` to a file only its owner can read (made so before anything is written)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
 
 
 def find_java() -> str:
@@ -203,7 +225,7 @@ def start(server: LocalServer, *, timeout: float = 180.0, heap: str | None = Non
         raise ServerError(f"port {server.port} is taken by another program; choose --port.")
     build_dir = build(server)
     java = find_java()
-    server.home.mkdir(parents=True, exist_ok=True)
+    make_private(server.home)
     heap = heap or os.environ.get("CCGRAPH_NEO4J_HEAP", "2g")
     cmd = [
         java,
@@ -219,15 +241,22 @@ def start(server: LocalServer, *, timeout: float = 180.0, heap: str | None = Non
     if server.tls:
         make_certificate(server)
         cmd.append(str(server.tls_dir))
-    log = open(server.log_file, "ab")
-    # The password goes in on stdin so that it never shows in a process listing.
+    log = open(os.open(server.log_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab")
+    # The password goes in on stdin so that it never shows in a process listing; umask 077 keeps
+    # everything the server writes (store, system database with the credential hash, logs)
+    # readable by this user only.
     proc = subprocess.Popen(
-        cmd, stdin=subprocess.PIPE, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        cmd,
+        stdin=subprocess.PIPE,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        umask=0o077,
     )
     assert proc.stdin is not None
     proc.stdin.write((_password() + "\n").encode())
     proc.stdin.close()
-    server.pid_file.write_text(str(proc.pid))
+    _write_private(server.pid_file, str(proc.pid))
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import os
-import re
+import socket
 import threading
 import uuid
 from collections import defaultdict, deque
@@ -32,7 +32,7 @@ from typing import Any
 
 import networkx as nx
 from neo4j import Driver, GraphDatabase, RoutingControl
-from neo4j.exceptions import AuthError, ClientError, ServiceUnavailable
+from neo4j.exceptions import AuthError, ServiceUnavailable
 
 from graphmodel.dataset import Dataset
 from graphmodel.model import Node, NodeKind, Relationship, RelType
@@ -134,6 +134,10 @@ def ensure_schema(driver: Driver) -> None:
         f"FOR (n:{label}) REQUIRE n.code IS UNIQUE"
         for label in [ENTITY, *NodeKind]
     }
+    for label in ("CcgraphLoad", "CcgraphLoadLease"):  # one marker, one lease, even if two loads race
+        wanted[f"{label.lower()}_singleton"] = (
+            f"CREATE CONSTRAINT {label.lower()}_singleton IF NOT EXISTS FOR (n:{label}) REQUIRE n.singleton IS UNIQUE"
+        )
     wanted["commissions_population"] = (
         "CREATE INDEX commissions_population IF NOT EXISTS FOR ()-[k:COMMISSIONS]-() ON (k.qualifier)"
     )
@@ -191,6 +195,112 @@ def _batches(
         yield [row(item) for item in items[start : start + size]]
 
 
+class LoadInProgress(Neo4jUnavailable):
+    """Another load holds the graph; this one was refused before writing anything."""
+
+
+class LoadLease:
+    """One load at a time: a lease node in the database, taken before a load writes anything.
+
+    Two loads at once would each delete what the other wrote and could leave a part-written
+    graph marked complete. The lease is taken in a transaction that first write-locks the lease
+    node, so two takers are serialised by Neo4j, and it names its run, host and process. The
+    holder renews it every `RENEW_EVERY` seconds; a lease not renewed for `LEASE_SECONDS` (its
+    holder died) or held by a process of this host that no longer exists is taken over.
+    """
+
+    LEASE_SECONDS = 60
+    RENEW_EVERY = 10.0
+
+    def __init__(self, driver: Driver, run_id: str):
+        self.driver, self.run_id = driver, run_id
+        self.holder = f"{socket.gethostname()}:{os.getpid()}"
+        self._stop = threading.Event()
+        self._renewer = threading.Thread(target=self._renew, name="ccgraph-load-lease", daemon=True)
+
+    def __enter__(self) -> "LoadLease":
+        lease = self._take(stale=None)
+        if lease["run"] != self.run_id and self._holder_is_gone(lease["holder"], lease["run"]):
+            lease = self._take(stale=lease["run"])  # its holder died on this host: take it over
+        if lease["run"] != self.run_id:
+            raise LoadInProgress(
+                f"another load (run {lease['run']}, by {lease['holder']}, since {lease['since']}) is "
+                "writing to this Neo4j; nothing was written. Run again when it has finished."
+            )
+        _ACTIVE_RUNS.add(self.run_id)
+        self._renewer.start()
+        return self
+
+    def _take(self, stale: str | None) -> Any:
+        records, _, _ = self.driver.execute_query(
+            _TAKE_LEASE,
+            run=self.run_id,
+            holder=self.holder,
+            seconds=self.LEASE_SECONDS,
+            stale=stale,
+            database_=database_of(self.driver),
+        )
+        return records[0]
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._renewer.join()
+        _ACTIVE_RUNS.discard(self.run_id)
+        try:
+            self.driver.execute_query(_DROP_LEASE, run=self.run_id, database_=database_of(self.driver))
+        except Exception:  # noqa: BLE001 - a lost server: the lease lapses, or is seen to be ours
+            _log.debug("could not give the load lease back", exc_info=True)
+
+    def _renew(self) -> None:
+        while not self._stop.wait(self.RENEW_EVERY):
+            try:
+                self.driver.execute_query(
+                    _RENEW_LEASE,
+                    run=self.run_id,
+                    seconds=self.LEASE_SECONDS,
+                    database_=database_of(self.driver),
+                )
+            except Exception:  # noqa: BLE001 - the load itself reports a lost server
+                _log.debug("could not renew the load lease", exc_info=True)
+
+    @staticmethod
+    def _holder_is_gone(holder: str | None, run: str | None) -> bool:
+        """True when the holder was a process of this host that has ended, or this process
+        itself, for a load that is no longer running (it lost its server part-way)."""
+        host, _, pid = str(holder).rpartition(":")
+        if host != socket.gethostname() or not pid.isdigit():
+            return False
+        if int(pid) == os.getpid():
+            return run not in _ACTIVE_RUNS
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return True
+        except OSError:
+            return False
+        return False
+
+
+_ACTIVE_RUNS: set[str] = set()  # loads of this process now holding a lease
+_TAKE_LEASE = (
+    "MERGE (l:CcgraphLoadLease {singleton: true}) SET l._lock = true WITH l "  # write-lock first
+    "WITH l, (l.run IS NULL OR l.expires < datetime() OR l.run = $stale) AS free "
+    "SET l.run = CASE WHEN free THEN $run ELSE l.run END, "
+    "l.holder = CASE WHEN free THEN $holder ELSE l.holder END, "
+    "l.since = CASE WHEN free THEN toString(datetime()) ELSE l.since END, "
+    "l.expires = CASE WHEN free THEN datetime() + duration({seconds: $seconds}) ELSE l.expires END "
+    "REMOVE l._lock RETURN l.run AS run, l.holder AS holder, l.since AS since"
+)
+_RENEW_LEASE = (
+    "MATCH (l:CcgraphLoadLease {singleton: true}) WHERE l.run = $run "
+    "SET l.expires = datetime() + duration({seconds: $seconds})"
+)
+_DROP_LEASE = (
+    "MATCH (l:CcgraphLoadLease {singleton: true}) WHERE l.run = $run "
+    "REMOVE l.run, l.holder, l.since, l.expires"
+)
+
+
 def load_dataset(
     driver: Driver,
     dataset: Dataset,
@@ -210,7 +320,7 @@ def load_dataset(
         "nodes": len(dataset.nodes),
         "rels": len(dataset.relationships),
     }
-    with driver.session(database=database_of(driver)) as session:
+    with LoadLease(driver, run_id), driver.session(database=database_of(driver)) as session:
         if atomic:
             with session.begin_transaction() as tx:
                 for query, items, row in [*nodes, *links]:
@@ -305,17 +415,38 @@ def _write_in_parallel(
 
 
 def require_complete_graph(driver: Driver) -> None:
-    """Refuse a graph that a bulk load left part-written (it would give wrong findings)."""
+    """Refuse a graph that would give wrong findings: none loaded (an empty database included),
+    one a bulk load left part-written, or one changed since its load (counts disagree with the
+    load marker). The message says what to load."""
     records, _, _ = driver.execute_query(
-        "MATCH (m:CcgraphLoad {singleton: true}) RETURN m.complete AS complete, m.pending_run AS run",
-        routing_=RoutingControl.READ,
-        database_=database_of(driver),
+        _MARKER_AND_COUNTS, routing_=RoutingControl.READ, database_=database_of(driver)
     )
-    if records and records[0]["complete"] is False:
+    found = records[0]
+    load = "Load a graph first: `ccgraph --backend neo4j load --data DIR` (or `--scenario FILE`)."
+    if found["complete"] is None:
+        held = f"holds {found['nodes']:,} nodes but no ccgraph load marker" if found["nodes"] else "is empty"
+        raise Neo4jUnavailable(f"the Neo4j database {database_of(driver)!r} {held}. {load}")
+    if found["complete"] is False:
         raise Neo4jUnavailable(
-            f"the graph in Neo4j is incomplete: bulk load {records[0]['run']} did not finish. "
-            "Load again (`ccgraph load ... --backend neo4j`) before running checks."
+            f"the graph in Neo4j is incomplete: bulk load {found['pending']} did not finish. "
+            "Load again (`ccgraph --backend neo4j load ...`) before using it."
         )
+    if (found["nodes"], found["rels"]) != (found["marked_nodes"], found["marked_rels"]):
+        raise Neo4jUnavailable(
+            f"the graph in Neo4j has {found['nodes']:,} nodes and {found['rels']:,} relationships, but load "
+            f"{found['run']} wrote {found['marked_nodes']:,} and {found['marked_rels']:,}: it was changed "
+            f"since. {load}"
+        )
+
+
+_MARKER_AND_COUNTS = (
+    "OPTIONAL MATCH (m:CcgraphLoad {singleton: true}) "
+    "WITH m.complete AS complete, m.pending_run AS pending, m.run_id AS run, "
+    "m.nodes AS marked_nodes, m.relationships AS marked_rels "
+    f"CALL {{ MATCH (n:{ENTITY}) RETURN count(n) AS nodes }} "
+    "CALL { MATCH ()-[r]->() RETURN count(r) AS rels } "
+    "RETURN complete, pending, run, marked_nodes, marked_rels, nodes, rels"
+)
 
 
 def _load_statements(dataset: Dataset) -> tuple[Statements, Statements]:
@@ -372,7 +503,9 @@ def counts(driver: Driver) -> dict[str, int]:
 
 
 def fetch_graph(driver: Driver) -> nx.MultiDiGraph:
-    """Read the whole stored graph back as the same MultiDiGraph the embedded backend builds."""
+    """Read the whole stored graph back as the same MultiDiGraph the embedded backend builds
+    (refusing, as `require_complete_graph` does, a graph that is missing or part-written)."""
+    require_complete_graph(driver)
     db = database_of(driver)
     graph = nx.MultiDiGraph()
     nodes, _, _ = driver.execute_query(
@@ -396,63 +529,3 @@ def fetch_graph(driver: Driver) -> nx.MultiDiGraph:
 def _stored(properties: dict[str, Any]) -> dict[str, Any]:
     """A stored entity's own properties, without the loader's bookkeeping."""
     return {k: v for k, v in properties.items() if k != "load_run"}
-
-
-WRITE_CLAUSE = re.compile(
-    r"\b(CREATE|MERGE|DELETE|DETACH|SET|REMOVE|DROP|LOAD\s+CSV|FOREACH|ALTER|GRANT|DENY|REVOKE)\b", re.I
-)
-
-
-def _plain(value: Any) -> Any:
-    """Nodes, relationships and paths as plain dicts (code, name, kind / type, start, end)."""
-    from neo4j.graph import Node, Path, Relationship
-
-    if isinstance(value, Node):
-        return {"code": value.get("code"), "name": value.get("name"), "kind": value.get("kind")}
-    if isinstance(value, Relationship):
-        return {"type": value.type, "start": value.start_node.get("code"), "end": value.end_node.get("code")}
-    if isinstance(value, Path):
-        return {
-            "nodes": [_plain(n) for n in value.nodes],
-            "relationships": [_plain(r) for r in value.relationships],
-        }
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
-
-
-def read_only_query(
-    driver: Driver,
-    query: str,
-    params: dict[str, Any] | None = None,
-    *,
-    timeout: float = 30.0,
-    limit: int = 5000,
-    refuse_write_clauses: bool = True,
-) -> tuple[list[str], list[dict[str, Any]]]:
-    """Run an analyst's query read-only: write clauses are refused here with a clear message,
-    and the query runs in a READ transaction (so the server refuses writes anyway), with a
-    timeout and a row limit. User input travels only as parameters."""
-    from neo4j import unit_of_work
-
-    # Strip string literals and comments before looking for write clauses.
-    bare = re.sub(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|//[^\n]*", "", query)
-    if refuse_write_clauses and (found := WRITE_CLAUSE.search(bare)):
-        raise ValueError(f"refused: {found.group(1).upper()} would write; this console is read-only")
-
-    @unit_of_work(timeout=timeout)
-    def work(tx):
-        result = tx.run(query, params or {})
-        keys = list(result.keys())
-        rows = []
-        for record in result:
-            if len(rows) >= limit:
-                break
-            rows.append({k: _plain(v) for k, v in record.items()})
-        return keys, rows
-
-    with driver.session(database=database_of(driver), default_access_mode="READ") as session:
-        try:
-            return session.execute_read(work)
-        except ClientError as err:
-            raise ValueError(f"{err.code}: {err.message}") from None

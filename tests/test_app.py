@@ -12,8 +12,10 @@ import sys
 import time
 from pathlib import Path
 
+import networkx as nx
 import pytest
 from streamlit.testing.v1 import AppTest
+from test_neo4j_console import ATTACKS
 
 from ccgraph.explorer import links_markdown, neighbourhood, search
 from ccgraph.serving import READY
@@ -32,6 +34,11 @@ def app(**env: str) -> AppTest:
         os.environ.pop(key, None)
     os.environ.update(env)
     return AppTest.from_file(APP, default_timeout=120).run()
+
+
+def unescaped(markdown: str) -> str:
+    """Text as the page shows it: names and messages are Markdown-escaped (graphmodel.text)."""
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def drawn(at: AppTest) -> dict:
@@ -53,7 +60,8 @@ def test_bad_input_data_gives_the_file_and_reason_on_the_page_not_a_traceback(tm
     (tmp_path / "CCG_APR_2013.csv").write_text("CCG13CD,CCG13CDH,CCG13NM\n")
     at = app(CCGRAPH_DATA=str(tmp_path))
     assert not at.exception
-    assert "PCO12_SHA12_EN_LU.csv: field '*': required file not found" in at.error[0].value
+    assert "could not load its inputs" in at.error[0].value
+    assert "PCO12_SHA12_EN_LU.csv: field '*': required file not found" in at.code[0].value
 
 
 def test_a_synthetic_system_is_labelled_as_invented_and_carries_its_planted_breaches():
@@ -77,7 +85,7 @@ def test_selecting_an_organisation_shows_its_profile_findings_and_network():
     at = app()
     at.text_input[0].input("Beta").run()
     assert not at.exception
-    assert "ILC-B" in at.subheader[0].value
+    assert "ILC-B" in unescaped(at.subheader[0].value)
     assert at.error[0].value.startswith("5 finding(s)")
     network = drawn(at)
     assert network["centre"] == "ILC-B" and "ILC-B" in network["codes"]
@@ -161,10 +169,29 @@ def test_cypher_console_runs_read_only_queries_and_refuses_writes(neo4j_driver):
     assert list(at.dataframe[0].value["code"]) == ["ILC-A", "ILC-B", "ILC-C", "ILC-D"]
     at.text_area[0].set_value("MATCH (c:CCG) DETACH DELETE c").run()
     at.button[0].click().run()
-    assert "read-only" in at.error[0].value
+    assert "read-only" in unescaped(at.error[0].value)
     at.text_area[0].set_value("MATCH (p:Practice)-[m:MEMBER_OF]->(c:CCG) RETURN p, m, c").run()
     at.button[0].click().run()
     assert {"ILP-A1", "ILC-A"} <= drawn(at)["codes"]
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("attack", ATTACKS, ids=[reason for _, reason in ATTACKS])
+def test_the_explorers_console_refuses_each_attack_and_the_server_keeps_answering(neo4j_driver, attack):
+    from graphmodel.neo4j_store import load_dataset
+
+    query, reason = attack
+    load_dataset(neo4j_driver, load_inputs(scenario=EXAMPLE_SCENARIO).dataset)
+    at = app()
+    at.sidebar.radio[0].set_value("Cypher console").run()
+    at.text_area[0].set_value(query).run()
+    at.text_area[1].set_value("{}").run()
+    at.button[0].click().run()
+    assert not at.exception and not at.dataframe
+    assert "Refused" in at.error[0].value and reason in unescaped(at.error[0].value)
+    at.text_area[0].set_value("MATCH (c:CCG) RETURN count(c) AS n").run()
+    at.button[0].click().run()
+    assert list(at.dataframe[0].value["n"]) == ["4"]
 
 
 def test_large_neighbourhoods_are_aggregated_and_capped():
@@ -252,3 +279,37 @@ def test_in_a_real_browser_the_warmed_up_explorer_draws_offline_and_opens_a_doub
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+HOSTILE_NAME = '<img src=x onerror="window.pwned=1">Evil <b>CCG</b> & <a href="#">link</a>'
+
+
+@pytest.mark.browser
+def test_in_a_real_browser_a_hostile_name_in_the_downloaded_network_stays_text(tmp_path):
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        if IN_CI:
+            pytest.fail("CI=true and Debian chromium is not installed (scripts/test.sh installs it)")
+        pytest.skip("chromium not installed")
+    from playwright.sync_api import sync_playwright
+
+    graph = nx.MultiDiGraph()
+    graph.add_node("EVIL", name=HOSTILE_NAME, kind="CCG")
+    graph.add_node("P1", name="</script><script>window.pwned=2</script>", kind="Practice")
+    graph.add_edge("P1", "EVIL", "m", rel="MEMBER_OF")
+    page_file = tmp_path / "network.html"
+    page_file.write_text(network_html(graph, centre="EVIL"), encoding="utf-8")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        page = browser.new_page()
+        requested: list[str] = []
+        page.on("request", lambda request: requested.append(request.url))
+        page.goto(page_file.as_uri())
+        page.wait_for_function("typeof network !== 'undefined' && network.body.data.nodes.length === 2")
+        page.evaluate("network.body.emitter.emit('showPopup', 'EVIL')")  # pyvis's own hover popup
+        popup = page.evaluate("document.querySelector('div.popup').innerText")
+        assert popup == f"{HOSTILE_NAME} [EVIL] (CCG)"  # the name, as text
+        assert page.evaluate("document.querySelectorAll('div.popup *').length") == 0
+        assert page.evaluate("window.pwned") is None
+        browser.close()
+    assert all(url.startswith("file://") for url in requested)

@@ -175,3 +175,16 @@ def test_show_and_export_read_the_graph_back_from_neo4j(neo4j_driver, tmp_path):
     path = tmp_path / "from-neo4j.graphml"
     assert ccgraph("--backend", "neo4j", "export", str(path)).exit_code == 0
     assert path.stat().st_size > 1000
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("command", [["check"], ["show", "ILC-B"], ["export", "out.graphml"]])
+def test_check_show_and_export_on_an_empty_neo4j_exit_2_saying_what_to_load(
+    neo4j_driver, command, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    neo4j_driver.execute_query("MATCH (n) DETACH DELETE n")
+    result = CliRunner().invoke(main, ["--backend", "neo4j", *command])
+    assert result.exit_code == 2
+    assert "is empty. Load a graph first" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "out.graphml").exists()

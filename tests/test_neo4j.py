@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+import os
 import random
+import socket
+import threading
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -12,11 +15,12 @@ from hypothesis import strategies as st
 from graphmodel.dataset import Dataset
 from graphmodel.neo4j_store import (
     BATCHES_AHEAD,
+    LoadInProgress,
     Neo4jUnavailable,
     counts,
     fetch_graph,
     load_dataset,
-    read_only_query,
+    require_complete_graph,
 )
 from graphmodel.nx_graph import build_graph
 from graphmodel.synthetic import generate
@@ -108,6 +112,78 @@ def test_checks_refuse_a_graph_that_an_interrupted_bulk_load_left_until_a_load_c
     assert run_checks(Neo4jBackend(neo4j_driver)) == run_checks(NetworkXBackend(build_graph(example)))
 
 
+def test_a_second_load_while_one_runs_is_refused_and_the_first_completes_whole(neo4j_driver):
+    first, second = generate(0.05, seed=4).dataset, load_inputs(scenario=EXAMPLE_SCENARIO).dataset
+    writing, may_finish = threading.Event(), threading.Event()
+
+    def pause_once_writing(rows: int) -> None:
+        writing.set()
+        may_finish.wait(60)
+
+    loader = threading.Thread(
+        target=load_dataset,
+        args=(neo4j_driver, first),
+        kwargs={"atomic": False, "progress": pause_once_writing},
+    )
+    loader.start()
+    try:
+        assert writing.wait(60)
+        for atomic in (True, False):
+            with pytest.raises(LoadInProgress, match="another load .* nothing was written"):
+                load_dataset(neo4j_driver, second, atomic=atomic)
+    finally:
+        may_finish.set()
+        loader.join()
+    assert counts(neo4j_driver) == first.counts()
+    require_complete_graph(neo4j_driver)
+    load_dataset(neo4j_driver, second)  # the lease was given back
+    assert counts(neo4j_driver) == second.counts()
+
+
+@pytest.mark.parametrize(
+    "holder, expires_in, taken_over",
+    [
+        (f"{socket.gethostname()}:999999999", 600, True),  # a process of this host that is gone
+        (f"{socket.gethostname()}:{os.getpid()}", 600, True),  # this process, whose load lost its server
+        ("elsewhere:1", -1, True),  # not renewed in time
+        ("elsewhere:1", 600, False),  # alive, as far as anyone here can tell
+    ],
+)
+def test_a_lease_is_taken_over_only_when_its_holder_is_gone(neo4j_driver, holder, expires_in, taken_over):
+    example = load_inputs(scenario=EXAMPLE_SCENARIO).dataset
+    load_dataset(neo4j_driver, example)
+    neo4j_driver.execute_query(
+        "MERGE (l:CcgraphLoadLease {singleton: true}) SET l.run = 'other', l.holder = $holder, "
+        "l.since = toString(datetime()), l.expires = datetime() + duration({seconds: $s})",
+        holder=holder,
+        s=expires_in,
+    )
+    try:
+        if taken_over:
+            load_dataset(neo4j_driver, example)
+        else:
+            with pytest.raises(LoadInProgress, match="run other, by elsewhere:1"):
+                load_dataset(neo4j_driver, example)
+    finally:
+        neo4j_driver.execute_query("MATCH (l:CcgraphLoadLease) REMOVE l.run, l.holder, l.since, l.expires")
+
+
+def test_an_empty_or_changed_database_is_refused_with_what_to_load(neo4j_driver):
+    example = load_inputs(scenario=EXAMPLE_SCENARIO).dataset
+    load_dataset(neo4j_driver, example)
+    neo4j_driver.execute_query(
+        "MATCH (n:Entity) SET n.extra = 1 WITH n LIMIT 1 CREATE (:Entity {code: 'ADDED'})"
+    )
+    with pytest.raises(Neo4jUnavailable, match="was changed since. Load a graph first"):
+        Neo4jBackend(neo4j_driver)
+    neo4j_driver.execute_query("MATCH (n) DETACH DELETE n")
+    for read in (Neo4jBackend, fetch_graph):
+        with pytest.raises(Neo4jUnavailable, match="'neo4j' is empty. Load a graph first: `ccgraph"):
+            read(neo4j_driver)
+    load_dataset(neo4j_driver, example)
+    require_complete_graph(neo4j_driver)
+
+
 def test_a_bulk_load_counts_the_drivers_retry_warnings_instead_of_printing_them(neo4j_driver, caplog):
     driver_log = logging.getLogger("neo4j.session")  # where the driver warns of a retried transaction
 
@@ -132,59 +208,6 @@ def test_the_stored_graph_reads_back_as_the_embedded_graph(neo4j_driver):
     assert sorted(stored.edges(keys=True, data=True), key=repr) == sorted(
         built.edges(keys=True, data=True), key=repr
     )
-
-
-@pytest.mark.parametrize(
-    "query",
-    [
-        "CREATE (:Entity {code: 'X'})",
-        "MERGE (:Entity {code: 'X'})",
-        "MATCH (n:CCG) SET n.name = 'changed'",
-        "MATCH (n:Practice) DETACH DELETE n",
-        "LOAD CSV FROM 'file:///etc/passwd' AS row CREATE (:Entity {code: row[0]})",
-        "CALL db.createLabel('Hacked')",
-    ],
-)
-def test_analyst_queries_cannot_write(neo4j_driver, query):
-    load_dataset(neo4j_driver, load_inputs(scenario=EXAMPLE_SCENARIO).dataset)
-    before = counts(neo4j_driver)
-    if not query.startswith("CALL"):
-        with pytest.raises(ValueError, match="refused: .* would write; this console is read-only"):
-            read_only_query(neo4j_driver, query)
-    # Even past the console's own refusal, the server refuses in a read transaction.
-    with pytest.raises(ValueError, match="Neo.ClientError"):
-        read_only_query(neo4j_driver, query, refuse_write_clauses=False)
-    assert counts(neo4j_driver) == before
-
-
-def test_write_words_inside_strings_are_not_mistaken_for_clauses(neo4j_driver):
-    load_dataset(neo4j_driver, load_inputs(scenario=EXAMPLE_SCENARIO).dataset)
-    keys, rows = read_only_query(
-        neo4j_driver, "MATCH (c:CCG) WHERE c.name <> 'CREATE something' RETURN count(c) AS n"
-    )
-    assert rows == [{"n": 4}]
-
-
-def test_query_results_carry_nodes_and_relationships_for_drawing(neo4j_driver):
-    load_dataset(neo4j_driver, load_inputs(scenario=EXAMPLE_SCENARIO).dataset)
-    _, rows = read_only_query(
-        neo4j_driver, "MATCH (p:Practice)-[m:MEMBER_OF]->(c:CCG {code: 'ILC-A'}) RETURN p, m, c"
-    )
-    assert len(rows) == 2
-    assert rows[0]["c"] == {
-        "code": "ILC-A",
-        "name": "NHS Illustrative Alpha Clinical Commissioning Group",
-        "kind": "CCG",
-    }
-    assert rows[0]["m"]["type"] == "MEMBER_OF" and rows[0]["m"]["end"] == "ILC-A"
-
-
-def test_analyst_queries_take_parameters_and_a_row_limit(neo4j_driver):
-    load_dataset(neo4j_driver, load_inputs(scenario=EXAMPLE_SCENARIO).dataset)
-    keys, rows = read_only_query(
-        neo4j_driver, "MATCH (c:CCG) WHERE c.code STARTS WITH $p RETURN c.code AS code", {"p": "ILC"}, limit=2
-    )
-    assert keys == ["code"] and len(rows) == 2
 
 
 def test_parity_on_the_example_scenario(neo4j_driver):

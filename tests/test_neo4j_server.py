@@ -92,7 +92,7 @@ def _free_port() -> int:
 
 
 @pytest.mark.neo4j
-def test_neo4j_plus_s_connects_over_tls_and_plain_bolt_is_refused(neo4j_driver, monkeypatch):
+def test_a_tls_server_serves_neo4j_plus_s_only_and_keeps_its_files_private(neo4j_driver, monkeypatch):
     from graphmodel.neo4j_store import Neo4jUnavailable
 
     server = LocalServer(port=_free_port(), tls=True)
@@ -107,6 +107,14 @@ def test_neo4j_plus_s_connects_over_tls_and_plain_bolt_is_refused(neo4j_driver, 
         driver.close()
         with pytest.raises(Neo4jUnavailable):
             connect(Neo4jConfig(uri=f"bolt://127.0.0.1:{server.port}", password=password))
+        # store, system database (the credential hash), logs and TLS key: the owner's alone
+        shared = [
+            f"{path} {oct(path.stat().st_mode & 0o777)}"
+            for path in [server.home, *server.home.rglob("*")]
+            if not path.is_symlink() and path.stat().st_mode & 0o077
+        ]
+        assert (server.tls_dir / "private.key").is_file() and (server.home / "store" / "data").is_dir()
+        assert shared == []
     finally:
         neo4j_server.stop(server)
         shutil.rmtree(server.home, ignore_errors=True)

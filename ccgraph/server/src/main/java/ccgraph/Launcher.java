@@ -1,7 +1,9 @@
 package ccgraph;
 
 import java.nio.file.Path;
+import java.nio.file.Files;
 import java.time.Duration;
+import java.util.List;
 import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.configuration.connectors.BoltConnector;
 import org.neo4j.configuration.connectors.HttpConnector;
@@ -20,10 +22,16 @@ import org.neo4j.graphdb.GraphDatabaseService;
  * Settings in the file named by the system property ccgraph.conf (neo4j.conf syntax) are applied
  * first; connector, address, TLS and authentication settings here always win.
  * Prints "READY" once Bolt accepts connections.
+ *
+ * <p>What analysts' queries may reach is limited here too, whatever the settings file says
+ * (see docs/security.md): LOAD CSV cannot read local files (file URLs off, and the import folder
+ * an empty directory beside the store); transactions may hold at most 70% of the heap in tracked
+ * memory (one alone, or all together; a x10 synthetic load in one transaction fits a 2 GB heap); no plugin procedure outside db.* is loaded
+ * (built-in procedures are always present: the console's plan check allows only a few).
  */
 public final class Launcher {
     public static void main(String[] args) throws Exception {
-        Path home = Path.of(args[0]);
+        Path home = Path.of(args[0]).toAbsolutePath();
         int port = Integer.parseInt(args[1]);
         String password = new java.io.BufferedReader(new java.io.InputStreamReader(System.in)).readLine();
         DatabaseManagementServiceBuilder builder = new DatabaseManagementServiceBuilder(home);
@@ -38,6 +46,14 @@ public final class Launcher {
                     .setConfig(bolt.client_auth, ClientAuth.NONE)
                     .setConfig(BoltConnector.encryption_level, BoltConnector.EncryptionLevel.REQUIRED);
         }
+        Path imports = home.resolveSibling("import");
+        Files.createDirectories(imports);
+        long heap = Runtime.getRuntime().maxMemory();
+        builder.setConfig(GraphDatabaseSettings.allow_file_urls, false)
+                .setConfig(GraphDatabaseSettings.load_csv_file_url_root, imports)
+                .setConfig(GraphDatabaseSettings.memory_transaction_max_size, heap / 10 * 7)
+                .setConfig(GraphDatabaseSettings.memory_transaction_global_max_size, heap / 10 * 7)
+                .setConfig(GraphDatabaseSettings.procedure_allowlist, List.of("db.*"));
         DatabaseManagementService dbms = builder
                 .setConfig(BoltConnector.enabled, true)
                 .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))

@@ -1,0 +1,303 @@
+"""The analysts' Cypher console: the server's own planner decides what may run, not a regex.
+
+Before an analyst's query runs, the server is asked for its plan (`EXPLAIN`, which runs
+nothing). The query runs only if the plan is read-only in every part:
+
+- the server classes it as a read query, on the database the console serves;
+- every operator is a read operator (`READ_OPERATORS`): no `LoadCSV` (no file or URL is
+  fetched), no writes, no `CALL ... IN TRANSACTIONS`, no administration commands (`SHOW USERS`,
+  `SHOW TRANSACTIONS`, `TERMINATE TRANSACTIONS`, settings, connections);
+- every procedure called is in `ALLOWED_PROCEDURES` (schema introspection only);
+- no expression can grow without bound (`_unbounded_expression`): Neo4j Community does not
+  count the memory of evaluating an expression against its transaction limit, so
+  `size([x IN range(1, 300000000) | [x, x, x]])` would fill the heap and stall the server for
+  minutes. `range()`, a `reduce()` whose accumulator is used twice, a `replace()` whose
+  replacement is not a constant, and comprehensions inside comprehensions are refused.
+
+Then it runs in an auto-commit read transaction (the server refuses writes; the driver never
+retries it), with the timeout sent to the server, fetching 20 records at a time and stopping
+at `limit` rows or `max_bytes` of values. docs/security.md lists what is enforced where and what
+is not; the last check is a guard against known amplifiers, not a proof.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from neo4j import Driver, Query
+from neo4j.exceptions import DriverError, Neo4jError
+
+from graphmodel.neo4j_store import Neo4jUnavailable, database_of
+
+__all__ = ["ALLOWED_PROCEDURES", "READ_OPERATORS", "ConsoleRefused", "QueryResult", "read_only_query"]
+
+MAX_QUERY_CHARS = 5_000
+MAX_PARAMS_CHARS = 100_000
+FETCH_SIZE = 20  # records per round trip: what arrives before a row can be measured
+
+READ_OPERATORS = frozenset("""
+    ProduceResults Projection Filter Limit Skip ExhaustiveLimit Sort PartialSort Top PartialTop
+    Distinct OrderedDistinct EagerAggregation OrderedAggregation Aggregation
+    AllNodesScan NodeByLabelScan UnionNodeByLabelsScan IntersectionNodeByLabelsScan
+    SubtractionNodeByLabelsScan NodeByIdSeek NodeByElementIdSeek NodeIndexSeek
+    NodeUniqueIndexSeek NodeIndexSeekByRange NodeUniqueIndexSeekByRange NodeIndexScan
+    NodeIndexContainsScan NodeIndexEndsWithScan MultiNodeIndexSeek AssertingMultiNodeIndexSeek
+    DirectedRelationshipTypeScan UndirectedRelationshipTypeScan DirectedAllRelationshipsScan
+    UndirectedAllRelationshipsScan DirectedUnionRelationshipTypesScan
+    UndirectedUnionRelationshipTypesScan DirectedRelationshipIndexSeek
+    UndirectedRelationshipIndexSeek DirectedRelationshipIndexScan UndirectedRelationshipIndexScan
+    DirectedRelationshipIndexSeekByRange UndirectedRelationshipIndexSeekByRange
+    DirectedRelationshipIndexContainsScan UndirectedRelationshipIndexContainsScan
+    DirectedRelationshipIndexEndsWithScan UndirectedRelationshipIndexEndsWithScan
+    DirectedRelationshipByIdSeek UndirectedRelationshipByIdSeek
+    DirectedRelationshipByElementIdSeek UndirectedRelationshipByElementIdSeek
+    DirectedRelationshipUniqueIndexSeek UndirectedRelationshipUniqueIndexSeek
+    NodeCountFromCountStore RelationshipCountFromCountStore
+    Expand(All) Expand(Into) OptionalExpand(All) OptionalExpand(Into) VarLengthExpand(All)
+    VarLengthExpand(Into) VarLengthExpand(Pruning) VarLengthExpand(Pruning,BFS)
+    VarLengthExpand(Pruning,BFS,All) BFSPruningVarLengthExpand ShortestPath
+    StatefulShortestPath(All) StatefulShortestPath(Into) Trail Repeat(Trail) NullifyMetadata
+    ProjectEndpoints Apply SemiApply AntiSemiApply LetSemiApply LetAntiSemiApply SelectOrSemiApply
+    SelectOrAntiSemiApply LetSelectOrSemiApply LetSelectOrAntiSemiApply RollUpApply
+    ConditionalApply AntiConditionalApply Optional Argument ArgumentTracker Anti CartesianProduct
+    NodeHashJoin ValueHashJoin NodeLeftOuterHashJoin NodeRightOuterHashJoin Union OrderedUnion
+    Unwind Eager EmptyRow CacheProperties AssertSameNode AssertSameRelationship ProcedureCall
+    TriadicSelection TriadicBuild TriadicFilter
+    """.split())
+ALLOWED_PROCEDURES = frozenset(
+    {
+        "db.labels",
+        "db.relationshipTypes",
+        "db.propertyKeys",
+        "db.schema.visualization",
+        "db.schema.nodeTypeProperties",
+        "db.schema.relTypeProperties",
+    }
+)
+
+
+class ConsoleRefused(ValueError):
+    """The console will not run this query, or the server refused or stopped it; says why."""
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    keys: list[str]
+    rows: list[dict[str, Any]]
+    truncated: str = ""  # why fewer rows came back than the query produced, if it did
+
+
+def read_only_query(
+    driver: Driver,
+    query: str,
+    params: dict[str, Any] | None = None,
+    *,
+    timeout: float = 20.0,
+    limit: int = 2000,
+    max_bytes: int = 5_000_000,
+) -> QueryResult:
+    """Run an analyst's query if its plan is read-only (see the module docstring).
+
+    Parameters
+    ----------
+    driver : a driver from `graphmodel.neo4j_store.connect`
+    query : Cypher text; user input belongs in `params`, never pasted into it
+    params : JSON-like values
+    timeout : seconds, enforced by the server
+    limit, max_bytes : at most this many rows, and about this many bytes of values
+
+    Returns
+    -------
+    QueryResult : column names, rows of plain values (nodes and relationships as small dicts),
+        and `truncated` saying why rows were left off.
+
+    Raises
+    ------
+    ConsoleRefused : the plan is not read-only, the query is malformed, or the server stopped it.
+    Neo4jUnavailable : the server cannot be reached.
+    """
+    params = _checked_params(query, params)
+    database = database_of(driver)
+    try:
+        with driver.session(database=database, default_access_mode="READ", fetch_size=FETCH_SIZE) as session:
+            summary = session.run(Query("EXPLAIN " + query, timeout=timeout), params).consume()
+            _refuse_unless_read_only(summary.query_type, summary.database, database, summary.plan or {})
+            result = session.run(Query(query, timeout=timeout), params)
+            keys = list(result.keys())
+            rows, size, truncated = [], 0, ""
+            for record in result:
+                if len(rows) >= limit:
+                    truncated = f"stopped at {limit:,} rows"
+                    break
+                row = {k: _plain(v) for k, v in record.items()}
+                size += _size(row, max_bytes - size)
+                if size > max_bytes:
+                    truncated = f"stopped at {len(rows):,} rows: the next would pass {max_bytes:,} bytes"
+                    break
+                rows.append(row)
+            return QueryResult(keys, rows, truncated)
+    except Neo4jError as err:
+        raise ConsoleRefused(f"{err.code}: {_short(err.message)}") from None
+    except DriverError as err:
+        raise Neo4jUnavailable(
+            f"Neo4j stopped answering ({type(err).__name__}): {_short(str(err))}"
+        ) from None
+
+
+def _short(text: str | None, limit: int = 400) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[:limit] + " ..."
+
+
+def _checked_params(query: str, params: Any) -> dict[str, Any]:
+    if not isinstance(query, str) or not query.strip():
+        raise ConsoleRefused("refused: the query is empty")
+    if len(query) > MAX_QUERY_CHARS:
+        raise ConsoleRefused(f"refused: the query is {len(query):,} characters; at most {MAX_QUERY_CHARS:,}")
+    params = params if params is not None else {}
+    if not isinstance(params, dict) or not all(isinstance(k, str) for k in params):
+        raise ConsoleRefused("refused: parameters must be a JSON object with string keys")
+    try:
+        size = len(json.dumps(params, allow_nan=False))
+    except (TypeError, ValueError) as err:
+        raise ConsoleRefused(f"refused: parameters must be plain JSON values ({err})") from None
+    if size > MAX_PARAMS_CHARS:
+        raise ConsoleRefused(f"refused: the parameters are {size:,} characters; at most {MAX_PARAMS_CHARS:,}")
+    return params
+
+
+def _operators(plan: dict[str, Any]):
+    """(operator, details) for every step of an EXPLAIN plan, children included."""
+    stack = [plan]
+    while stack:
+        step = stack.pop()
+        yield str(step.get("operatorType", "")).split("@")[0], str(step.get("args", {}).get("Details", ""))
+        stack.extend(step.get("children", []))
+
+
+def _refuse_unless_read_only(query_type: str | None, served: str | None, database: str, plan: dict) -> None:
+    if query_type != "r":
+        kind = {"w": "writes", "rw": "reads and writes", "s": "changes the schema or administers the server"}
+        raise ConsoleRefused(
+            f"refused: this query {kind.get(str(query_type), 'is not a read query')}; this console is read-only"
+        )
+    if served != database:
+        raise ConsoleRefused(f"refused: this console reads the {database!r} database only")
+    for operator, details in _operators(plan):
+        if operator not in READ_OPERATORS:
+            raise ConsoleRefused(
+                f"refused: the plan uses {operator}, which this read-only console does not run "
+                "(no LOAD CSV, administration, transactions or writes)"
+            )
+        if operator == "ProcedureCall":
+            name = details.split("(")[0].strip()
+            if name not in ALLOWED_PROCEDURES:
+                raise ConsoleRefused(
+                    f"refused: procedure {name} is not one this console calls "
+                    f"(allowed: {', '.join(sorted(ALLOWED_PROCEDURES))})"
+                )
+        if (reason := _unbounded_expression(details)) is not None:
+            raise ConsoleRefused(f"refused: {reason}")
+
+
+_QUOTED = re.compile(r"`(?:[^`]|``)*`")  # names and aliases: text, not code
+_COMPREHENSION = re.compile(r"\[\s*(?:\w+\s+IN\b|\()", re.I)
+
+
+def _unbounded_expression(details: str) -> str | None:
+    """Why an expression in a plan step could grow without bound, or None.
+
+    The server prints expressions normalised: comments gone, literals as `$auto...`
+    parameters, names in backticks (removed here first, so a name cannot hide or fake code).
+
+    >>> _unbounded_expression("size([x IN range($autoint_0, $autoint_1) | [x, x, x]]) AS n")
+    'range() builds a list of any length in one expression; UNWIND a literal list instead'
+    >>> _unbounded_expression("reduce(s = $autostring_0, x IN xs | s + ', ' + x) AS names") is None
+    True
+    >>> _unbounded_expression("reduce(s = $autostring_0, i IN $autolist_1 | s + s) AS `boom`")
+    'reduce() whose accumulator s is used twice can double on every step'
+    """
+    code = _QUOTED.sub("``", details)
+    if re.search(r"(?<![\w.])range\s*\(", code, re.I):
+        return "range() builds a list of any length in one expression; UNWIND a literal list instead"
+    for match in re.finditer(r"(?<![\w.])reduce\s*\(\s*(\w+)\s*=", code, re.I):
+        body = _call_body(code, match.end()).split("|", 1)
+        if len(body) == 2 and len(re.findall(rf"(?<![\w.$]){re.escape(match.group(1))}\b", body[1])) > 1:
+            return f"reduce() whose accumulator {match.group(1)} is used twice can double on every step"
+    for match in re.finditer(r"(?<![\w.])replace\s*\(", code, re.I):
+        arguments = _split_arguments(_call_body(code, match.end()))
+        if len(arguments) == 3 and not re.fullmatch(r"\s*\$\w+\s*", arguments[2]):
+            return "replace() with a computed replacement can square a string's length"
+    depth, open_ = 0, []
+    for i, char in enumerate(code):
+        if char == "[":
+            comprehension = bool(_COMPREHENSION.match(code, i))
+            open_.append(comprehension)
+            depth += comprehension
+            if depth > 1:
+                return "a comprehension inside a comprehension can multiply a list by itself"
+        elif char == "]" and open_:
+            depth -= open_.pop()
+    return None
+
+
+def _call_body(code: str, start: int) -> str:
+    """The text from `start` to the parenthesis that closes the call opened just before it."""
+    depth = 1
+    for i in range(start, len(code)):
+        depth += {"(": 1, ")": -1}.get(code[i], 0)
+        if depth == 0:
+            return code[start:i]
+    return code[start:]
+
+
+def _split_arguments(body: str) -> list[str]:
+    """Top-level, comma-separated arguments of a call's body."""
+    parts, depth, last = [], 0, 0
+    for i, char in enumerate(body):
+        depth += {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            parts.append(body[last:i])
+            last = i + 1
+    return [*parts, body[last:]]
+
+
+def _plain(value: Any) -> Any:
+    """Nodes, relationships and paths as plain dicts (code, name, kind / type, start, end)."""
+    from neo4j.graph import Node, Path, Relationship
+
+    if isinstance(value, Node):
+        return {"code": value.get("code"), "name": value.get("name"), "kind": value.get("kind")}
+    if isinstance(value, Relationship):
+        start = value.start_node.get("code") if value.start_node else None
+        end = value.end_node.get("code") if value.end_node else None
+        return {"type": value.type, "start": start, "end": end}
+    if isinstance(value, Path):
+        return {
+            "nodes": [_plain(n) for n in value.nodes],
+            "relationships": [_plain(r) for r in value.relationships],
+        }
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def _size(value: Any, budget: int) -> int:
+    """About how many bytes `value` takes as text, counting no further than just past `budget`."""
+    total, stack = 0, [value]
+    while stack and total <= budget:
+        item = stack.pop()
+        if isinstance(item, dict):
+            total += 2 + sum(len(str(k)) for k in item)
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            total += 2 + len(item)
+            stack.extend(item)
+        else:
+            total += len(str(item)) if isinstance(item, str) else 8
+    return total

@@ -1,0 +1,141 @@
+"""The analysts' console against a real Neo4j: the plan decides, and every attack is refused.
+
+Each attack was found by attacking the console as a hostile analyst would (issue 12); the
+reason each is refused is part of the expectation. ATTACKS is also driven through the
+explorer's page (tests/test_app.py).
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from graphmodel.neo4j_console import ConsoleRefused, read_only_query
+from graphmodel.neo4j_store import counts, load_dataset
+from graphmodel.synthetic import generate
+from loaders.inputs import EXAMPLE_SCENARIO, load_inputs
+
+pytestmark = pytest.mark.neo4j
+
+ATTACKS = [  # (query, what the refusal says)
+    ("LOAD CSV FROM 'file:///etc/passwd' AS row RETURN row", "LoadCSV"),
+    ("LOAD/**/CSV FROM 'file:///proc/self/environ' AS row RETURN row", "LoadCSV"),
+    ("MATCH (`a'b`) WITH 1 AS x LOAD CSV FROM 'http://127.0.0.1:8501/' AS row RETURN row", "LoadCSV"),
+    ("SHOW USERS", "administers the server"),
+    ("SHOW TRANSACTIONS", "ShowTransactions"),
+    ("TERMINATE TRANSACTIONS 'neo4j-transaction-1'", "TerminateTransactions"),
+    ("SHOW SETTINGS", "ShowSettings"),
+    ("CALL dbms.listConfig()", "administers the server"),
+    ("CALL dbms.listConnections()", "administers the server"),
+    ("CALL dbms.components()", "administers the server"),
+    ("CALL db.info()", "procedure db.info"),
+    ("CREATE (:Entity {code: 'X'})", "writes"),
+    ("MATCH (n:CCG) SET n.name = 'changed'", "writes"),
+    ("MATCH (n:Practice) DETACH DELETE n", "writes"),
+    ("CALL { MATCH (n) RETURN n } IN TRANSACTIONS RETURN 1 AS one", "TransactionApply"),
+    ("RETURN size([x IN range(1,300000000) | [x,x,x]]) AS n", "range()"),
+    ("RETURN size(reduce(s = 'x', i IN [1,2,3,4,5,6,7,8,9,10] | s + s)) AS n", "accumulator s is used twice"),
+    ("MATCH (n) WITH collect(n) AS c RETURN size([a IN c | [b IN c | 1]]) AS n", "inside a comprehension"),
+    ("RETURN size(replace(replace('ab', 'a', 'abab'), 'a', replace('ab', 'b', 'abab'))) AS n", "replace()"),
+]
+
+
+@pytest.fixture
+def example(neo4j_driver):
+    load_dataset(neo4j_driver, load_inputs(scenario=EXAMPLE_SCENARIO).dataset)
+    return neo4j_driver
+
+
+@pytest.mark.parametrize("attack", ATTACKS, ids=[reason for _, reason in ATTACKS])
+def test_the_console_refuses_what_is_not_a_read_only_plan_and_writes_nothing(example, attack):
+    query, reason = attack
+    before = counts(example)
+    started = time.monotonic()
+    with pytest.raises(ConsoleRefused, match=r"refused: .*" + reason.replace("(", r"\(").replace(")", r"\)")):
+        read_only_query(example, query)
+    assert time.monotonic() - started < 10  # refused from the plan, never run
+    assert counts(example) == before
+    assert read_only_query(example, "RETURN 1 AS alive").rows == [{"alive": 1}]
+
+
+def test_the_server_itself_refuses_file_urls_even_past_the_console(example):
+    from neo4j.exceptions import ClientError
+
+    with pytest.raises(ClientError, match="allow_csv_import_from_file_urls"):
+        example.execute_query("LOAD CSV FROM 'file:///etc/passwd' AS row RETURN row LIMIT 1")
+
+
+def test_a_join_of_names_with_reduce_and_the_checks_own_cypher_still_run(example):
+    from queries.registry import BY_ID
+
+    joined = read_only_query(
+        example,
+        "MATCH (c:CCG) WITH collect(c.code) AS codes "
+        "RETURN reduce(s = head(codes), x IN tail(codes) | s + ', ' + x) AS all",
+    )
+    assert joined.rows[0]["all"].count(",") == 3
+    check = BY_ID["boundary_crossing_ccgs"]
+    result = read_only_query(
+        example, check.cypher, {"as_at": "2013-04-01", "tolerance_pct": 5.0, "exceptions": []}
+    )
+    assert result.keys and result.rows
+
+
+def test_query_results_carry_nodes_and_relationships_for_drawing(example):
+    result = read_only_query(
+        example, "MATCH (p:Practice)-[m:MEMBER_OF]->(c:CCG {code: 'ILC-A'}) RETURN p, m, c"
+    )
+    assert len(result.rows) == 2
+    assert result.rows[0]["c"] == {
+        "code": "ILC-A",
+        "name": "NHS Illustrative Alpha Clinical Commissioning Group",
+        "kind": "CCG",
+    }
+    assert result.rows[0]["m"]["type"] == "MEMBER_OF" and result.rows[0]["m"]["end"] == "ILC-A"
+
+
+def test_write_words_inside_strings_are_not_mistaken_for_clauses(example):
+    result = read_only_query(example, "MATCH (c:CCG) WHERE c.name <> 'CREATE LOAD CSV' RETURN count(c) AS n")
+    assert result.rows == [{"n": 4}]
+
+
+def test_results_are_bounded_by_rows_and_by_bytes_and_say_so(example):
+    by_rows = read_only_query(
+        example, "MATCH (c:CCG) WHERE c.code STARTS WITH $p RETURN c.code AS code", {"p": "ILC"}, limit=2
+    )
+    assert len(by_rows.rows) == 2 and "2 rows" in by_rows.truncated
+    wide = "MATCH (n) WITH collect(n.code) AS codes UNWIND codes AS code RETURN code, codes"
+    everything = read_only_query(example, wide)
+    by_bytes = read_only_query(example, wide, max_bytes=5_000)
+    assert not everything.truncated and 0 < len(by_bytes.rows) < len(everything.rows)
+    assert "5,000 bytes" in by_bytes.truncated
+
+
+def test_a_query_past_its_timeout_is_stopped_by_the_server(neo4j_driver):
+    load_dataset(neo4j_driver, generate(0.05, seed=2).dataset)
+    started = time.monotonic()
+    with pytest.raises(ConsoleRefused, match="(?i)timed? ?out|terminated"):
+        read_only_query(
+            neo4j_driver, "MATCH (a), (b), (c) WHERE a.code < b.code < c.code RETURN count(*) AS n", timeout=2
+        )
+    assert time.monotonic() - started < 30
+
+
+@pytest.mark.parametrize(
+    "params, reason",
+    [
+        ({"x": float("nan")}, "plain JSON"),
+        ({1: "x"}, "string keys"),
+        ({"x": "y" * 200_000}, "parameters are"),
+        ([1, 2], "JSON object"),
+    ],
+)
+def test_parameters_must_be_small_plain_json(example, params, reason):
+    with pytest.raises(ConsoleRefused, match=reason):
+        read_only_query(example, "RETURN $x AS x", params)
+
+
+def test_an_over_long_query_is_refused_before_the_server_sees_it(example):
+    with pytest.raises(ConsoleRefused, match="at most 5,000"):
+        read_only_query(example, "RETURN 1 AS one " + "//" + "x" * 6000)
