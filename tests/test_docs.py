@@ -21,3 +21,28 @@ def test_ci_runs_exactly_the_readme_test_command():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert "bash scripts/test.sh" in readme
     assert "exec bash scripts/test.sh" in (REPO / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_the_limits_on_the_security_page_are_the_ones_the_code_enforces():
+    from graphmodel import input_files, neo4j_console
+    from graphmodel.neo4j_store import LoadLease
+
+    page = (REPO / "docs" / "security.md").read_text(encoding="utf-8")
+    stated = [
+        f"query at most {neo4j_console.MAX_QUERY_CHARS:,} characters",
+        f"at most {neo4j_console.MAX_PARAMS_CHARS:,} characters",
+        f"records fetched {neo4j_console.FETCH_SIZE} at a time",
+        f"at most {input_files.MAX_CSV_BYTES // 2**20} MB each",
+        f"at most {input_files.MAX_YAML_BYTES // 2**20} MB; at most {input_files.MAX_YAML_NODES:,} values",
+        f"renewed every {LoadLease.RENEW_EVERY:g} s and lapses after {LoadLease.LEASE_SECONDS} s",
+        "`db.labels`, `db.relationshipTypes`, `db.propertyKeys`, `db.schema.*` only",
+    ]
+    assert [s for s in stated if s not in page] == []
+    assert {
+        p.rsplit(".", 1)[0] if p.startswith("db.schema") else p for p in neo4j_console.ALLOWED_PROCEDURES
+    } == {
+        "db.labels",
+        "db.relationshipTypes",
+        "db.propertyKeys",
+        "db.schema",
+    }
