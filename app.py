@@ -4,6 +4,7 @@
 
 Inputs come from the environment: CCGRAPH_DATA (a data directory, see docs/data.md),
 CCGRAPH_SCENARIO (a scenario file), CCGRAPH_KML (CCG boundaries; default DATA/CCC_Feb2013.KML),
+CCGRAPH_WAIVERS (a waiver file, as `ccgraph check --waivers`),
 or instead CCGRAPH_SYNTHETIC=SCALE[:SEED[:VIOLATIONS]] for a generated system of invented
 bodies with VIOLATIONS breaches planted per check (as `ccgraph generate`; for trying the
 explorer at national scale and beyond).
@@ -33,14 +34,16 @@ from ccgraph.explorer import (
 from ccgraph.network_view import draw_network, preload_network
 from ccgraph.serving import Inputs, load_system, warm_up
 from ccgraph.visual import STYLE, legend_html, map_svg, network_html, read_kml_boundaries
-from graphmodel.dataset import InputError
+from ccgraph.core import Report
+from graphmodel.errors import CcgraphError
 from graphmodel.model import RelType
 from graphmodel.profile import profile
 from graphmodel.text import markdown
 from queries import report
-from queries.registry import CHECKS
+from queries.registry import CHECKS, Severity
 
 PAGES = ("Explore", "Compliance", "Map", "Cypher console")
+SEVERITIES = [s.value for s in sorted(Severity, key=lambda s: s.rank)]  # info, warning, error
 SMALL_GROUP = 8  # relationship groups this size or smaller open as a table of links
 
 
@@ -134,10 +137,13 @@ def explore(graph, findings) -> None:
             )
 
 
-def compliance(graph, findings) -> None:
-    summary = pd.DataFrame(report.summary(list(CHECKS), findings, []))
+def compliance(graph, shown: Report) -> None:
+    findings = shown.findings
+    summary = pd.DataFrame(report.summary(list(CHECKS), findings, shown.waived))
     st.subheader("Findings by check")
-    st.dataframe(summary[["check", "title", "severity", "findings", "source"]], hide_index=True)
+    if shown.waived:
+        st.caption(f"{len(shown.waived):,} finding(s) waived (CCGRAPH_WAIVERS), listed in the JSON download.")
+    st.dataframe(summary[["check", "title", "severity", "findings", "waived", "source"]], hide_index=True)
     by = Counter((f.check, f.severity.value) for f in findings)
     if by:
         chart = pd.DataFrame([{"check": c, "severity": s, "findings": n} for (c, s), n in by.items()])
@@ -162,10 +168,10 @@ def compliance(graph, findings) -> None:
         org = chosen.split(" — ")[0]
         hood = neighbourhood(graph, org, hops=1)
         draw_network(hood.graph, key="finding_network", centre=org, flagged={org}, height=460)
-    st.download_button("Download findings (CSV)", report.to_csv(findings), "findings.csv", "text/csv")
+    st.download_button("Download findings (CSV)", shown.to_csv(), "findings.csv", "text/csv")
     st.download_button(
         "Download findings (JSON)",
-        report.to_json(list(CHECKS), findings, [], {}),
+        shown.to_json(),
         "findings.json",
         "application/json",
     )
@@ -255,8 +261,8 @@ def main() -> None:
     inputs = Inputs.from_env()
     data, scenario, synthetic = inputs.data, inputs.scenario, inputs.synthetic
     try:
-        graph, findings, quality = load_system(data, scenario, synthetic)
-    except InputError as err:  # say which file, line and field, not a traceback
+        graph, everything, quality = load_system(data, scenario, synthetic, inputs.waivers)
+    except CcgraphError as err:  # say which file, line and field, not a traceback
         st.error("The explorer could not load its inputs.")
         st.code(str(err), language=None, wrap_lines=True)
         st.stop()
@@ -270,6 +276,19 @@ def main() -> None:
         ),
     )
     st.query_params["page"] = page
+    floor = st.sidebar.selectbox(
+        "Minimum severity",
+        SEVERITIES,
+        index=(
+            SEVERITIES.index(st.query_params.get("min", "info"))
+            if st.query_params.get("min") in SEVERITIES
+            else 0
+        ),
+        help="info includes data gaps; warning and error are breaches.",
+    )
+    st.query_params["min"] = floor
+    shown = everything.at_least(floor)
+    findings = shown.findings
     if synthetic:
         st.sidebar.warning(f"Synthetic system ({synthetic}): every body is invented.")
     else:
@@ -284,7 +303,7 @@ def main() -> None:
     if page == "Explore":
         explore(graph, findings)
     elif page == "Compliance":
-        compliance(graph, findings)
+        compliance(graph, shown)
     elif page == "Map":
         boundary_map(graph, findings, inputs.kml)
     else:

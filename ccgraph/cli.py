@@ -8,17 +8,21 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import networkx as nx
 
-from graphmodel.dataset import InputError
+from ccgraph.core import System
+from graphmodel.errors import CcgraphError
 from graphmodel.nx_graph import EXPORT_FORMATS, build_graph, export_graph
 from graphmodel.text import one_line, printable
-from loaders.inputs import EXAMPLE_SCENARIO, Loaded, load_inputs
+from loaders.inputs import EXAMPLE_SCENARIO, Loaded
+
+if TYPE_CHECKING:
+    from graphmodel.neo4j_store import LoadSummary
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -53,9 +57,7 @@ class _Main(click.Group):
 def _explain(err: Exception) -> str:
     from neo4j.exceptions import DriverError, Neo4jError
 
-    from graphmodel.neo4j_store import Neo4jUnavailable
-
-    if isinstance(err, (InputError, Neo4jUnavailable)):
+    if isinstance(err, CcgraphError):
         return str(err)
     if isinstance(err, Neo4jError):
         return f"Neo4j refused or failed: {err.code}: {one_line(err.message)[:500]}"
@@ -75,56 +77,20 @@ def _err(message: str) -> None:
     click.echo(message, err=True)
 
 
-def _load(data: Path | None, scenario: Path | None) -> Loaded:
-    if data is None and scenario is None:
-        scenario = EXAMPLE_SCENARIO
-        _err(f"No --data or --scenario given: using the bundled example scenario ({scenario.name}).")
-    try:
-        from rich.console import Console
-
-        with Console(stderr=True).status("Reading and validating the inputs", spinner="dots"):
-            return load_inputs(data, scenario)
-    except InputError as err:
-        raise Failure(str(err)) from None
-
-
-def _driver(ctx: click.Context):
-    from graphmodel.neo4j_store import Neo4jUnavailable, connect
-
-    if "driver" not in ctx.obj:
-        try:
-            ctx.obj["driver"] = connect()
-        except Neo4jUnavailable as err:
-            raise Failure(str(err)) from None
-        ctx.call_on_close(ctx.obj["driver"].close)
-    return ctx.obj["driver"]
-
-
-def _to_neo4j(ctx: click.Context, loaded: Loaded, batch_size: int, bulk: bool = False) -> None:
-    from neo4j.exceptions import Neo4jError
+@contextmanager
+def _progress(first: str) -> Iterator[Callable[[str, int, int], None]]:
+    """A progress line on stderr, updated by the core as progress(stage, done, total)."""
+    from rich.console import Console
     from rich.progress import Progress
 
-    from graphmodel.neo4j_store import load_dataset
+    with Progress(console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task(first, total=None)
+        yield lambda stage, done, total: progress.update(task, description=stage, completed=done, total=total)
 
-    total = len(loaded.dataset.nodes) + len(loaded.dataset.relationships)
-    with Progress(transient=True, console=None) as progress:
-        task = progress.add_task("Loading into Neo4j" + (" (bulk)" if bulk else ""), total=total)
-        try:
-            summary = load_dataset(
-                _driver(ctx),
-                loaded.dataset,
-                batch_size=batch_size,
-                progress=lambda n: progress.advance(task, n),
-                atomic=not bulk,
-            )
-        except Neo4jError as err:
-            if bulk or not any(sign in f"{err.code} {err.message}" for sign in ("OutOfMemory", "heap space")):
-                raise
-            raise Failure(
-                f"Neo4j ran out of memory holding {total:,} nodes and relationships in one transaction "
-                "(the previous graph is unchanged). Load with --bulk, or give the local server more "
-                "heap (CCGRAPH_NEO4J_HEAP=8g ccgraph neo4j start)."
-            ) from None
+
+def _said_loaded(summary: LoadSummary | None) -> None:
+    if summary is None:
+        return
     retried = (
         f"; {summary.retried} batch(es) re-run after a lock conflict between the two writers"
         if summary.retried
@@ -136,15 +102,25 @@ def _to_neo4j(ctx: click.Context, loaded: Loaded, batch_size: int, bulk: bool = 
     )
 
 
-def _graph(ctx: click.Context, data: Path | None, scenario: Path | None) -> nx.MultiDiGraph:
-    """The graph to read: built in process, or read back from Neo4j."""
-    if ctx.obj["backend"] == "neo4j":
-        from graphmodel.neo4j_store import fetch_graph
-
-        if data or scenario:
-            _to_neo4j(ctx, _load(data, scenario), 5000)
-        return fetch_graph(_driver(ctx))
-    return build_graph(_load(data, scenario).dataset)
+def _open(
+    ctx: click.Context,
+    data: Path | None,
+    scenario: Path | None,
+    *,
+    bulk: bool = False,
+    batch_size: int = 5000,
+) -> System:
+    """The system the command works on, through the core; progress shown on stderr."""
+    if data is None and scenario is None and ctx.obj["backend"] == "networkx":
+        _err(f"No --data or --scenario given: using the bundled example scenario ({EXAMPLE_SCENARIO.name}).")
+    with _progress("Reading and validating the inputs") as progress:
+        system = System.open(
+            data, scenario, backend=ctx.obj["backend"], bulk=bulk, batch_size=batch_size, progress=progress
+        )
+    if system.driver is not None:
+        ctx.call_on_close(system.driver.close)
+    _said_loaded(system.last_load)
+    return system
 
 
 data_option = click.option(
@@ -205,14 +181,16 @@ def load(
     With --backend neo4j the graph replaces the one in Neo4j, atomically (or batch by batch with
     --bulk).
     """
-    loaded = _load(data, scenario)
-    if ctx.obj["backend"] == "neo4j":
-        _to_neo4j(ctx, loaded, batch_size, bulk)
+    if data is None and scenario is None:
+        scenario = EXAMPLE_SCENARIO
+        _err(f"No --data or --scenario given: loading the bundled example scenario ({scenario.name}).")
+    system = _open(ctx, data, scenario, bulk=bulk, batch_size=batch_size)
+    assert system.dataset is not None
     if report_format == "json":
-        click.echo(json.dumps({"counts": loaded.dataset.counts(), **loaded.report.as_dict()}, indent=2))
+        click.echo(json.dumps({"counts": system.dataset.counts(), **system.quality.as_dict()}, indent=2))
         return
-    click.echo(loaded.report.render())
-    click.echo("\nGraph: " + ", ".join(f"{k} {v}" for k, v in loaded.dataset.counts().items()))
+    click.echo(system.quality.render())
+    click.echo("\nGraph: " + ", ".join(f"{k} {v}" for k, v in system.dataset.counts().items()))
 
 
 @main.command()
@@ -251,56 +229,29 @@ def check(
     ctx: click.Context, data, scenario, fmt, output, only, min_severity, as_at, tolerance, exceptions, waivers
 ) -> None:
     """Run the compliance checks. Exit 0 clean, 1 when an error-severity finding remains, 2 bad input."""
-    from pydantic import ValidationError
+    from queries.runner import select
+    from queries.waivers import read_waivers
 
-    from queries import report
-    from queries.registry import CheckSettings, Severity
-    from queries.runner import Backend, Neo4jBackend, NetworkXBackend, run_checks, select
-    from queries.waivers import apply_waivers, read_waivers
-
-    try:
-        checks = select(only)
-        settings = CheckSettings(
-            as_at=as_at.date(), tolerance_pct=tolerance, boundary_exceptions=list(exceptions)
-        )
-    except (KeyError, ValidationError) as err:
-        raise click.UsageError(str(err)) from None
-    try:
-        accepted = read_waivers(waivers) if waivers else []
-    except InputError as err:
-        raise Failure(str(err)) from None
-    backend: Backend
-    if ctx.obj["backend"] == "neo4j":
-        from graphmodel.neo4j_store import Neo4jUnavailable
-
-        if data or scenario:
-            _to_neo4j(ctx, _load(data, scenario), 5000)
-        try:
-            backend = Neo4jBackend(_driver(ctx))
-        except Neo4jUnavailable as err:
-            raise Failure(str(err)) from None
-    else:
-        backend = NetworkXBackend(build_graph(_load(data, scenario).dataset))
-    findings = run_checks(backend, settings, [c.id for c in checks])
-    floor = Severity(min_severity).rank
-    findings = [f for f in findings if f.severity.rank >= floor]
-    findings, waived = apply_waivers(findings, accepted, date.today())
-    meta: dict[str, Any] = {
-        "backend": ctx.obj["backend"],
-        "as_at": settings.as_at.isoformat(),
-        "parameters": settings.model_dump(mode="json"),
-    }
-    text = {
-        "table": lambda: report.to_table(checks, findings, waived),
-        "json": lambda: report.to_json(checks, findings, waived, meta),
-        "junit": lambda: report.to_junit(checks, findings),
-        "csv": lambda: report.to_csv(findings),
-    }[fmt]()
+    try:  # options first: a mistyped check id should not wait for the data to load
+        select(only)
+    except KeyError as err:
+        raise click.UsageError(err.args[0]) from None
+    accepted = read_waivers(waivers) if waivers else []
+    system = _open(ctx, data, scenario)
+    report = system.check(
+        only=only,
+        min_severity=min_severity,
+        as_at=as_at.date(),
+        tolerance=tolerance,
+        exceptions=exceptions,
+        waivers=accepted,
+    )
+    text = report.render(fmt)
     if output:
         output.write_text(text + "\n", encoding="utf-8")
     else:
         click.echo(text)
-    ctx.exit(EXIT_FINDINGS if any(f.severity == Severity.ERROR for f in findings) else EXIT_CLEAN)
+    ctx.exit(report.exit_code)
 
 
 @main.command()
@@ -311,12 +262,7 @@ def check(
 @click.pass_context
 def show(ctx: click.Context, code: str, data, scenario, as_json: bool) -> None:
     """Show one organisation and its relationships, grouped by kind."""
-    from graphmodel.profile import profile
-
-    graph = _graph(ctx, data, scenario)
-    if code not in graph:
-        raise Failure(f"no organisation with code {code!r} in the graph")
-    result = profile(graph, code)
+    result = _open(ctx, data, scenario).profile(code)
     if as_json:
         click.echo(json.dumps(result, indent=2, default=str))
         return
@@ -351,13 +297,13 @@ def show(ctx: click.Context, code: str, data, scenario, as_json: bool) -> None:
 @click.pass_context
 def export(ctx: click.Context, path: Path, data, scenario, fmt: str | None) -> None:
     """Export the graph as GraphML, GEXF (Gephi) or node-link JSON."""
-    fmt = fmt or path.suffix.lstrip(".").lower()
-    if fmt not in EXPORT_FORMATS:
+    if (fmt or path.suffix.lstrip(".").lower()) not in EXPORT_FORMATS:
         raise click.UsageError(
             f"cannot tell the format from {path.name!r}; use --format {'|'.join(EXPORT_FORMATS)}"
         )
-    graph = _graph(ctx, data, scenario)
-    export_graph(graph, path, fmt)
+    system = _open(ctx, data, scenario)
+    fmt = system.export(path, fmt)
+    graph = system.graph
     _err(
         f"Wrote {graph.number_of_nodes()} nodes and {graph.number_of_edges()} relationships to {path} ({fmt})."
     )
@@ -406,9 +352,17 @@ def generate(
         f"Generated {len(dataset.nodes):,} nodes and {len(dataset.relationships):,} relationships (scale {scale:g}, seed {seed})."
     )
     if ctx.obj["backend"] == "neo4j":
+        from graphmodel.neo4j_store import connect
         from loaders.quality import QualityReport
 
-        _to_neo4j(ctx, Loaded(dataset, QualityReport()), batch_size, bulk)
+        driver = connect()
+        ctx.call_on_close(driver.close)
+        system = System("neo4j", QualityReport(), "generated", driver=driver)
+        with _progress("Loading into Neo4j") as progress:
+            system.load_into_neo4j(
+                Loaded(dataset, QualityReport()), bulk=bulk, batch_size=batch_size, progress=progress
+            )
+        _said_loaded(system.last_load)
     if output:
         fmt = output.suffix.lstrip(".").lower()
         if fmt not in EXPORT_FORMATS:

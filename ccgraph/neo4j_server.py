@@ -23,6 +23,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from graphmodel.errors import CcgraphError
 from graphmodel.neo4j_store import cache_dir, credentials_file, stored_password
 
 SERVER_SRC = Path(__file__).with_name("server")
@@ -37,7 +38,7 @@ JAVA_FLAGS = [
 ]
 
 
-class ServerError(RuntimeError):
+class ServerError(CcgraphError, RuntimeError):
     """The local server could not be built, started or stopped; the message says why."""
 
 
@@ -75,8 +76,8 @@ def make_private(folder: Path) -> None:
     """Create `folder` (and the cache above it) readable by this user only, and take away group
     and other access from anything an earlier version left in it."""
     folder.mkdir(parents=True, exist_ok=True)
-    for path in (cache_dir(), folder):
-        path.chmod(0o700)
+    for private in (cache_dir(), folder):
+        private.chmod(0o700)
     for root, dirs, files in os.walk(folder):
         for name in dirs:
             os.chmod(os.path.join(root, name), 0o700)
@@ -155,9 +156,9 @@ def find_java() -> str:
         java = Path(home) / "bin" / "java"
         if home and java.is_file() and _java_major(str(java)) in (17, 21):
             return str(java)
-    java = shutil.which("java")
-    if java and _java_major(java) in (17, 21):
-        return java
+    on_path = shutil.which("java")
+    if on_path and _java_major(on_path) in (17, 21):
+        return on_path
     raise ServerError(
         "Java 17 or 21 is needed for Neo4j 5.26 (set JAVA_HOME; e.g. apt-get install openjdk-17-jdk-headless)."
     )
@@ -211,10 +212,24 @@ def _port_open(port: int) -> bool:
 def running_pid(server: LocalServer) -> int | None:
     try:
         pid = int(server.pid_file.read_text())
-        os.kill(pid, 0)
-        return pid
     except (OSError, ValueError):
         return None
+    return pid if _alive(pid) else None
+
+
+def _alive(pid: int) -> bool:
+    """Whether `pid` still runs. A server this process started and that has exited stays a
+    zombie until reaped, and a zombie still answers signal 0: reap it here."""
+    try:
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return False
+    except ChildProcessError:  # not our child: its parent reaps it
+        pass
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        return False
+    return True
 
 
 def start(server: LocalServer, *, timeout: float = 180.0, heap: str | None = None) -> str:
@@ -276,9 +291,7 @@ def stop(server: LocalServer, *, timeout: float = 60.0) -> str:
     os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except OSError:
+        if not _alive(pid):
             break
         time.sleep(0.3)
     else:

@@ -25,33 +25,31 @@ import networkx as nx
 import streamlit as st
 from streamlit.logger import get_logger
 
-from graphmodel.dataset import InputError
-from graphmodel.nx_graph import build_graph
-from graphmodel.synthetic import generate
-from loaders.inputs import EXAMPLE_SCENARIO, Loaded, load_inputs
+from ccgraph.core import Report, System
+from graphmodel.errors import CcgraphError
 from loaders.quality import QualityReport
-from queries.findings import Finding
-from queries.registry import CHECKS
-from queries.runner import NetworkXBackend, run_checks
 
 _log = get_logger(__name__)  # printed by the server as Streamlit's own messages are
 
 
 @dataclass(frozen=True)
 class Inputs:
-    """What to show: a data directory and/or scenario, or a synthetic system, and boundaries."""
+    """What to show: a data directory and/or scenario, or a synthetic system, boundaries, and
+    the waivers to apply."""
 
     data: Path | None
     scenario: Path | None
     synthetic: str | None  # SCALE[:SEED[:VIOLATIONS]], as `ccgraph generate`
     kml: Path | None
+    waivers: Path | None = None
 
     @classmethod
     def from_env(cls) -> Inputs:
-        """CCGRAPH_DATA, CCGRAPH_SCENARIO, CCGRAPH_SYNTHETIC and CCGRAPH_KML (empty = unset)."""
+        """CCGRAPH_DATA, CCGRAPH_SCENARIO, CCGRAPH_SYNTHETIC, CCGRAPH_KML and CCGRAPH_WAIVERS
+        (empty = unset)."""
         data, scenario = _path("CCGRAPH_DATA"), _path("CCGRAPH_SCENARIO")
         kml = _path("CCGRAPH_KML") or (data / "CCC_Feb2013.KML" if data else None)
-        return cls(data, scenario, os.environ.get("CCGRAPH_SYNTHETIC") or None, kml)
+        return cls(data, scenario, os.environ.get("CCGRAPH_SYNTHETIC") or None, kml, _path("CCGRAPH_WAIVERS"))
 
 
 def _path(name: str) -> Path | None:
@@ -61,17 +59,12 @@ def _path(name: str) -> Path | None:
 
 @st.cache_resource(show_spinner="Loading the commissioning graph")
 def load_system(
-    data: Path | None, scenario: Path | None, synthetic: str | None = None
-) -> tuple[nx.MultiDiGraph, list[Finding], QualityReport]:
-    """Graph, findings and data-quality report, built once per input set (not per visit)."""
-    if synthetic:
-        scale, seed, violations = (synthetic.split(":") + ["0", "0"])[:3]
-        planted = {c.id: int(violations) for c in CHECKS}
-        loaded = Loaded(generate(float(scale), int(seed), planted).dataset, QualityReport())
-    else:
-        loaded = load_inputs(data, scenario if (data or scenario) else EXAMPLE_SCENARIO)
-    graph = build_graph(loaded.dataset)
-    return graph, run_checks(NetworkXBackend(graph)), loaded.report
+    data: Path | None, scenario: Path | None, synthetic: str | None = None, waivers: Path | None = None
+) -> tuple[nx.MultiDiGraph, Report, QualityReport]:
+    """Graph, every finding (waivers applied) and the data-quality report, built once per input
+    set (not per visit), through the same core as the `ccgraph` command."""
+    system = System.open(data, scenario, synthetic=synthetic)
+    return system.graph, system.check(waivers=waivers), system.quality
 
 
 WARM_UP_THREAD = "ccgraph-warm-up"
@@ -91,8 +84,8 @@ async def warm_up(_app: Any) -> AsyncIterator[None]:
     def load() -> None:
         inputs, start = Inputs.from_env(), time.perf_counter()
         try:
-            graph, findings, _ = load_system(inputs.data, inputs.scenario, inputs.synthetic)
-        except InputError as err:  # bad input: say where; each visit shows it again
+            graph, report, _ = load_system(inputs.data, inputs.scenario, inputs.synthetic, inputs.waivers)
+        except CcgraphError as err:  # bad input: say where; each visit shows it again
             _log.error("ccgraph explorer could not load its inputs:\n%s", err)
             return
         except Exception:  # each visit loads again and shows the error where it can be read
@@ -102,7 +95,7 @@ async def warm_up(_app: Any) -> AsyncIterator[None]:
             "%s: %s organisations and people, %s findings, loaded in %.1f s",
             READY,
             f"{graph.number_of_nodes():,}",
-            f"{len(findings):,}",
+            f"{len(report.findings):,}",
             time.perf_counter() - start,
         )
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
+from graphmodel.errors import CcgraphError
 from graphmodel.model import ENDPOINTS, Node, NodeKind, Relationship, RelType
 
 
@@ -58,7 +59,7 @@ class Problem:
         return f"{self.location}: field '{self.field}': {self.reason}"
 
 
-class InputError(Exception):
+class InputError(CcgraphError):
     """Bad input: carries every problem found (up to a limit), never a partial graph."""
 
     def __init__(self, problems: list[Problem]):

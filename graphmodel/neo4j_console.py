@@ -30,6 +30,7 @@ from typing import Any
 from neo4j import Driver, Query
 from neo4j.exceptions import DriverError, Neo4jError
 
+from graphmodel.errors import CcgraphError
 from graphmodel.neo4j_store import Neo4jUnavailable, database_of
 
 __all__ = ["ALLOWED_PROCEDURES", "READ_OPERATORS", "ConsoleRefused", "QueryResult", "read_only_query"]
@@ -79,7 +80,7 @@ ALLOWED_PROCEDURES = frozenset(
 )
 
 
-class ConsoleRefused(ValueError):
+class ConsoleRefused(CcgraphError, ValueError):
     """The console will not run this query, or the server refused or stopped it; says why."""
 
 
@@ -127,7 +128,8 @@ def read_only_query(
             _refuse_unless_read_only(summary.query_type, summary.database, database, summary.plan or {})
             result = session.run(Query(query, timeout=timeout), params)
             keys = list(result.keys())
-            rows, size, truncated = [], 0, ""
+            rows: list[dict[str, Any]] = []
+            size, truncated = 0, ""
             for record in result:
                 if len(rows) >= limit:
                     truncated = f"stopped at {limit:,} rows"

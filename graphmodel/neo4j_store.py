@@ -35,6 +35,7 @@ from neo4j import Driver, GraphDatabase, RoutingControl
 from neo4j.exceptions import AuthError, ServiceUnavailable
 
 from graphmodel.dataset import Dataset
+from graphmodel.errors import CcgraphError
 from graphmodel.model import Node, NodeKind, Relationship, RelType
 
 _log = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ _log = logging.getLogger(__name__)
 ENTITY = "Entity"  # every node carries it; its code is unique across kinds
 
 
-class Neo4jUnavailable(RuntimeError):
+class Neo4jUnavailable(CcgraphError, RuntimeError):
     """Neo4j cannot be used; the message says what to do (and never contains the password)."""
 
 

@@ -135,6 +135,22 @@ def test_compliance_dashboard_lists_every_check_and_offers_downloads():
     assert len(at.get("download_button")) == 2
 
 
+def test_the_explorer_applies_waivers_and_a_minimum_severity_as_the_cli_does():
+    from ccgraph.core import System
+
+    waivers = EXAMPLE_SCENARIO.with_name("example_waivers.yaml")
+    expected = System.open().check(waivers=waivers)  # what `ccgraph check --waivers` reports
+    assert len(expected.waived) == 1
+    at = app(CCGRAPH_WAIVERS=str(waivers))
+    at.sidebar.radio[0].set_value("Compliance").run()
+    assert any("1 finding(s) waived" in c.value for c in at.caption)
+    summary = at.dataframe[0].value.set_index("check")
+    assert summary.loc["boundary_crossing_ccgs", "waived"] == 1
+    assert summary["findings"].sum() == len(expected.findings)
+    at.sidebar.selectbox[0].set_value("error").run()
+    assert at.dataframe[0].value["findings"].sum() == expected.counts["error"] > 0
+
+
 def test_map_page_says_what_to_supply_without_a_boundary_file():
     at = app()
     at.sidebar.radio[0].set_value("Map").run()

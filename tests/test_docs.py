@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
+import pytest
 from conftest import REPO
 from loaders.scenario import json_schema
 from queries.registry import catalogue_markdown
@@ -46,3 +50,25 @@ def test_the_limits_on_the_security_page_are_the_ones_the_code_enforces():
         "db.propertyKeys",
         "db.schema",
     }
+
+
+@pytest.mark.neo4j
+def test_the_notebook_tour_runs_on_the_real_data_and_both_backends_agree(real_data, neo4j_driver, tmp_path):
+    env = {
+        **os.environ,
+        "CCGRAPH_DATA": str(real_data),
+        "CCGRAPH_TOUR_OUT": str(tmp_path),
+        "PYTHONPATH": str(REPO),
+    }
+    run = subprocess.run(
+        [sys.executable, str(REPO / "docs" / "tour.py")],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "boundary_crossing_ccgs" in run.stdout and "South of England" in run.stdout
+    assert "the Cypher checks give the same findings as NetworkX: True" in run.stdout
+    assert (tmp_path / "breaches-per-region.json").stat().st_size > 100
+    assert "09W" in (tmp_path / "network-09W.html").read_text(encoding="utf-8")

@@ -126,12 +126,12 @@ def test_a_register_that_is_not_a_regular_file_is_refused(tmp_path, kind):
 
 
 def test_an_unexpected_error_is_one_line_and_exit_2_and_debug_shows_the_traceback(monkeypatch):
-    import queries.runner
+    from ccgraph import core
 
     def broken(*args, **kwargs):
         raise RuntimeError("something nobody planned for")
 
-    monkeypatch.setattr(queries.runner, "run_checks", broken)
+    monkeypatch.setattr(core, "run_checks", broken)
     result = ccgraph("check")
     assert result.exit_code == 2
     assert "unexpected error: RuntimeError: something nobody planned for" in result.output

@@ -1,0 +1,330 @@
+"""The application core: open a commissioning system, run the checks, get a report.
+
+The `ccgraph` command, the explorer, the benchmarks and notebooks all call this module, so an
+option means the same everywhere. In a notebook:
+
+>>> from ccgraph.core import System
+>>> system = System.open()                      # the bundled illustrative example
+>>> report = system.check(min_severity="warning")
+>>> report.counts["error"] > 0
+True
+>>> report.to_frame().columns.tolist()[:4]
+['check', 'severity', 'org', 'org_name']
+
+`System.open(data=..., scenario=..., synthetic=..., backend="neo4j")` reads real registers, a
+scenario, or a generated system; with the Neo4j backend the graph is loaded into (or, with no
+inputs, read from) the server named by NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD. Every failure
+a user can act on is a `CcgraphError` (bad input, an unusable Neo4j, a refused query).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import networkx as nx
+
+from graphmodel.dataset import Dataset, InputError, Location, Problem
+from graphmodel.errors import CcgraphError
+from graphmodel.nx_graph import build_graph, export_graph
+from loaders.inputs import EXAMPLE_SCENARIO, Loaded, load_inputs
+from loaders.quality import QualityReport
+from queries import report as formats
+from queries.findings import Finding
+from queries.registry import CHECKS, Check, CheckSettings, Severity
+from queries.runner import Backend, Neo4jBackend, NetworkXBackend, run_checks, select
+from queries.waivers import Waiver, apply_waivers, read_waivers
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from neo4j import Driver
+
+    from graphmodel.neo4j_console import QueryResult
+    from graphmodel.neo4j_store import LoadSummary
+
+__all__ = ["CcgraphError", "Report", "System"]
+
+BackendName = Literal["networkx", "neo4j"]
+
+
+@dataclass
+class Report:
+    """What a run of the checks found: open findings, waived ones, and how it was run."""
+
+    checks: list[Check]
+    findings: list[Finding]
+    waived: list[Finding] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def counts(self) -> Counter[str]:
+        """Findings by severity: `error` and `warning` are breaches, `info` data gaps."""
+        return Counter(f.severity.value for f in self.findings)
+
+    @property
+    def exit_code(self) -> int:
+        """0 when no error-severity finding remains, else 1 (the CLI's convention)."""
+        return 1 if self.counts.get(Severity.ERROR.value) else 0
+
+    def at_least(self, severity: str) -> Report:
+        """The same report keeping only findings of `severity` or worse."""
+        floor = Severity(severity).rank
+        return Report(
+            self.checks, [f for f in self.findings if f.severity.rank >= floor], self.waived, self.meta
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per open finding (pandas), evidence as a dict column."""
+        import pandas as pd
+
+        columns = ["check", "severity", "org", "org_name", "message", "evidence"]
+        return pd.DataFrame([f.model_dump(mode="json") for f in self.findings], columns=columns)
+
+    def to_json(self) -> str:
+        return formats.to_json(self.checks, self.findings, self.waived, self.meta)
+
+    def to_junit(self) -> str:
+        return formats.to_junit(self.checks, self.findings)
+
+    def to_csv(self) -> str:
+        return formats.to_csv(self.findings)
+
+    def to_table(self) -> str:
+        return formats.to_table(self.checks, self.findings, self.waived)
+
+    def render(self, fmt: str) -> str:
+        """The report as `table`, `json`, `junit` or `csv`."""
+        renderers = {"table": self.to_table, "json": self.to_json, "junit": self.to_junit, "csv": self.to_csv}
+        if fmt not in renderers:
+            raise CcgraphError(f"unknown report format {fmt!r}; use {', '.join(renderers)}")
+        return renderers[fmt]()
+
+
+@dataclass
+class System:
+    """A commissioning system held by one backend, with how it was read."""
+
+    backend: BackendName
+    quality: QualityReport
+    source: str
+    _graph: nx.MultiDiGraph | None = None
+    driver: Driver | None = None
+    dataset: Dataset | None = None  # what was read, when it was read here
+    last_load: LoadSummary | None = None  # the load into Neo4j this system made, if any
+
+    @classmethod
+    def open(
+        cls,
+        data: Path | str | None = None,
+        scenario: Path | str | None = None,
+        *,
+        synthetic: str | None = None,
+        backend: BackendName = "networkx",
+        bulk: bool = False,
+        batch_size: int = 5000,
+        progress: Callable[[str, int, int], None] | None = None,
+        driver: Driver | None = None,
+    ) -> System:
+        """Read, validate and build a system; nothing is half-built if any input is bad.
+
+        Parameters
+        ----------
+        data : a directory of registers (docs/data.md); scenario : a scenario file
+        synthetic : "SCALE[:SEED[:VIOLATIONS]]" for a generated system of invented bodies
+        backend : "networkx" (in process) or "neo4j" (loaded into the server, replacing its
+            graph; with no inputs at all, the graph the server already holds is used)
+        progress : called as progress(stage, done, total) while loading into Neo4j
+        """
+        if backend not in ("networkx", "neo4j"):
+            raise CcgraphError(f"unknown backend {backend!r}; use networkx or neo4j")
+        inputs_given = bool(data or scenario or synthetic)
+        if backend == "neo4j":
+            driver = driver or _connect()
+            if not inputs_given:
+                return cls("neo4j", QualityReport(), "the graph held in Neo4j", driver=driver)
+        loaded, source = _read(data, scenario, synthetic)
+        system = cls(backend, loaded.report, source, driver=driver, dataset=loaded.dataset)
+        if backend == "neo4j":
+            assert driver is not None
+            system.load_into_neo4j(loaded, bulk=bulk, batch_size=batch_size, progress=progress)
+        else:
+            system._graph = build_graph(loaded.dataset)
+        return system
+
+    def load_into_neo4j(
+        self,
+        loaded: Loaded,
+        *,
+        bulk: bool = False,
+        batch_size: int = 5000,
+        progress: Callable[[str, int, int], None] | None = None,
+    ) -> LoadSummary:
+        from neo4j.exceptions import Neo4jError
+
+        from graphmodel.neo4j_store import Neo4jUnavailable, load_dataset
+
+        assert self.driver is not None
+        total = len(loaded.dataset.nodes) + len(loaded.dataset.relationships)
+        done = 0
+
+        def advance(rows: int) -> None:
+            nonlocal done
+            done += rows
+            if progress:
+                progress("Loading into Neo4j" + (" (bulk)" if bulk else ""), done, total)
+
+        try:
+            summary = load_dataset(
+                self.driver, loaded.dataset, batch_size=batch_size, progress=advance, atomic=not bulk
+            )
+        except Neo4jError as err:
+            if bulk or not any(
+                sign in f"{err.code} {err.message}" for sign in ("OutOfMemory", "heap space", "MemoryLimit")
+            ):
+                raise
+            raise Neo4jUnavailable(
+                f"Neo4j ran out of memory holding {total:,} nodes and relationships in one transaction "
+                "(the previous graph is unchanged). Load with --bulk, or give the local server more "
+                "heap (CCGRAPH_NEO4J_HEAP=8g ccgraph neo4j start)."
+            ) from None
+        self._graph, self.last_load = None, summary
+        return summary
+
+    @property
+    def graph(self) -> nx.MultiDiGraph:
+        """The whole graph in process (read back from Neo4j once, if that is where it is)."""
+        if self._graph is None:
+            from graphmodel.neo4j_store import fetch_graph
+
+            assert self.driver is not None
+            self._graph = fetch_graph(self.driver)
+        return self._graph
+
+    def _backend(self) -> Backend:
+        if self.backend == "neo4j":
+            assert self.driver is not None
+            return Neo4jBackend(self.driver)
+        return NetworkXBackend(self.graph)
+
+    def check(
+        self,
+        *,
+        only: Iterable[str] = (),
+        min_severity: str = "info",
+        as_at: date | str = date(2013, 4, 1),
+        tolerance: float = 5.0,
+        exceptions: Iterable[str] = (),
+        waivers: Path | str | list[Waiver] | None = None,
+        today: date | None = None,
+    ) -> Report:
+        """Run the checks (all, or `only` these ids) and return a `Report`.
+
+        Findings below `min_severity` are dropped; `waivers` (a file or a list) move matching
+        findings to `Report.waived` until they expire (`today` decides; default: today).
+        """
+        try:
+            checks = select(list(only))
+        except KeyError as err:
+            raise CcgraphError(str(err.args[0])) from None
+        try:
+            floor = Severity(min_severity).rank
+        except ValueError:
+            raise CcgraphError(f"unknown severity {min_severity!r}; use info, warning or error") from None
+        settings = _settings(as_at, tolerance, exceptions)
+        accepted = read_waivers(Path(waivers)) if isinstance(waivers, (str, Path)) else list(waivers or [])
+        findings = [
+            f
+            for f in run_checks(self._backend(), settings, [c.id for c in checks])
+            if f.severity.rank >= floor
+        ]
+        findings, waived = apply_waivers(findings, accepted, today or date.today())
+        meta = {
+            "backend": self.backend,
+            "as_at": settings.as_at.isoformat(),
+            "parameters": settings.model_dump(mode="json"),
+        }
+        return Report(checks, findings, waived, meta)
+
+    def profile(self, code: str) -> dict[str, Any]:
+        """An organisation and its relationships, grouped by kind (`ccgraph show`)."""
+        from graphmodel.profile import profile
+
+        if code not in self.graph:
+            raise CcgraphError(f"no organisation with code {code!r} in the graph")
+        return profile(self.graph, code)
+
+    def export(self, path: Path | str, fmt: str | None = None) -> str:
+        """Write the graph as GraphML, GEXF or node-link JSON; returns the format used."""
+        from graphmodel.nx_graph import EXPORT_FORMATS
+
+        path = Path(path)
+        fmt = fmt or path.suffix.lstrip(".").lower()
+        if fmt not in EXPORT_FORMATS:
+            raise CcgraphError(f"cannot tell the format from {path.name!r}; use {'|'.join(EXPORT_FORMATS)}")
+        export_graph(self.graph, path, fmt)
+        return fmt
+
+    def cypher(self, query: str, params: dict[str, Any] | None = None, **limits: Any) -> QueryResult:
+        """An analyst's read-only query against the Neo4j graph (see docs/security.md)."""
+        from graphmodel.neo4j_console import read_only_query
+
+        return read_only_query(self.driver or _connect(), query, params, **limits)
+
+
+def _connect() -> Driver:
+    from graphmodel.neo4j_store import connect
+
+    return connect()
+
+
+def _read(data: Path | str | None, scenario: Path | str | None, synthetic: str | None) -> tuple[Loaded, str]:
+    if synthetic:
+        from graphmodel.synthetic import generate
+
+        scale, seed, violations = _synthetic(synthetic)
+        planted = {c.id: violations for c in CHECKS} if violations else None
+        return (
+            Loaded(generate(scale, seed, planted).dataset, QualityReport()),
+            f"synthetic {synthetic} (invented)",
+        )
+    if data is None and scenario is None:
+        return load_inputs(scenario=EXAMPLE_SCENARIO), "the bundled illustrative example"
+    loaded = load_inputs(Path(data) if data else None, Path(scenario) if scenario else None)
+    return loaded, " + ".join(str(p) for p in (data, scenario) if p)
+
+
+def _synthetic(spec: str) -> tuple[float, int, int]:
+    """SCALE[:SEED[:VIOLATIONS]] as numbers, or an InputError naming the setting."""
+    parts = (spec.split(":") + ["0", "0"])[:3]
+    try:
+        scale, seed, violations = float(parts[0]), int(parts[1]), int(parts[2])
+        if not 0 < scale <= 1000 or seed < 0 or not 0 <= violations <= 1000:
+            raise ValueError
+    except ValueError:
+        raise InputError(
+            [
+                Problem(
+                    Location("CCGRAPH_SYNTHETIC"),
+                    "SCALE[:SEED[:VIOLATIONS]]",
+                    f"not a valid system: {spec[:40]!r}",
+                )
+            ]
+        ) from None
+    return scale, seed, violations
+
+
+def _settings(as_at: date | str, tolerance: float, exceptions: Iterable[str]) -> CheckSettings:
+    from pydantic import ValidationError
+
+    try:
+        return CheckSettings.model_validate(
+            {"as_at": as_at, "tolerance_pct": tolerance, "boundary_exceptions": list(exceptions)}
+        )
+    except ValidationError as err:
+        raise CcgraphError(
+            "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in err.errors())
+        ) from None

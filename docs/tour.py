@@ -1,0 +1,93 @@
+# %% [markdown]
+# # A tour of ccgraph from a notebook
+#
+# What an analyst does with the Python API (`ccgraph.core`): open the real England 2013 graph,
+# list the findings as a DataFrame, count them by NHS CB region, follow one CCG's network, and
+# ask the local Neo4j in Cypher. Each `# %%` is a cell (VS Code, Jupyter with jupytext, Spyder);
+# `python docs/tour.py` runs it all, and the tests run it so that it never rots.
+#
+# Set CCGRAPH_DATA to the folder of published registers (docs/data.md) and, for the last cell,
+# start a local Neo4j (`ccgraph neo4j start`) or set NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD.
+
+# %%
+import os
+from collections import Counter
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+
+from ccgraph.core import CcgraphError, System
+from ccgraph.explorer import neighbourhood
+from ccgraph.visual import network_html
+
+DATA = Path(os.environ.get("CCGRAPH_DATA", "../shared/data/england-2013"))
+FACTS = Path(__file__).resolve().parents[1] / "loaders" / "england_2013_facts.yaml"
+OUT = Path(os.environ.get("CCGRAPH_TOUR_OUT", "."))
+
+system = System.open(data=DATA, scenario=FACTS)
+graph = system.graph
+print(f"{graph.number_of_nodes():,} organisations and people from {system.source}")
+
+# %% [markdown]
+# ## Findings as a DataFrame
+# Breaches (`error`, `warning`) and data gaps (`info`) are told apart by severity: on the real
+# data most gaps are facts no open register holds (governing bodies, for one).
+
+# %%
+report = system.check()
+findings = report.to_frame()
+print(findings.groupby(["severity", "check"]).size().rename("findings").to_string())
+breaches = findings[findings.severity != "info"]
+
+# %% [markdown]
+# ## Breaches by NHS Commissioning Board region
+# Each CCG is accountable to an area team, and each area team to a region.
+
+
+# %%
+def region_of(code: str) -> str:
+    for _, area_team, link in graph.out_edges(code, data=True):
+        if link["rel"] == "ACCOUNTABLE_TO" and graph.nodes[area_team].get("kind") == "AreaTeam":
+            for _, region, up in graph.out_edges(area_team, data=True):
+                if up["rel"] == "ACCOUNTABLE_TO":
+                    return graph.nodes[region]["name"]
+    return "(not a CCG)"
+
+
+per_region = pd.DataFrame(
+    sorted(Counter(region_of(org) for org in breaches.org).items()), columns=["region", "breaches"]
+)
+print(per_region.to_string(index=False))
+chart = alt.Chart(per_region).mark_bar().encode(x="breaches:Q", y=alt.Y("region:N", sort="-x"))
+chart.save(OUT / "breaches-per-region.json")  # a Vega-Lite spec; in a notebook, `chart` draws it
+chart
+
+# %% [markdown]
+# ## One CCG's network
+# NHS Medway CCG (09W), authorised with legal directions in January 2013 (seed S4).
+
+# %%
+hood = neighbourhood(graph, "09W", hops=1)
+print(sorted({attrs["kind"] for _, attrs in hood.graph.nodes(data=True)}))
+print(system.profile("09W")["node"])
+(OUT / "network-09W.html").write_text(network_html(hood.graph, centre="09W"), encoding="utf-8")
+
+# %% [markdown]
+# ## The same graph in Neo4j, asked in Cypher
+# `backend="neo4j"` loads the graph into the server (replacing what it held); `cypher` runs an
+# analyst's read-only query (docs/security.md says what it may do).
+
+# %%
+try:
+    in_neo4j = System.open(data=DATA, scenario=FACTS, backend="neo4j")
+except CcgraphError as err:
+    print(f"No Neo4j: {err}")
+else:
+    result = in_neo4j.cypher(
+        "MATCH (c:CCG)-[:ACCOUNTABLE_TO]->(a:AreaTeam) RETURN a.name AS area_team, count(c) AS ccgs "
+        "ORDER BY ccgs DESC LIMIT 5"
+    )
+    print(pd.DataFrame(result.rows, columns=result.keys).to_string(index=False))
+    same = in_neo4j.check().findings == report.findings
+    print(f"the Cypher checks give the same findings as NetworkX: {same}")
