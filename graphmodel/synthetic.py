@@ -111,6 +111,7 @@ class _Generator:
                     PCTCluster(code=self.code("CL"), name=f"Synthetic cluster {i // 3}", illustrative=True)
                 )
             pct = self.node(PCT(code=self.code("PT"), name=f"Synthetic PCT {i}", illustrative=True))
+            assert cluster is not None  # made at i == 0
             self.link(pct, cluster, RelType.IN_CLUSTER)
             self.link(pct, self.ccgs[i % n_ccgs], RelType.SUCCEEDED_BY, share=100.0, valid_from=START)
         for i in range(0, n_ccgs - 1, 4):

@@ -207,7 +207,7 @@ class _LineLoader(yaml.SafeLoader):
     }
 
 
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[Any, Any]:
     mapping = loader.construct_mapping(node, deep=True)
     mapping["__line__"] = node.start_mark.line + 1
     return mapping
@@ -287,52 +287,58 @@ def scenario_dataset(scenario: Scenario, file_name: str) -> Dataset:
         node(NodeKind.PERSON, **p.model_dump())
     for m in scenario.memberships:
         link(m.practice, m.ccg, RelType.MEMBER_OF, valid_from=m.valid_from, valid_to=m.valid_to)
-    for o in scenario.overlaps:
-        link(o.ccg, o.authority, RelType.OVERLAPS, share=o.share)
-    for c in scenario.pct_clusters:
-        node(NodeKind.PCT_CLUSTER, code=c.code, name=c.name, illustrative=c.illustrative)
-        for pct in c.pcts:
-            link(pct, c.code, RelType.IN_CLUSTER)
-    for s in scenario.pct_successions:
-        link(s.pct, s.ccg, RelType.SUCCEEDED_BY, share=s.share)
+    for overlap in scenario.overlaps:
+        link(overlap.ccg, overlap.authority, RelType.OVERLAPS, share=overlap.share)
+    for cluster in scenario.pct_clusters:
+        node(NodeKind.PCT_CLUSTER, code=cluster.code, name=cluster.name, illustrative=cluster.illustrative)
+        for pct in cluster.pcts:
+            link(pct, cluster.code, RelType.IN_CLUSTER)
+    for succession in scenario.pct_successions:
+        link(succession.pct, succession.ccg, RelType.SUCCEEDED_BY, share=succession.share)
     for gb in scenario.governing_bodies:
-        for m in gb.members:
-            for role in m.roles:
+        for member in gb.members:
+            for role in member.roles:
                 link(
-                    m.person,
+                    member.person,
                     gb.ccg,
                     RelType.HOLDS_ROLE,
                     qualifier=role,
-                    valid_from=m.valid_from,
-                    valid_to=m.valid_to,
+                    valid_from=member.valid_from,
+                    valid_to=member.valid_to,
                 )
     for h in scenario.hwb_memberships:
         for seat in h.seats:
             link(seat.holder, h.hwb, RelType.SEAT_ON, qualifier=seat.seat)
-    for s in scenario.csu_support:
-        link(s.ccg, s.csu, RelType.SUPPORTED_BY, valid_from=s.valid_from, valid_to=s.valid_to)
-    for c in scenario.collaborations:
+    for support in scenario.csu_support:
+        link(
+            support.ccg,
+            support.csu,
+            RelType.SUPPORTED_BY,
+            valid_from=support.valid_from,
+            valid_to=support.valid_to,
+        )
+    for collab in scenario.collaborations:
         node(
             NodeKind.COLLABORATION,
-            code=c.code,
-            name=c.name,
-            illustrative=c.illustrative,
-            services=tuple(c.services),
+            code=collab.code,
+            name=collab.name,
+            illustrative=collab.illustrative,
+            services=tuple(collab.services),
         )
-        for lead in c.lead:
-            link(c.code, lead, RelType.LED_BY)
-        for member in c.members:
-            link(member, c.code, RelType.PARTY_TO, qualifier=PartyRole.MEMBER)
-        for junior in c.junior_partners:
-            link(junior, c.code, RelType.PARTY_TO, qualifier=PartyRole.JUNIOR_PARTNER)
-        if c.provider:
-            link(c.code, c.provider, RelType.WITH_PROVIDER)
+        for lead in collab.lead:
+            link(collab.code, lead, RelType.LED_BY)
+        for party in collab.members:
+            link(party, collab.code, RelType.PARTY_TO, qualifier=PartyRole.MEMBER)
+        for junior in collab.junior_partners:
+            link(junior, collab.code, RelType.PARTY_TO, qualifier=PartyRole.JUNIOR_PARTNER)
+        if collab.provider:
+            link(collab.code, collab.provider, RelType.WITH_PROVIDER)
     for a in scenario.authorisations:
         _authorise(ds, a, node, link)
-    for c in scenario.commissioning:
-        link(c.commissioner, service_code(c.service), RelType.COMMISSIONS, qualifier=c.population)
-    for o in scenario.oversight:
-        link(o.body, o.accountable_to, RelType.ACCOUNTABLE_TO)
+    for order in scenario.commissioning:
+        link(order.commissioner, service_code(order.service), RelType.COMMISSIONS, qualifier=order.population)
+    for oversight in scenario.oversight:
+        link(oversight.body, oversight.accountable_to, RelType.ACCOUNTABLE_TO)
     for x in scenario.links:
         ds.add_relationship(x, here)
     return ds

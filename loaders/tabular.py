@@ -174,7 +174,7 @@ def _parse(
     limit = csv.field_size_limit(MAX_FIELD)  # the C parser refuses over-long fields for us
     try:
         if header:
-            wanted, need = _match_header(name, next(reader, None) or [], wanted)
+            wanted, need = _match_header(name, next(reader, []), wanted)
         width = max(i for _, i in wanted) + 1
         getter = operator.itemgetter(*(i for _, i in wanted))
         pick = getter if len(wanted) > 1 else (lambda f: (getter(f),))

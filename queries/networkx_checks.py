@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, TypeAlias
 
 import networkx as nx
 
@@ -34,7 +34,7 @@ from graphmodel.model import (
 from graphmodel.national import service_code
 
 Pair = tuple[str, dict[str, Any]]
-Graph = nx.MultiDiGraph
+Graph: TypeAlias = nx.MultiDiGraph
 
 
 def in_force(attrs: dict[str, Any], as_at: str) -> bool:
@@ -106,7 +106,7 @@ def boundary_crossing_ccgs(
     graph: Graph, *, as_at: str, tolerance_pct: float, exceptions: list[str]
 ) -> list[Pair]:
     """CCGs overlapping more than one upper-tier authority by at least `tolerance_pct` % each (S1)."""
-    found = []
+    found: list[Pair] = []
     for ccg, attrs in nodes_of(graph, NodeKind.CCG):
         if ccg in exceptions or not open_on(attrs, as_at):
             continue
@@ -127,7 +127,7 @@ def governing_body_roles(
     graph: Graph, *, as_at: str, required: list[list[str]], min_members: int
 ) -> list[Pair]:
     """CCGs whose governing body lacks a required role or has too few members (reg 11)."""
-    found = []
+    found: list[Pair] = []
     for ccg, attrs in nodes_of(graph, NodeKind.CCG):
         if not open_on(attrs, as_at):
             continue
@@ -147,7 +147,7 @@ def governing_body_roles(
 
 def governing_body_incompatible_roles(graph: Graph, *, as_at: str) -> list[Pair]:
     """People holding roles they cannot hold together or are not qualified for (regs 11-12, Sch 4)."""
-    found = []
+    found: list[Pair] = []
     for ccg, attrs in nodes_of(graph, NodeKind.CCG):
         by_person: dict[str, set[str]] = defaultdict(set)
         for person, link in in_links(graph, ccg, RelType.HOLDS_ROLE, as_at):
@@ -179,7 +179,7 @@ def governing_body_incompatible_roles(graph: Graph, *, as_at: str) -> list[Pair]
 
 def collaboration_lead(graph: Graph, *, as_at: str) -> list[Pair]:
     """Collaborative arrangements with no lead CCG or more than one (S2)."""
-    found = []
+    found: list[Pair] = []
     for arrangement, _ in nodes_of(graph, NodeKind.COLLABORATION):
         leads = sorted({ccg for ccg, _ in out_links(graph, arrangement, RelType.LED_BY, as_at)})
         if len(leads) != 1:
@@ -193,7 +193,7 @@ def _under_directions(graph: Graph, ccg: str) -> bool:
 
 def collaboration_lead_eligibility(graph: Graph, *, as_at: str) -> list[Pair]:
     """Leads that are not members, are under legal directions, or are junior partners (S2)."""
-    found = []
+    found: list[Pair] = []
     for arrangement, _ in nodes_of(graph, NodeKind.COLLABORATION):
         for lead, _ in out_links(graph, arrangement, RelType.LED_BY, as_at):
             parties = {
@@ -218,7 +218,7 @@ def collaboration_lead_eligibility(graph: Graph, *, as_at: str) -> list[Pair]:
 
 def undeclared_neighbour_commissioning(graph: Graph, *, as_at: str) -> list[Pair]:
     """Services a neighbour commissions for a CCG without a declared authorisation condition (S2)."""
-    found = []
+    found: list[Pair] = []
     for service in CCG_SERVICES:
         svc = service_code(service)
         if svc not in graph:
@@ -248,7 +248,7 @@ def hwb_ccg_seats(graph: Graph, *, as_at: str, tolerance_pct: float) -> list[Pai
 
     Boards with no recorded seats at all are skipped here; `hwb_statutory_members` reports them.
     """
-    found = []
+    found: list[Pair] = []
     for ccg, attrs in nodes_of(graph, NodeKind.CCG):
         if not open_on(attrs, as_at):
             continue
@@ -264,7 +264,7 @@ def hwb_ccg_seats(graph: Graph, *, as_at: str, tolerance_pct: float) -> list[Pai
 
 def hwb_statutory_members(graph: Graph, *, as_at: str) -> list[Pair]:
     """HWBs without each statutory seat: CCG, DPH, DCS, DASS, councillor, Healthwatch (S1)."""
-    found = []
+    found: list[Pair] = []
     for hwb, _ in nodes_of(graph, NodeKind.HWB):
         seats = {link["qualifier"] for _, link in in_links(graph, hwb, RelType.SEAT_ON, as_at)}
         if not seats:
@@ -281,7 +281,7 @@ def hwb_statutory_members(graph: Graph, *, as_at: str) -> list[Pair]:
 
 def authorisation_by_april_2013(graph: Graph, *, as_at: str, deadline: str) -> list[Pair]:
     """CCGs not authorised by `deadline` (1 April 2013: S2, S4)."""
-    found = []
+    found: list[Pair] = []
     for ccg, attrs in nodes_of(graph, NodeKind.CCG):
         if not open_on(attrs, as_at) or attrs.get("open_date", "0000") > deadline:
             continue
@@ -295,7 +295,7 @@ def authorisation_by_april_2013(graph: Graph, *, as_at: str, deadline: str) -> l
 
 def authorisation_conditions(graph: Graph, *, as_at: str) -> list[Pair]:
     """Conditions without an owner or an expiry, and conditional outcomes with none recorded (S2)."""
-    found = []
+    found: list[Pair] = []
     conditional = {AuthorisationOutcome.WITH_CONDITIONS, AuthorisationOutcome.WITH_DIRECTIONS}
     for ccg, attrs in nodes_of(graph, NodeKind.CCG):
         conditions = [c for c, _ in out_links(graph, ccg, RelType.HAS_CONDITION)]
@@ -327,7 +327,7 @@ def directions_support(graph: Graph, *, as_at: str) -> list[Pair]:
 
 def reserved_commissioning(graph: Graph, *, as_at: str) -> list[Pair]:
     """CCGs commissioning what the NHS CB must commission directly (S1)."""
-    found = []
+    found: list[Pair] = []
     for service in NHS_CB_SERVICES:
         svc = service_code(service)
         if svc not in graph:
@@ -346,7 +346,7 @@ def uncommissioned_services(graph: Graph, *, as_at: str) -> list[Pair]:
         if svc in graph:
             for _, link in in_links(graph, svc, RelType.COMMISSIONS, as_at):
                 served[link["qualifier"]].add(str(service))
-    found = []
+    found: list[Pair] = []
     for ccg, attrs in nodes_of(graph, NodeKind.CCG):
         if not open_on(attrs, as_at):
             continue

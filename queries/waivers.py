@@ -53,7 +53,8 @@ def apply_waivers(
 ) -> tuple[list[Finding], list[Finding]]:
     """Split findings into (still open, waived) using only the waivers not yet expired."""
     live = [w for w in waivers if w.expires >= today]
-    open_, waived = [], []
+    open_: list[Finding] = []
+    waived: list[Finding] = []
     for f in findings:
         hit = any(w.check == f.check and w.org in ("*", f.org) for w in live)
         (waived if hit else open_).append(f)

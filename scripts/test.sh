@@ -4,7 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+echo "== installing ccgraph and its test tools (pip)"
 python3 -m pip install --quiet --disable-pip-version-check -e '.[test]'
+
+echo "== ruff and mypy"
+python3 -m ruff check --quiet .
+python3 -m mypy
 
 # Debian's chromium for the real-browser test (never a browser download).
 if ! command -v chromium >/dev/null 2>&1; then
