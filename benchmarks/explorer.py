@@ -41,10 +41,9 @@ FIRST_PAGE_TEXT = "organisations and people"  # the Explore page's caption once 
 def synthetic(scale: float, seed: int) -> tuple[str, dict[str, str], Any]:
     """A generated system with 5 breaches per check: its label, the server's inputs, its graph."""
     from graphmodel.nx_graph import build_graph
-    from graphmodel.synthetic import generate
-    from queries.registry import CHECKS
+    from queries.registry import CHECKS, generate_with_breaches
 
-    graph = build_graph(generate(scale, seed, {c.id: 5 for c in CHECKS}).dataset)
+    graph = build_graph(generate_with_breaches(scale, seed, {c.id: 5 for c in CHECKS}).dataset)
     return f"x{scale:g}", {"CCGRAPH_SYNTHETIC": f"{scale:g}:{seed}:5"}, graph
 
 

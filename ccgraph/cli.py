@@ -343,10 +343,11 @@ def generate(
 
     Prints the planted organisations per check as JSON; with --backend neo4j loads it into Neo4j.
     """
-    from graphmodel.synthetic import generate as synthesise
-    from queries.registry import CHECKS
+    from queries.registry import CHECKS, generate_with_breaches
 
-    synthetic = synthesise(scale, seed, {c.id: violations for c in CHECKS} if violations else None)
+    synthetic = generate_with_breaches(
+        scale, seed, {c.id: violations for c in CHECKS} if violations else None
+    )
     dataset = synthetic.dataset
     _err(
         f"Generated {len(dataset.nodes):,} nodes and {len(dataset.relationships):,} relationships (scale {scale:g}, seed {seed})."

@@ -283,12 +283,12 @@ def _connect() -> Driver:
 
 def _read(data: Path | str | None, scenario: Path | str | None, synthetic: str | None) -> tuple[Loaded, str]:
     if synthetic:
-        from graphmodel.synthetic import generate
+        from queries.registry import generate_with_breaches
 
         scale, seed, violations = _synthetic(synthetic)
         planted = {c.id: violations for c in CHECKS} if violations else None
         return (
-            Loaded(generate(scale, seed, planted).dataset, QualityReport()),
+            Loaded(generate_with_breaches(scale, seed, planted).dataset, QualityReport()),
             f"synthetic {synthetic} (invented)",
         )
     if data is None and scenario is None:

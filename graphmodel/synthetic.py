@@ -10,6 +10,7 @@ check must find exactly the planted organisations: the ground truth for the chec
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -55,7 +56,12 @@ class Synthetic:
     planted: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
 
-class _Generator:
+class Generator:
+    """Builds a lawful synthetic system, then plants breaches with recipes that use its blocks:
+    `rng`, `las` / `ccgs` (authority and CCG codes), `ds` (the dataset), `code(prefix)`,
+    `node(model)`, `link(source, target, rel, ...)`, `authority(i)`, `ccg(la, ...)`,
+    `collaboration(lead, members)` and `condition(ccg, ...)`; each returns the code it made."""
+
     def __init__(self, scale: float, seed: int):
         self.rng = random.Random(seed)
         self.ds = Dataset()
@@ -209,107 +215,31 @@ class _Generator:
         return cond
 
     # -- planted violations, each on a body of its own ------------------------------------------
-    def plant(self, check: str) -> None:
-        la = self.rng.choice(self.las)
-        hit = self.planted[check]
-        if check == "practice_single_membership":
-            hit.add(
-                self.node(Practice(code=self.code("PR"), name="Synthetic orphan practice", illustrative=True))
-            )
-        elif check == "ccg_without_practices":
-            hit.add(self.ccg(la, practices=False))
-        elif check == "boundary_crossing_ccgs":
-            ccg = self.ccg(la)
-            other = self.rng.choice([x for x in self.las if x != la])
-            self.link(ccg, la, RelType.OVERLAPS, share=70.0)
-            self.link(ccg, other, RelType.OVERLAPS, share=30.0)
-            self.link(ccg, f"HWB-{other}", RelType.SEAT_ON, qualifier="ccg")
-            hit.add(ccg)
-        elif check == "governing_body_roles":
-            hit.add(
-                self.ccg(
-                    la, roles=tuple(r for r in GOVERNING_ROLES if r != "registered_nurse") + ("gp_member",)
-                )
-            )
-        elif check == "governing_body_incompatible_roles":
-            ccg = self.ccg(la)
-            person = self.node(
-                Person(code=self.code("PE"), name="Synthetic unqualified CFO", illustrative=True)
-            )
-            self.link(person, ccg, RelType.HOLDS_ROLE, qualifier="chief_finance_officer")
-            hit.add(ccg)
-        elif check == "collaboration_lead":
-            hit.add(self.collaboration(None, [self.rng.choice(self.ccgs)]))
-        elif check == "collaboration_lead_eligibility":
-            a, b = self.rng.sample(self.ccgs, 2)
-            hit.add(self.collaboration(a, [b]))
-        elif check == "undeclared_neighbour_commissioning":
-            population, neighbour = self.ccg(la), self.rng.choice(self.ccgs)
-            self.link(
-                neighbour, service_code(ServiceCategory.COMMUNITY), RelType.COMMISSIONS, qualifier=population
-            )
-            hit.add(population)
-        elif check == "hwb_ccg_seats":
-            ccg = self.ccg(la)
-            other = self.rng.choice([x for x in self.las if x != la])
-            self.link(ccg, la, RelType.OVERLAPS, share=97.0)  # replaces the 100% overlap
-            self.link(ccg, other, RelType.OVERLAPS, share=3.0)  # a sliver: not boundary crossing
-            self.ds.relationships.pop((ccg, f"HWB-{la}", f"{RelType.SEAT_ON}|ccg|"))
-            hit.add(ccg)
-        elif check == "hwb_statutory_members":
-            new_la = self.authority(len(self.las))
-            hwb = f"HWB-{new_la}"
-            for src, dst, key in list(self.ds.relationships):
-                if dst == hwb and key == f"{RelType.SEAT_ON}|councillor|":
-                    del self.ds.relationships[(src, dst, key)]
-            self.ccg(new_la)
-            hit.add(hwb)
-        elif check == "authorisation_by_april_2013":
-            hit.add(self.ccg(la, outcome=AuthorisationOutcome.NOT_AUTHORISED))
-        elif check == "authorisation_conditions":
-            ccg = self.ccg(la, outcome=AuthorisationOutcome.WITH_CONDITIONS)
-            self.condition(ccg, expires=None)
-            hit.add(ccg)
-        elif check == "directions_support":
-            ccg = self.ccg(la, outcome=AuthorisationOutcome.WITH_DIRECTIONS)
-            self.condition(ccg)
-            hit.add(ccg)
-        elif check == "reserved_commissioning":
-            ccg = self.ccg(la)
-            self.link(ccg, service_code(ServiceCategory.DENTISTRY), RelType.COMMISSIONS, qualifier=ccg)
-            hit.add(ccg)
-        elif check == "uncommissioned_services":
-            hit.add(
-                self.ccg(la, services=tuple(s for s in CCG_SERVICES if s != ServiceCategory.MENTAL_HEALTH))
-            )
-        elif check == "pct_succession":
-            pct = self.node(
-                PCT(code=self.code("PT"), name="Synthetic PCT without successor", illustrative=True)
-            )
-            cluster = next(t for (_, t, k) in self.ds.relationships if k.startswith(RelType.IN_CLUSTER))
-            self.link(pct, cluster, RelType.IN_CLUSTER)
-            hit.add(pct)
-        elif check == "pct_in_cluster":
-            pct = self.node(
-                PCT(code=self.code("PT"), name="Synthetic PCT without cluster", illustrative=True)
-            )
-            self.link(pct, self.rng.choice(self.ccgs), RelType.SUCCEEDED_BY, share=100.0)
-            hit.add(pct)
-        else:
-            raise KeyError(f"no way to plant a violation of {check!r}")
+    def plant(self, check: str, recipe: Callable[[Generator], str]) -> None:
+        """Plant one breach of `check` with its recipe (registered with the check, in `queries`)."""
+        self.planted[check].add(recipe(self))
 
 
-def generate(scale: float = 1.0, seed: int = 0, violations: dict[str, int] | None = None) -> Synthetic:
-    """Build a synthetic system; `violations` maps check ids to how many breaches to plant.
+def generate(
+    scale: float = 1.0,
+    seed: int = 0,
+    violations: dict[str, int] | None = None,
+    recipes: dict[str, Callable[[Generator], str]] | None = None,
+) -> Synthetic:
+    """Build a synthetic system; `violations` maps check ids to how many breaches to plant,
+    each with its recipe from `recipes` (`queries.registry.generate_with_breaches` passes every
+    check's own).
 
-    >>> s = generate(0.05, seed=1, violations={"pct_in_cluster": 2})
-    >>> len(s.planted["pct_in_cluster"])
-    2
+    >>> s = generate(0.05, seed=1)
+    >>> len(s.dataset.nodes) > 100, len(s.planted)
+    (True, 0)
     """
     with gc_paused():
-        gen = _Generator(scale, seed)
+        gen = Generator(scale, seed)
         gen.build()
         for check, count in sorted((violations or {}).items()):
+            if count and check not in (recipes or {}):
+                raise KeyError(f"no way to plant a violation of {check!r}")
             for _ in range(count):
-                gen.plant(check)
+                gen.plant(check, (recipes or {})[check])
     return Synthetic(gen.ds, gen.planted)

@@ -22,6 +22,11 @@ import networkx as nx
 
 from graphmodel.model import (
     CCG_SERVICES,
+    PCT,
+    REQUIRED_ROLES_2012,
+    Person,
+    Practice,
+    ServiceCategory,
     LAY_EXCLUDED_EMPLOYERS,
     LAY_ROLES,
     NHS_CB_SERVICES,
@@ -32,9 +37,14 @@ from graphmodel.model import (
     RelType,
 )
 from graphmodel.national import service_code
+from graphmodel.synthetic import Generator
+from queries.check import Pair, Severity, check, plants
 
-Pair = tuple[str, dict[str, Any]]
 Graph: TypeAlias = nx.MultiDiGraph
+
+
+def _join(items: list[Any]) -> str:
+    return ", ".join(map(str, items)) if items else "none"
 
 
 def in_force(attrs: dict[str, Any], as_at: str) -> bool:
@@ -47,7 +57,7 @@ def open_on(attrs: dict[str, Any], as_at: str) -> bool:
 
 def nodes_of(graph: Graph, kind: NodeKind) -> Iterator[tuple[str, dict[str, Any]]]:
     """Nodes of one kind. The index by kind is kept in `graph.graph` and rebuilt whenever the
-    node count changes, so seventeen checks scan the nodes once rather than seventeen times."""
+    node count changes, so the checks scan the nodes once between them rather than once each."""
     cached = graph.graph.get("_nodes_by_kind")
     if cached is None or cached[0] != graph.number_of_nodes():
         index: dict[str, list[str]] = defaultdict(list)
@@ -77,6 +87,15 @@ def in_links(
 # --- membership -----------------------------------------------------------------------------
 
 
+@check(
+    title="Every practice is a member of exactly one CCG",
+    rule="Every GP practice is a member of a CCG, and of one only.",
+    source="S1 'All GPs will need to be part of a CCG'; S4 'All 8,000-plus GP practices ... members of a CCG'",
+    severity=Severity.ERROR,
+    fix="Record the practice's CCG membership (ODS epcmem) or end the extra one.",
+    reviewed="2026-11-23",
+    describe=lambda ev: f"member of {len(ev['ccgs'])} CCGs on the date ({_join(ev['ccgs'])})",
+)
 def practice_single_membership(graph: Graph, *, as_at: str) -> list[Pair]:
     """Practices open on `as_at` that are members of no CCG, or of more than one (S1, S4)."""
     ccgs_of: dict[str, set[str]] = defaultdict(set)
@@ -90,6 +109,20 @@ def practice_single_membership(graph: Graph, *, as_at: str) -> list[Pair]:
     ]
 
 
+@plants("practice_single_membership")
+def _plant_practice_single_membership(gen: Generator) -> str:
+    return gen.node(Practice(code=gen.code("PR"), name="Synthetic orphan practice", illustrative=True))
+
+
+@check(
+    title="No CCG without member practices",
+    rule="A CCG is formed of its member GP practices.",
+    source="S4 'led by their members: the GP practices'",
+    severity=Severity.ERROR,
+    fix="Check the CCG's memberships, or whether it had closed by the date.",
+    reviewed="2026-11-23",
+    describe=lambda ev: "has no member practices on the date",
+)
 def ccg_without_practices(graph: Graph, *, as_at: str) -> list[Pair]:
     """CCGs open on `as_at` with no member practice: a CCG is its member practices (S4)."""
     return [
@@ -99,9 +132,30 @@ def ccg_without_practices(graph: Graph, *, as_at: str) -> list[Pair]:
     ]
 
 
+@plants("ccg_without_practices")
+def _plant_ccg_without_practices(gen: Generator) -> str:
+    la = gen.rng.choice(gen.las)
+    return gen.ccg(la, practices=False)
+
+
 # --- geography --------------------------------------------------------------------------------
 
 
+@check(
+    title="CCG boundaries do not cross local-authority boundaries",
+    rule="A CCG's boundary should not normally cross upper-tier local-authority boundaries.",
+    source="S1 'Groups will have boundaries that will not normally cross those of local authorities'",
+    severity=Severity.WARNING,
+    fix="Approve it as an exception (boundary_exceptions) or review the configuration.",
+    reviewed="2026-11-23",
+    describe=lambda ev: "crosses "
+    + _join(
+        [
+            f"{a.get('name', '')} {a['authority']} ({a['share']:g}%)".strip()
+            for a in sorted(ev["authorities"], key=lambda a: -a["share"])
+        ]
+    ),
+)
 def boundary_crossing_ccgs(
     graph: Graph, *, as_at: str, tolerance_pct: float, exceptions: list[str]
 ) -> list[Pair]:
@@ -120,9 +174,32 @@ def boundary_crossing_ccgs(
     return found
 
 
+@plants("boundary_crossing_ccgs")
+def _plant_boundary_crossing_ccgs(gen: Generator) -> str:
+    la = gen.rng.choice(gen.las)
+    ccg = gen.ccg(la)
+    other = gen.rng.choice([x for x in gen.las if x != la])
+    gen.link(ccg, la, RelType.OVERLAPS, share=70.0)
+    gen.link(ccg, other, RelType.OVERLAPS, share=30.0)
+    gen.link(ccg, f"HWB-{other}", RelType.SEAT_ON, qualifier="ccg")
+    return ccg
+
+
 # --- governing body ------------------------------------------------------------------------------
 
 
+@check(
+    title="The governing body has every required role",
+    rule="Chair, deputy chair, accountable officer, chief finance officer, registered nurse, "
+    "secondary-care specialist and two lay members; at least six members (from 14 April 2022: "
+    "four, nurse or specialist, one lay member).",
+    source="SI 2012/1631 regs 11-12 (as made); SI 2022/316; S0; S1",
+    severity=Severity.ERROR,
+    fix="Appoint to the missing roles and record them under governing_bodies.",
+    reviewed="2026-11-23",
+    describe=lambda ev: f"missing {_join(ev['missing'])}; {ev['members']} members (at least {ev['min_members']})",
+    gaps=True,
+)
 def governing_body_roles(
     graph: Graph, *, as_at: str, required: list[list[str]], min_members: int
 ) -> list[Pair]:
@@ -145,6 +222,24 @@ def governing_body_roles(
     return found
 
 
+@plants("governing_body_roles")
+def _plant_governing_body_roles(gen: Generator) -> str:
+    la = gen.rng.choice(gen.las)
+    return gen.ccg(
+        la, roles=tuple(r for r in REQUIRED_ROLES_2012 if r != "registered_nurse") + ("gp_member",)
+    )
+
+
+@check(
+    title="No one holds incompatible or unqualified roles",
+    rule="A lay chair cannot be the finance/audit lay member; the nurse, specialist and CFO must "
+    "hold the qualification; Schedule 4 bars some employees from lay membership.",
+    source="SI 2012/1631 regs 11-12 and Schedule 4",
+    severity=Severity.ERROR,
+    fix="Appoint a different, eligible person to one of the roles.",
+    reviewed="2026-11-23",
+    describe=lambda ev: f"{ev['person']}: {'; '.join(ev['problems'])}",
+)
 def governing_body_incompatible_roles(graph: Graph, *, as_at: str) -> list[Pair]:
     """People holding roles they cannot hold together or are not qualified for (regs 11-12, Sch 4)."""
     found: list[Pair] = []
@@ -174,9 +269,27 @@ def governing_body_incompatible_roles(graph: Graph, *, as_at: str) -> list[Pair]
     return found
 
 
+@plants("governing_body_incompatible_roles")
+def _plant_governing_body_incompatible_roles(gen: Generator) -> str:
+    la = gen.rng.choice(gen.las)
+    ccg = gen.ccg(la)
+    person = gen.node(Person(code=gen.code("PE"), name="Synthetic unqualified CFO", illustrative=True))
+    gen.link(person, ccg, RelType.HOLDS_ROLE, qualifier="chief_finance_officer")
+    return ccg
+
+
 # --- collaborative commissioning --------------------------------------------------------------------
 
 
+@check(
+    title="Each collaborative arrangement has exactly one lead",
+    rule="One CCG leads a collaborative arrangement with a provider for its neighbours.",
+    source="S2 'the more mature one leads with that provider'",
+    severity=Severity.ERROR,
+    fix="Name exactly one lead CCG for the arrangement.",
+    reviewed="2026-11-23",
+    describe=lambda ev: f"has {len(ev['leads'])} leads ({_join(ev['leads'])})",
+)
 def collaboration_lead(graph: Graph, *, as_at: str) -> list[Pair]:
     """Collaborative arrangements with no lead CCG or more than one (S2)."""
     found: list[Pair] = []
@@ -187,10 +300,24 @@ def collaboration_lead(graph: Graph, *, as_at: str) -> list[Pair]:
     return found
 
 
+@plants("collaboration_lead")
+def _plant_collaboration_lead(gen: Generator) -> str:
+    return gen.collaboration(None, [gen.rng.choice(gen.ccgs)])
+
+
 def _under_directions(graph: Graph, ccg: str) -> bool:
     return graph.nodes[ccg].get("authorisation_outcome") == AuthorisationOutcome.WITH_DIRECTIONS
 
 
+@check(
+    title="A lead is a member in good standing",
+    rule="The lead is a party to the arrangement and neither under legal directions nor a junior partner.",
+    source="S2 (junior-partner status; more mature CCG leads); S4 (legal directions)",
+    severity=Severity.ERROR,
+    fix="Choose a lead that is a full party and not under directions or a junior partner.",
+    reviewed="2026-11-23",
+    describe=lambda ev: f"lead {ev['lead']}: {'; '.join(ev['problems'])}",
+)
 def collaboration_lead_eligibility(graph: Graph, *, as_at: str) -> list[Pair]:
     """Leads that are not members, are under legal directions, or are junior partners (S2)."""
     found: list[Pair] = []
@@ -216,6 +343,21 @@ def collaboration_lead_eligibility(graph: Graph, *, as_at: str) -> list[Pair]:
     return found
 
 
+@plants("collaboration_lead_eligibility")
+def _plant_collaboration_lead_eligibility(gen: Generator) -> str:
+    a, b = gen.rng.sample(gen.ccgs, 2)
+    return gen.collaboration(a, [b])
+
+
+@check(
+    title="Services commissioned by a neighbour are declared",
+    rule="A neighbour commissioning services for a CCG is a condition of its authorisation and must be declared.",
+    source="S2 'some services within a CCG with conditions are commissioned by a neighbouring CCG'",
+    severity=Severity.ERROR,
+    fix="Record an authorisation condition with neighbour_commissions for the service.",
+    reviewed="2026-11-23",
+    describe=lambda ev: f"{ev['service']} commissioned by {ev['commissioner']} without a declared condition",
+)
 def undeclared_neighbour_commissioning(graph: Graph, *, as_at: str) -> list[Pair]:
     """Services a neighbour commissions for a CCG without a declared authorisation condition (S2)."""
     found: list[Pair] = []
@@ -236,13 +378,74 @@ def undeclared_neighbour_commissioning(graph: Graph, *, as_at: str) -> list[Pair
     return found
 
 
+@plants("undeclared_neighbour_commissioning")
+def _plant_undeclared_neighbour_commissioning(gen: Generator) -> str:
+    la = gen.rng.choice(gen.las)
+    population, neighbour = gen.ccg(la), gen.rng.choice(gen.ccgs)
+    gen.link(neighbour, service_code(ServiceCategory.COMMUNITY), RelType.COMMISSIONS, qualifier=population)
+    return population
+
+
 # --- Health and Wellbeing Boards ---------------------------------------------------------------------
+
+
+@check(
+    title="Each upper-tier authority has one Health and Wellbeing Board",
+    rule="Every upper-tier local authority establishes a Health and Wellbeing Board for its area: "
+    "one, not none and not two.",
+    source="Health and Social Care Act 2012 s.194(1) 'A local authority must establish a Health and "
+    "Wellbeing Board for its area'; S1 'new Health and Wellbeing Boards will be set up in local authorities'",
+    severity=Severity.ERROR,
+    fix="Record the authority's board (a HAS_HWB link), or end the extra one.",
+    reviewed="2026-11-24",
+    describe=lambda ev: f"has {len(ev['hwbs'])} Health and Wellbeing Boards ({_join(ev['hwbs'])}), not one",
+    gaps=True,
+)
+def hwb_per_authority(graph: Graph, *, as_at: str) -> list[Pair]:
+    """Upper-tier authorities open on `as_at` without exactly one board in force (s.194(1), S1).
+
+    Evidence: `hwbs`, the codes of the authority's boards on the date (none, or two or more);
+    `{"recorded": False}` for every authority when no board is recorded anywhere (a data gap).
+
+    >>> g = nx.MultiDiGraph()
+    >>> for code, kind in [("LA1", "LocalAuthority"), ("LA2", "LocalAuthority"), ("H1", "HWB")]:
+    ...     g.add_node(code, kind=kind)
+    >>> _ = g.add_edge("LA1", "H1", rel="HAS_HWB")
+    >>> hwb_per_authority(g, as_at="2013-04-01")
+    [('LA2', {'hwbs': []})]
+    """
+    recorded = any(True for _ in nodes_of(graph, NodeKind.HWB))
+    found: list[Pair] = []
+    for la, attrs in nodes_of(graph, NodeKind.LOCAL_AUTHORITY):
+        if not open_on(attrs, as_at):
+            continue
+        hwbs = sorted(hwb for hwb, _ in out_links(graph, la, RelType.HAS_HWB, as_at))
+        if len(hwbs) != 1:
+            found.append((la, {"hwbs": hwbs} if recorded else {"recorded": False}))
+    return found
+
+
+@plants("hwb_per_authority")
+def _plant_hwb_per_authority(gen: Generator) -> str:
+    la = gen.authority(len(gen.las))  # a fully seated board, a CCG in its area on it ...
+    gen.ccg(la)
+    del gen.ds.relationships[(la, f"HWB-{la}", f"{RelType.HAS_HWB}||")]  # ... that is not the authority's
+    return la
 
 
 def _hwb_of(graph: Graph, authority: str) -> str | None:
     return next((hwb for hwb, _ in out_links(graph, authority, RelType.HAS_HWB)), None)
 
 
+@check(
+    title="Each CCG sits on the HWB of every authority it overlaps",
+    rule="CCGs are members of the Health and Wellbeing Board of each authority in their area.",
+    source="S1 (HWB membership includes Clinical Commissioning Groups)",
+    severity=Severity.ERROR,
+    fix="Record the CCG's seat on that board, or correct the overlap.",
+    reviewed="2026-11-23",
+    describe=lambda ev: f"not on {ev['hwb']} though it overlaps {ev['authority']} ({ev['share']:g}%)",
+)
 def hwb_ccg_seats(graph: Graph, *, as_at: str, tolerance_pct: float) -> list[Pair]:
     """CCGs missing from the HWB of an authority they overlap by at least `tolerance_pct` % (S1).
 
@@ -262,6 +465,28 @@ def hwb_ccg_seats(graph: Graph, *, as_at: str, tolerance_pct: float) -> list[Pai
     return found
 
 
+@plants("hwb_ccg_seats")
+def _plant_hwb_ccg_seats(gen: Generator) -> str:
+    la = gen.rng.choice(gen.las)
+    ccg = gen.ccg(la)
+    other = gen.rng.choice([x for x in gen.las if x != la])
+    gen.link(ccg, la, RelType.OVERLAPS, share=97.0)  # replaces the 100% overlap
+    gen.link(ccg, other, RelType.OVERLAPS, share=3.0)  # a sliver: not boundary crossing
+    gen.ds.relationships.pop((ccg, f"HWB-{la}", f"{RelType.SEAT_ON}|ccg|"))
+    return ccg
+
+
+@check(
+    title="Each HWB has its statutory members",
+    rule="CCG, director of public health, directors of children's and adult social services, an "
+    "elected councillor and local Healthwatch.",
+    source="S1 (HWB membership list)",
+    severity=Severity.ERROR,
+    fix="Record the missing seats under hwb_memberships.",
+    reviewed="2026-11-23",
+    describe=lambda ev: f"missing {_join(ev['missing'])}",
+    gaps=True,
+)
 def hwb_statutory_members(graph: Graph, *, as_at: str) -> list[Pair]:
     """HWBs without each statutory seat: CCG, DPH, DCS, DASS, councillor, Healthwatch (S1)."""
     found: list[Pair] = []
@@ -276,9 +501,30 @@ def hwb_statutory_members(graph: Graph, *, as_at: str) -> list[Pair]:
     return found
 
 
+@plants("hwb_statutory_members")
+def _plant_hwb_statutory_members(gen: Generator) -> str:
+    new_la = gen.authority(len(gen.las))
+    hwb = f"HWB-{new_la}"
+    for src, dst, key in list(gen.ds.relationships):
+        if dst == hwb and key == f"{RelType.SEAT_ON}|councillor|":
+            del gen.ds.relationships[(src, dst, key)]
+    gen.ccg(new_la)
+    return hwb
+
+
 # --- authorisation ---------------------------------------------------------------------------------
 
 
+@check(
+    title="Every CCG authorised by 1 April 2013",
+    rule="CCGs are authorised in one of four waves and fully responsible from 1 April 2013.",
+    source="S2 (four waves from July 2012); S4 (211 CCGs from 1 April 2013)",
+    severity=Severity.ERROR,
+    fix="Record the authorisation outcome, wave and date.",
+    reviewed="2026-11-23",
+    describe=lambda ev: f"not authorised by 2013-04-01 (outcome {ev.get('outcome')}, date {ev.get('date')})",
+    gaps=True,
+)
 def authorisation_by_april_2013(graph: Graph, *, as_at: str, deadline: str) -> list[Pair]:
     """CCGs not authorised by `deadline` (1 April 2013: S2, S4)."""
     found: list[Pair] = []
@@ -293,6 +539,25 @@ def authorisation_by_april_2013(graph: Graph, *, as_at: str, deadline: str) -> l
     return found
 
 
+@plants("authorisation_by_april_2013")
+def _plant_authorisation_by_april_2013(gen: Generator) -> str:
+    la = gen.rng.choice(gen.las)
+    return gen.ccg(la, outcome=AuthorisationOutcome.NOT_AUTHORISED)
+
+
+@check(
+    title="Conditions have an owner and an expiry",
+    rule="Conditions give formal, possibly time-limited support: each needs an owner and an end date.",
+    source="S2 'Conditions could be time-limited'; S4 (formal support)",
+    severity=Severity.WARNING,
+    fix="Record who owns each condition and when it expires.",
+    reviewed="2026-11-23",
+    describe=lambda ev: (
+        "conditional authorisation outcome but no condition recorded"
+        if ev.get("condition") is None
+        else f"condition {ev['condition']} lacks {_join(ev['missing'])}"
+    ),
+)
 def authorisation_conditions(graph: Graph, *, as_at: str) -> list[Pair]:
     """Conditions without an owner or an expiry, and conditional outcomes with none recorded (S2)."""
     found: list[Pair] = []
@@ -312,6 +577,23 @@ def authorisation_conditions(graph: Graph, *, as_at: str) -> list[Pair]:
     return found
 
 
+@plants("authorisation_conditions")
+def _plant_authorisation_conditions(gen: Generator) -> str:
+    la = gen.rng.choice(gen.las)
+    ccg = gen.ccg(la, outcome=AuthorisationOutcome.WITH_CONDITIONS)
+    gen.condition(ccg, expires=None)
+    return ccg
+
+
+@check(
+    title="CCGs under legal directions have a named source of support",
+    rule="Intensive support under legal directions comes from the NHS CB or neighbouring CCGs.",
+    source="S4 'more intensive support ... provided by the NHS Commissioning Board or neighbouring CCGs'",
+    severity=Severity.ERROR,
+    fix="Record support_from for the authorisation.",
+    reviewed="2026-11-23",
+    describe=lambda ev: "under legal directions; no source of intensive support recorded",
+)
 def directions_support(graph: Graph, *, as_at: str) -> list[Pair]:
     """CCGs under legal directions with no named source of intensive support (S4)."""
     return [
@@ -322,9 +604,26 @@ def directions_support(graph: Graph, *, as_at: str) -> list[Pair]:
     ]
 
 
+@plants("directions_support")
+def _plant_directions_support(gen: Generator) -> str:
+    la = gen.rng.choice(gen.las)
+    ccg = gen.ccg(la, outcome=AuthorisationOutcome.WITH_DIRECTIONS)
+    gen.condition(ccg)
+    return ccg
+
+
 # --- who commissions what ------------------------------------------------------------------------
 
 
+@check(
+    title="No CCG commissions what the NHS CB commissions directly",
+    rule="General practice, pharmacy, dentistry and specialised services are commissioned by the NHS CB.",
+    source="S1 'The NHS Commissioning Board will also be responsible for directly commissioning'",
+    severity=Severity.ERROR,
+    fix="Move the commissioning to the NHS CB.",
+    reviewed="2026-11-23",
+    describe=lambda ev: f"commissions {ev['service']} (reserved to the NHS CB) for {ev['population']}",
+)
 def reserved_commissioning(graph: Graph, *, as_at: str) -> list[Pair]:
     """CCGs commissioning what the NHS CB must commission directly (S1)."""
     found: list[Pair] = []
@@ -338,6 +637,25 @@ def reserved_commissioning(graph: Graph, *, as_at: str) -> list[Pair]:
     return found
 
 
+@plants("reserved_commissioning")
+def _plant_reserved_commissioning(gen: Generator) -> str:
+    la = gen.rng.choice(gen.las)
+    ccg = gen.ccg(la)
+    gen.link(ccg, service_code(ServiceCategory.DENTISTRY), RelType.COMMISSIONS, qualifier=ccg)
+    return ccg
+
+
+@check(
+    title="Every CCG service category has a commissioner",
+    rule="Hospital (elective, acute, emergency), community and mental-health services are commissioned "
+    "for every CCG's population.",
+    source="S1 'CCGs will be responsible for commissioning hospital services...'",
+    severity=Severity.ERROR,
+    fix="Record who commissions each missing service for the population.",
+    reviewed="2026-11-23",
+    describe=lambda ev: f"no commissioner for {_join(ev['missing'])}",
+    gaps=True,
+)
 def uncommissioned_services(graph: Graph, *, as_at: str) -> list[Pair]:
     """CCG populations with a CCG-responsible service category nobody commissions (S1)."""
     served: dict[str, set[str]] = defaultdict(set)
@@ -359,9 +677,24 @@ def uncommissioned_services(graph: Graph, *, as_at: str) -> list[Pair]:
     return found
 
 
+@plants("uncommissioned_services")
+def _plant_uncommissioned_services(gen: Generator) -> str:
+    la = gen.rng.choice(gen.las)
+    return gen.ccg(la, services=tuple(s for s in CCG_SERVICES if s != ServiceCategory.MENTAL_HEALTH))
+
+
 # --- transition ---------------------------------------------------------------------------------------
 
 
+@check(
+    title="Every PCT's population passes to a CCG",
+    rule="CCGs replace PCTs from April 2013.",
+    source="S1 'They will replace Primary Care Trusts'; S4",
+    severity=Severity.ERROR,
+    fix="Record the CCG(s) succeeding the PCT.",
+    reviewed="2026-11-23",
+    describe=lambda ev: "no CCG succeeds this PCT",
+)
 def pct_succession(graph: Graph, *, as_at: str) -> list[Pair]:
     """2012 PCTs whose population passed to no CCG (S1, S4)."""
     return [
@@ -371,6 +704,24 @@ def pct_succession(graph: Graph, *, as_at: str) -> list[Pair]:
     ]
 
 
+@plants("pct_succession")
+def _plant_pct_succession(gen: Generator) -> str:
+    pct = gen.node(PCT(code=gen.code("PT"), name="Synthetic PCT without successor", illustrative=True))
+    cluster = next(t for (_, t, k) in gen.ds.relationships if k.startswith(RelType.IN_CLUSTER))
+    gen.link(pct, cluster, RelType.IN_CLUSTER)
+    return pct
+
+
+@check(
+    title="Every PCT is in a cluster",
+    rule="The PCTs were organised into 51 clusters for the transition.",
+    source="S1 'organised into 51 clusters'",
+    severity=Severity.ERROR,
+    fix="Record the PCT's cluster under pct_clusters.",
+    reviewed="2026-11-23",
+    describe=lambda ev: "in no PCT cluster",
+    gaps=True,
+)
 def pct_in_cluster(graph: Graph, *, as_at: str) -> list[Pair]:
     """PCTs in no cluster (S1: the PCTs were organised into 51 clusters)."""
     recorded = any(True for _ in nodes_of(graph, NodeKind.PCT_CLUSTER))
@@ -379,3 +730,10 @@ def pct_in_cluster(graph: Graph, *, as_at: str) -> list[Pair]:
         for pct, _ in nodes_of(graph, NodeKind.PCT)
         if not any(out_links(graph, pct, RelType.IN_CLUSTER))
     ]
+
+
+@plants("pct_in_cluster")
+def _plant_pct_in_cluster(gen: Generator) -> str:
+    pct = gen.node(PCT(code=gen.code("PT"), name="Synthetic PCT without cluster", illustrative=True))
+    gen.link(pct, gen.rng.choice(gen.ccgs), RelType.SUCCEEDED_BY, share=100.0)
+    return pct

@@ -12,9 +12,8 @@ import pytest
 
 from conftest import build, org, person
 from graphmodel.model import REQUIRED_ROLES_2012
-from graphmodel.synthetic import generate
 from graphmodel.nx_graph import build_graph
-from queries.registry import CHECKS
+from queries.registry import CHECKS, generate_with_breaches
 from queries.runner import NetworkXBackend, run_checks
 
 ROLES = list(REQUIRED_ROLES_2012)
@@ -262,6 +261,25 @@ def test_a_ccg_must_sit_on_the_board_of_each_authority_it_overlaps(run):
     assert (f.org, f.evidence) == ("C1", {"authority": "LA2", "hwb": "H2", "share": 30.0})
 
 
+def test_an_authority_needs_exactly_one_health_and_wellbeing_board(run):
+    s = compliant()
+    s["organisations"].append(org("HWB", "H3"))
+    s["links"].append({"source": "LA1", "target": "H3", "rel": "HAS_HWB"})  # a second board
+    s["links"] = [x for x in s["links"] if x["target"] != "H2"]  # and none for LA2
+    assert [(f.org, f.evidence) for f in run(build(**s), "hwb_per_authority")] == [
+        ("LA1", {"hwbs": ["H1", "H3"]}),
+        ("LA2", {"hwbs": []}),
+    ]
+
+
+def test_with_no_board_recorded_anywhere_each_authority_is_a_data_gap(run):
+    s = compliant()
+    s["organisations"] = [o for o in s["organisations"] if o["kind"] != "HWB"]
+    s["links"] = [x for x in s["links"] if x["rel"] != "HAS_HWB"]
+    s["hwb_memberships"] = []
+    assert found(run(build(**s), "hwb_per_authority")) == [("LA1", "info"), ("LA2", "info")]
+
+
 def test_a_board_without_healthwatch_or_councillor_is_reported(run):
     s = compliant()
     s["hwb_memberships"][0]["seats"] = [
@@ -342,7 +360,7 @@ def test_with_no_cluster_recorded_anywhere_unclustered_pcts_are_data_gaps(run):
 
 @pytest.mark.parametrize("check", [c.id for c in CHECKS])
 def test_each_check_finds_exactly_the_violations_planted_for_it(check):
-    synthetic = generate(0.05, seed=7, violations={check: 3})
+    synthetic = generate_with_breaches(0.05, seed=7, violations={check: 3})
     findings = run_checks(NetworkXBackend(build_graph(synthetic.dataset)))
     assert {f.org for f in findings} == synthetic.planted[check]
     assert {f.check for f in findings} == {check}
@@ -350,7 +368,7 @@ def test_each_check_finds_exactly_the_violations_planted_for_it(check):
 
 
 def test_all_planted_violations_together_are_found_and_nothing_else():
-    synthetic = generate(0.2, seed=11, violations={c.id: 2 for c in CHECKS})
+    synthetic = generate_with_breaches(0.2, seed=11, violations={c.id: 2 for c in CHECKS})
     findings = run_checks(NetworkXBackend(build_graph(synthetic.dataset)))
     by_check = {c.id: {f.org for f in findings if f.check == c.id} for c in CHECKS}
     assert by_check == {c.id: synthetic.planted[c.id] for c in CHECKS}

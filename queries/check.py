@@ -1,0 +1,127 @@
+"""What a check is, and the hooks that register one: a check is one unit.
+
+A check is its NetworkX function, decorated with `@check(...)` (its metadata: title, rule,
+source, severity, fix, the date the rule was last read against its source, and how a finding
+reads), its Cypher twin in `queries/cypher/<id>.cypher`, a recipe that plants one breach of it in
+a synthetic system (`@plants(<id>)`), and its test. The built-in checks in
+`queries/networkx_checks.py` register through these hooks exactly as an extension would; the
+registry is whatever registered, in order. docs/adding-a-check.md walks through adding one.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from graphmodel.synthetic import Generator
+
+__all__ = ["GAP", "Check", "Severity", "check", "plants", "registered", "recipes"]
+
+CYPHER_DIR = Path(__file__).with_name("cypher")
+GAP = "nothing recorded to check (data gap)"
+
+Pair = tuple[str, dict[str, Any]]
+Recipe = Callable[["Generator"], str]
+
+
+class Severity(StrEnum):
+    ERROR = "error"  # the law or a seed document requires it
+    WARNING = "warning"  # expected ("should normally"), or a likely breach to review
+    INFO = "info"  # a data gap: nothing recorded to check
+
+    @property
+    def rank(self) -> int:
+        return {"error": 3, "warning": 2, "info": 1}[self.value]
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    title: str
+    rule: str
+    source: str
+    severity: Severity
+    fix: str
+    reviewed: date  # when the rule text was last written or reviewed against its source
+    networkx: Callable[..., list[Pair]]
+    describe: Callable[[dict[str, Any]], str]
+
+    @cached_property
+    def cypher(self) -> str:
+        return (CYPHER_DIR / f"{self.id}.cypher").read_text(encoding="utf-8")
+
+    @property
+    def parameters(self) -> list[str]:
+        return [p for p in inspect.signature(self.networkx).parameters if p != "graph"]
+
+
+_REGISTERED: dict[str, Check] = {}
+_RECIPES: dict[str, Recipe] = {}
+
+
+def check(
+    *,
+    title: str,
+    rule: str,
+    source: str,
+    severity: Severity,
+    fix: str,
+    reviewed: str,
+    describe: Callable[[dict[str, Any]], str],
+    gaps: bool = False,
+) -> Callable[[Callable[..., list[Pair]]], Callable[..., list[Pair]]]:
+    """Register the decorated NetworkX function as a check; its name is the check's id.
+
+    `describe` turns a finding's evidence into its message; with `gaps=True`, evidence
+    `{"recorded": False}` reads as a data gap (reported as `info`) instead.
+    """
+
+    def register(function: Callable[..., list[Pair]]) -> Callable[..., list[Pair]]:
+        if function.__name__ in _REGISTERED:
+            raise ValueError(f"check {function.__name__!r} is registered twice")
+        message = _gap_or(describe) if gaps else describe
+        _REGISTERED[function.__name__] = Check(
+            function.__name__,
+            title,
+            rule,
+            source,
+            severity,
+            fix,
+            date.fromisoformat(reviewed),
+            function,
+            message,
+        )
+        return function
+
+    return register
+
+
+def plants(check_id: str) -> Callable[[Recipe], Recipe]:
+    """Register how to plant one breach of `check_id` in a synthetic system: the recipe builds
+    it with the generator's building blocks and returns the code of the body the check must
+    report (graphmodel.synthetic.generate uses it)."""
+
+    def register(recipe: Recipe) -> Recipe:
+        _RECIPES[check_id] = recipe
+        return recipe
+
+    return register
+
+
+def registered() -> tuple[Check, ...]:
+    return tuple(_REGISTERED.values())
+
+
+def recipes() -> dict[str, Recipe]:
+    return dict(_RECIPES)
+
+
+def _gap_or(describe: Callable[[dict[str, Any]], str]) -> Callable[[dict[str, Any]], str]:
+    return lambda ev: GAP if ev.get("recorded") is False else describe(ev)
