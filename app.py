@@ -58,7 +58,7 @@ def _close(driver) -> None:
 
 @st.cache_resource(show_spinner=False, on_release=_close)
 def neo4j_driver():
-    from graphmodel.neo4j_store import connect
+    from graphmodel.neo4j_connect import connect
 
     return connect()
 
@@ -225,7 +225,7 @@ EXAMPLES = {
 
 def cypher_console() -> None:
     from graphmodel.neo4j_console import ConsoleRefused, read_only_query
-    from graphmodel.neo4j_store import Neo4jUnavailable
+    from graphmodel.neo4j_connect import Neo4jUnavailable
 
     try:
         driver = neo4j_driver()

@@ -37,7 +37,7 @@ ATOMIC_LIMIT = 500_000  # one-transaction loads are timed up to here (x10 = 250,
 
 def _empty(driver) -> None:
     """Untimed: every load is measured into an empty database."""
-    from graphmodel.neo4j_store import database_of
+    from graphmodel.neo4j_connect import database_of
 
     with driver.session(database=database_of(driver)) as session:  # relationships first: small slices
         session.run("MATCH ()-[r]->() CALL { WITH r DELETE r } IN TRANSACTIONS OF 10000 ROWS").consume()
@@ -46,7 +46,7 @@ def _empty(driver) -> None:
 
 def naive_load(driver, dataset, limit: int) -> tuple[int, float]:
     """Row-at-a-time baseline: one MERGE statement per node and relationship (no UNWIND)."""
-    from graphmodel.neo4j_store import database_of
+    from graphmodel.neo4j_connect import database_of
 
     rows = 0
     start = time.perf_counter()
@@ -111,7 +111,8 @@ def measure(source: str, scale: float, data: Path, use_neo4j: bool, naive_limit:
     out["nx_all_checks_s"] = sum(out["nx_checks"].values())
     out["explorer_view_s"] = explorer_view(graph)
     if use_neo4j:
-        from graphmodel.neo4j_store import connect, load_dataset
+        from graphmodel.neo4j_connect import connect
+        from graphmodel.neo4j_load import load_dataset
         from graphmodel.synthetic import generate
 
         driver = connect()

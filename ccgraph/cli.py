@@ -22,7 +22,7 @@ from graphmodel.text import one_line, printable
 from loaders.inputs import EXAMPLE_SCENARIO, Loaded
 
 if TYPE_CHECKING:
-    from graphmodel.neo4j_store import LoadSummary
+    from graphmodel.neo4j_load import LoadSummary
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -353,7 +353,7 @@ def generate(
         f"Generated {len(dataset.nodes):,} nodes and {len(dataset.relationships):,} relationships (scale {scale:g}, seed {seed})."
     )
     if ctx.obj["backend"] == "neo4j":
-        from graphmodel.neo4j_store import connect
+        from graphmodel.neo4j_connect import connect
         from loaders.quality import QualityReport
 
         driver = connect()

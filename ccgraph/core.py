@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from neo4j import Driver
 
     from graphmodel.neo4j_console import QueryResult
-    from graphmodel.neo4j_store import LoadSummary
+    from graphmodel.neo4j_load import LoadSummary
 
 __all__ = ["CcgraphError", "Report", "System"]
 
@@ -165,7 +165,8 @@ class System:
     ) -> LoadSummary:
         from neo4j.exceptions import Neo4jError
 
-        from graphmodel.neo4j_store import Neo4jUnavailable, load_dataset
+        from graphmodel.neo4j_connect import Neo4jUnavailable
+        from graphmodel.neo4j_load import load_dataset
 
         assert self.driver is not None
         total = len(loaded.dataset.nodes) + len(loaded.dataset.relationships)
@@ -198,7 +199,7 @@ class System:
     def graph(self) -> nx.MultiDiGraph:
         """The whole graph in process (read back from Neo4j once, if that is where it is)."""
         if self._graph is None:
-            from graphmodel.neo4j_store import fetch_graph
+            from graphmodel.neo4j_read import fetch_graph
 
             assert self.driver is not None
             self._graph = fetch_graph(self.driver)
@@ -276,7 +277,7 @@ class System:
 
 
 def _connect() -> Driver:
-    from graphmodel.neo4j_store import connect
+    from graphmodel.neo4j_connect import connect
 
     return connect()
 

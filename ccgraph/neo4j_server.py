@@ -5,15 +5,13 @@ a cache folder the first time, then starts `java` with the flags Neo4j's own scr
 until Bolt answers, and records the pid. Jars and the store stay in the cache, so a second start
 is quick and keeps the data.
 
-The password comes from NEO4J_PASSWORD; if that is unset, one is generated and kept in a
-private (0600), git-ignored file in the cache (`neo4j.env`), which `Neo4jConfig.from_env` also
-reads. It is never printed.
+The password comes from `graphmodel.neo4j_connect.local_password` (NEO4J_PASSWORD, or one
+generated once and kept in a private file there); it reaches the server on its standard input.
 """
 
 from __future__ import annotations
 
 import os
-import secrets
 import shutil
 import signal
 import stat
@@ -24,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from graphmodel.errors import CcgraphError
-from graphmodel.neo4j_store import cache_dir, credentials_file, stored_password
+from graphmodel.neo4j_connect import cache_dir, local_password, write_private
 
 SERVER_SRC = Path(__file__).with_name("server")
 NEO4J_VERSION = "5.26.30"
@@ -125,24 +123,6 @@ def make_certificate(server: LocalServer) -> Path:
         if result.returncode != 0:
             raise ServerError(f"openssl could not make a certificate: {result.stderr[-500:]}")
     return cert
-
-
-def _password() -> str:
-    password = os.environ.get("NEO4J_PASSWORD") or stored_password()
-    if not password:
-        password = secrets.token_urlsafe(18)
-        path = credentials_file()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _write_private(path, f"NEO4J_PASSWORD={password}\n")
-    return password
-
-
-def _write_private(path: Path, text: str) -> None:
-    """Write `text` to a file only its owner can read (made so before anything is written)."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.fchmod(fd, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
 
 
 def find_java() -> str:
@@ -269,9 +249,9 @@ def start(server: LocalServer, *, timeout: float = 180.0, heap: str | None = Non
         umask=0o077,
     )
     assert proc.stdin is not None
-    proc.stdin.write((_password() + "\n").encode())
+    proc.stdin.write((local_password() + "\n").encode())
     proc.stdin.close()
-    _write_private(server.pid_file, str(proc.pid))
+    write_private(server.pid_file, str(proc.pid))
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:

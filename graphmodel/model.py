@@ -106,7 +106,6 @@ class GoverningRole(StrEnum):
     OTHER = "other_member"
 
 
-LAY_ROLES = (GoverningRole.LAY_AUDIT, GoverningRole.LAY_AREA)
 # Roles a governing body must have under SI 2012/1631 reg 11 as made (before 14 April 2022).
 REQUIRED_ROLES_2012: tuple[str, ...] = tuple(
     r.value
@@ -163,20 +162,6 @@ class Employer(StrEnum):
     MONITOR = "monitor"
     COMMISSIONED_PROVIDER = "commissioned_provider"
     OTHER = "other"
-
-
-LAY_EXCLUDED_EMPLOYERS = frozenset(
-    {
-        Employer.LOCAL_AUTHORITY,
-        Employer.DEPARTMENT_OF_HEALTH,
-        Employer.NHS_BODY,
-        Employer.FOUNDATION_TRUST,
-        Employer.PCT,
-        Employer.CQC,
-        Employer.MONITOR,
-        Employer.COMMISSIONED_PROVIDER,
-    }
-)
 
 
 class _Record(BaseModel):

@@ -31,7 +31,7 @@ from neo4j import Driver, Query
 from neo4j.exceptions import DriverError, Neo4jError
 
 from graphmodel.errors import CcgraphError
-from graphmodel.neo4j_store import Neo4jUnavailable, database_of
+from graphmodel.neo4j_connect import Neo4jUnavailable, database_of
 
 __all__ = ["ALLOWED_PROCEDURES", "READ_OPERATORS", "ConsoleRefused", "QueryResult", "read_only_query"]
 
@@ -104,7 +104,7 @@ def read_only_query(
 
     Parameters
     ----------
-    driver : a driver from `graphmodel.neo4j_store.connect`
+    driver : a driver from `graphmodel.neo4j_connect.connect`
     query : Cypher text; user input belongs in `params`, never pasted into it
     params : JSON-like values
     timeout : seconds, enforced by the server

@@ -21,14 +21,14 @@ from typing import Any, TypeAlias
 import networkx as nx
 
 from graphmodel.model import (
+    Employer,
+    GoverningRole,
     CCG_SERVICES,
     PCT,
     REQUIRED_ROLES_2012,
     Person,
     Practice,
     ServiceCategory,
-    LAY_EXCLUDED_EMPLOYERS,
-    LAY_ROLES,
     NHS_CB_SERVICES,
     AuthorisationOutcome,
     HwbSeat,
@@ -41,6 +41,21 @@ from graphmodel.synthetic import Generator
 from queries.check import Pair, Severity, check, plants
 
 Graph: TypeAlias = nx.MultiDiGraph
+
+# The regulations' own lists, used by the checks (and passed to their Cypher twins as parameters).
+LAY_ROLES = (GoverningRole.LAY_AUDIT, GoverningRole.LAY_AREA)
+LAY_EXCLUDED_EMPLOYERS = frozenset(  # SI 2012/1631 Schedule 4: who may not be a lay member
+    {
+        Employer.LOCAL_AUTHORITY,
+        Employer.DEPARTMENT_OF_HEALTH,
+        Employer.NHS_BODY,
+        Employer.FOUNDATION_TRUST,
+        Employer.PCT,
+        Employer.CQC,
+        Employer.MONITOR,
+        Employer.COMMISSIONED_PROVIDER,
+    }
+)
 
 
 def _join(items: list[Any]) -> str:

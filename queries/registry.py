@@ -15,15 +15,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from graphmodel.model import (
     REQUIRED_ROLES_2012,
     CCG_SERVICES,
-    LAY_EXCLUDED_EMPLOYERS,
-    LAY_ROLES,
     NHS_CB_SERVICES,
     HwbSeat,
 )
 from graphmodel.national import service_code
 from graphmodel.synthetic import Synthetic
 from graphmodel.synthetic import generate as _generate
-from queries import networkx_checks  # noqa: F401 - registers the built-in checks
+from queries import networkx_checks  # registers the built-in checks
 from queries.check import Check, Severity, recipes, registered
 
 __all__ = ["BY_ID", "CHECKS", "Check", "CheckSettings", "Severity", "generate_with_breaches"]
@@ -53,8 +51,8 @@ class CheckSettings(BaseModel):
             "exceptions": list(self.boundary_exceptions),
             "required": governing_body_requirements(post_2022),
             "min_members": 4 if post_2022 else 6,
-            "lay_excluded_employers": sorted(str(e) for e in LAY_EXCLUDED_EMPLOYERS),
-            "lay_roles": [str(r) for r in LAY_ROLES],
+            "lay_excluded_employers": sorted(str(e) for e in networkx_checks.LAY_EXCLUDED_EMPLOYERS),
+            "lay_roles": [str(r) for r in networkx_checks.LAY_ROLES],
             "seats": [s.value for s in HwbSeat],
             "ccg_services": [str(s) for s in CCG_SERVICES],
             "ccg_service_codes": [service_code(s) for s in CCG_SERVICES],

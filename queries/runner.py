@@ -59,7 +59,8 @@ class Neo4jBackend:
     """Checks as parameterised Cypher, run in READ transactions against a real Neo4j."""
 
     def __init__(self, driver: Any):
-        from graphmodel.neo4j_store import database_of, require_complete_graph
+        from graphmodel.neo4j_connect import database_of
+        from graphmodel.neo4j_read import require_complete_graph
 
         require_complete_graph(driver)
         self.driver = driver

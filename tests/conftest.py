@@ -70,7 +70,7 @@ def real_data() -> Path:
 @pytest.fixture(scope="session")
 def neo4j_driver():
     """The real Neo4j named by the environment (or started by `ccgraph neo4j start`)."""
-    from graphmodel.neo4j_store import Neo4jUnavailable, connect
+    from graphmodel.neo4j_connect import Neo4jUnavailable, connect
 
     try:
         driver = connect()
@@ -88,7 +88,7 @@ def run(request) -> Callable[..., list[Finding]]:
 
     def _run(dataset: Dataset, check: str, **settings: Any) -> list[Finding]:
         if request.param == "neo4j":
-            from graphmodel.neo4j_store import load_dataset
+            from graphmodel.neo4j_load import load_dataset
 
             driver = request.getfixturevalue("neo4j_driver")
             load_dataset(driver, dataset)

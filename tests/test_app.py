@@ -174,7 +174,7 @@ def test_cypher_console_without_neo4j_says_how_to_start_one(monkeypatch):
 
 @pytest.mark.neo4j
 def test_cypher_console_runs_read_only_queries_and_refuses_writes(neo4j_driver):
-    from graphmodel.neo4j_store import load_dataset
+    from graphmodel.neo4j_load import load_dataset
 
     load_dataset(neo4j_driver, load_inputs(scenario=EXAMPLE_SCENARIO).dataset)
     at = app()
@@ -194,7 +194,7 @@ def test_cypher_console_runs_read_only_queries_and_refuses_writes(neo4j_driver):
 @pytest.mark.neo4j
 @pytest.mark.parametrize("attack", ATTACKS, ids=[reason for _, reason in ATTACKS])
 def test_the_explorers_console_refuses_each_attack_and_the_server_keeps_answering(neo4j_driver, attack):
-    from graphmodel.neo4j_store import load_dataset
+    from graphmodel.neo4j_load import load_dataset
 
     query, reason = attack
     load_dataset(neo4j_driver, load_inputs(scenario=EXAMPLE_SCENARIO).dataset)

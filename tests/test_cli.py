@@ -124,7 +124,7 @@ def test_neo4j_backend_without_a_server_says_how_to_start_one(monkeypatch):
 
 @pytest.mark.neo4j
 def test_a_wrong_password_is_reported_without_the_password(neo4j_driver, monkeypatch):
-    from graphmodel.neo4j_store import Neo4jConfig
+    from graphmodel.neo4j_connect import Neo4jConfig
 
     monkeypatch.setenv("NEO4J_URI", Neo4jConfig.from_env().uri)
     monkeypatch.setenv("NEO4J_PASSWORD", "wrong-password-abc")
@@ -143,7 +143,7 @@ def test_the_neo4j_backend_gives_the_same_json_report(neo4j_driver):
 
 @pytest.mark.neo4j
 def test_a_bulk_load_gives_the_same_report_and_an_incomplete_one_exits_2(neo4j_driver):
-    from graphmodel.neo4j_store import load_dataset
+    from graphmodel.neo4j_load import load_dataset
     from graphmodel.synthetic import generate
 
     embedded = json.loads(ccgraph("check", "--format", "json").stdout)

@@ -29,7 +29,7 @@ def test_ci_runs_exactly_the_readme_test_command():
 
 def test_the_limits_on_the_security_page_are_the_ones_the_code_enforces():
     from graphmodel import input_files, neo4j_console
-    from graphmodel.neo4j_store import LoadLease
+    from graphmodel.neo4j_load import LoadLease
 
     page = (REPO / "docs" / "security.md").read_text(encoding="utf-8")
     stated = [

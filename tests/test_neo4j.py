@@ -14,15 +14,9 @@ from hypothesis import strategies as st
 
 from conftest import EXAMPLE_BREAKS
 from graphmodel.dataset import Dataset
-from graphmodel.neo4j_store import (
-    BATCHES_AHEAD,
-    LoadInProgress,
-    Neo4jUnavailable,
-    counts,
-    fetch_graph,
-    load_dataset,
-    require_complete_graph,
-)
+from graphmodel.neo4j_connect import Neo4jUnavailable
+from graphmodel.neo4j_load import BATCHES_AHEAD, LoadInProgress, load_dataset
+from graphmodel.neo4j_read import counts, fetch_graph, require_complete_graph
 from graphmodel.nx_graph import build_graph
 from graphmodel.synthetic import generate
 from loaders.inputs import EXAMPLE_SCENARIO, load_inputs

@@ -12,7 +12,8 @@ import time
 import pytest
 
 from graphmodel.neo4j_console import ConsoleRefused, read_only_query
-from graphmodel.neo4j_store import counts, load_dataset
+from graphmodel.neo4j_load import load_dataset
+from graphmodel.neo4j_read import counts
 from graphmodel.synthetic import generate
 from loaders.inputs import EXAMPLE_SCENARIO, load_inputs
 

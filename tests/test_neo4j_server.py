@@ -12,7 +12,9 @@ import pytest
 
 from ccgraph import neo4j_server
 from ccgraph.neo4j_server import LocalServer, ServerError
-from graphmodel.neo4j_store import Neo4jConfig, connect, counts, load_dataset
+from graphmodel.neo4j_connect import Neo4jConfig, connect
+from graphmodel.neo4j_load import load_dataset
+from graphmodel.neo4j_read import counts
 from graphmodel.synthetic import generate
 from loaders.inputs import EXAMPLE_SCENARIO, load_inputs
 
@@ -93,7 +95,7 @@ def _free_port() -> int:
 
 @pytest.mark.neo4j
 def test_a_tls_server_serves_neo4j_plus_s_only_and_keeps_its_files_private(neo4j_driver, monkeypatch):
-    from graphmodel.neo4j_store import Neo4jUnavailable
+    from graphmodel.neo4j_connect import Neo4jUnavailable
 
     server = LocalServer(port=_free_port(), tls=True)
     neo4j_server.start(server)

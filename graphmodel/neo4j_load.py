@@ -1,18 +1,18 @@
-"""The graph in Neo4j: connection from the environment, an atomic idempotent load, read-back.
+"""Loading a graph into Neo4j: an atomic idempotent load, or a bulk one, one at a time.
 
 Guarantee for a load: everything (constraints aside) happens in one explicit transaction, in
 `UNWIND` batches. Nodes and relationships are `MERGE`d on their identity and stamped with the
 load-run id; whatever the previous load left that this one did not write is deleted in the same
 transaction. A load that fails half-way (bad data, lost connection, server stopped) is rolled
 back by Neo4j, so the previous graph stays exactly as it was; three loads of the same data
-give the same counts.
+give the same counts. Only one load runs at a time (`LoadLease`).
 
 One transaction holds the whole graph in the server's memory: about 250,000 nodes and
 relationships fit a 2 GB heap, 2.5 million (x100 synthetic) do not fit 8 GB. For such graphs a
 bulk load (`atomic=False`) commits batch by batch instead. It gives a weaker guarantee, stated
 plainly: while it runs, and if it fails, the load marker says the graph is incomplete, and
-`require_complete_graph` (called before any check runs on Neo4j) refuses it until a load
-completes; the next load, of either kind, replaces whatever a failed one left.
+`graphmodel.neo4j_read.require_complete_graph` refuses it until a load completes; the next
+load, of either kind, replaces whatever a failed one left.
 """
 
 from __future__ import annotations
@@ -25,104 +25,17 @@ import uuid
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
-import networkx as nx
-from neo4j import Driver, GraphDatabase, RoutingControl
-from neo4j.exceptions import AuthError, ServiceUnavailable
+from neo4j import Driver
 
 from graphmodel.dataset import Dataset
-from graphmodel.errors import CcgraphError
 from graphmodel.model import Node, NodeKind, Relationship, RelType
+from graphmodel.neo4j_connect import ENTITY, Neo4jUnavailable, database_of
 
 _log = logging.getLogger(__name__)
-
-ENTITY = "Entity"  # every node carries it; its code is unique across kinds
-
-
-class Neo4jUnavailable(CcgraphError, RuntimeError):
-    """Neo4j cannot be used; the message says what to do (and never contains the password)."""
-
-
-def cache_dir() -> Path:
-    """Where the local server keeps jars, store and generated credentials."""
-    return Path(os.environ.get("CCGRAPH_CACHE", Path.home() / ".cache" / "ccgraph"))
-
-
-def credentials_file() -> Path:
-    return cache_dir() / "neo4j.env"
-
-
-def stored_password() -> str | None:
-    """The password `ccgraph neo4j start` generated, from its private file (if any)."""
-    path = credentials_file()
-    if not path.is_file():
-        return None
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith("NEO4J_PASSWORD="):
-            return line.split("=", 1)[1]
-    return None
-
-
-@dataclass(frozen=True)
-class Neo4jConfig:
-    uri: str = "bolt://127.0.0.1:7687"
-    user: str = "neo4j"
-    password: str = field(default="", repr=False)
-    database: str = "neo4j"
-
-    @classmethod
-    def from_env(cls) -> "Neo4jConfig":
-        """Read NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD (and NEO4J_DATABASE) from the environment."""
-        return cls(
-            uri=os.environ.get("NEO4J_URI", cls.uri),
-            user=os.environ.get("NEO4J_USER", cls.user),
-            password=os.environ.get("NEO4J_PASSWORD") or stored_password() or "",
-            database=os.environ.get("NEO4J_DATABASE", cls.database),
-        )
-
-
-def connect(config: Neo4jConfig | None = None) -> Driver:
-    """Open and verify a driver; failures become `Neo4jUnavailable` with an actionable message."""
-    config = config or Neo4jConfig.from_env()
-    if not config.password:
-        raise Neo4jUnavailable(
-            "NEO4J_PASSWORD is not set: export it (and NEO4J_URI) or run `ccgraph neo4j start`."
-        )
-    driver = GraphDatabase.driver(
-        config.uri, auth=(config.user, config.password), notifications_min_severity="OFF"
-    )
-    try:
-        driver.verify_connectivity()
-        records, _, _ = driver.execute_query(
-            "CALL dbms.components() YIELD versions RETURN versions[0] AS version",
-            routing_=RoutingControl.READ,
-            database_=config.database,
-        )
-    except AuthError:
-        driver.close()
-        raise Neo4jUnavailable(
-            f"Neo4j at {config.uri} refused user {config.user!r}: check NEO4J_USER / NEO4J_PASSWORD."
-        ) from None
-    except (ServiceUnavailable, OSError) as err:
-        driver.close()
-        raise Neo4jUnavailable(
-            f"Neo4j is not reachable at {config.uri} ({type(err).__name__}); start one with `ccgraph neo4j start` "
-            "or set NEO4J_URI."
-        ) from None
-    version = records[0]["version"]
-    if int(version.split(".")[0]) < 5:
-        driver.close()
-        raise Neo4jUnavailable(f"Neo4j {version} at {config.uri} is too old: ccgraph needs Neo4j 5 or later.")
-    driver.ccgraph_database = config.database  # type: ignore[attr-defined]
-    return driver
-
-
-def database_of(driver: Driver) -> str:
-    return getattr(driver, "ccgraph_database", "neo4j")
 
 
 def ensure_schema(driver: Driver) -> None:
@@ -415,41 +328,6 @@ def _write_in_parallel(
     return retries.count
 
 
-def require_complete_graph(driver: Driver) -> None:
-    """Refuse a graph that would give wrong findings: none loaded (an empty database included),
-    one a bulk load left part-written, or one changed since its load (counts disagree with the
-    load marker). The message says what to load."""
-    records, _, _ = driver.execute_query(
-        _MARKER_AND_COUNTS, routing_=RoutingControl.READ, database_=database_of(driver)
-    )
-    found = records[0]
-    load = "Load a graph first: `ccgraph --backend neo4j load --data DIR` (or `--scenario FILE`)."
-    if found["complete"] is None:
-        held = f"holds {found['nodes']:,} nodes but no ccgraph load marker" if found["nodes"] else "is empty"
-        raise Neo4jUnavailable(f"the Neo4j database {database_of(driver)!r} {held}. {load}")
-    if found["complete"] is False:
-        raise Neo4jUnavailable(
-            f"the graph in Neo4j is incomplete: bulk load {found['pending']} did not finish. "
-            "Load again (`ccgraph --backend neo4j load ...`) before using it."
-        )
-    if (found["nodes"], found["rels"]) != (found["marked_nodes"], found["marked_rels"]):
-        raise Neo4jUnavailable(
-            f"the graph in Neo4j has {found['nodes']:,} nodes and {found['rels']:,} relationships, but load "
-            f"{found['run']} wrote {found['marked_nodes']:,} and {found['marked_rels']:,}: it was changed "
-            f"since. {load}"
-        )
-
-
-_MARKER_AND_COUNTS = (
-    "OPTIONAL MATCH (m:CcgraphLoad {singleton: true}) "
-    "WITH m.complete AS complete, m.pending_run AS pending, m.run_id AS run, "
-    "m.nodes AS marked_nodes, m.relationships AS marked_rels "
-    f"CALL {{ MATCH (n:{ENTITY}) RETURN count(n) AS nodes }} "
-    "CALL { MATCH ()-[r]->() RETURN count(r) AS rels } "
-    "RETURN complete, pending, run, marked_nodes, marked_rels, nodes, rels"
-)
-
-
 def _load_statements(dataset: Dataset) -> tuple[Statements, Statements]:
     """Per node kind, and per relationship type: MERGE on identity, stamp the run."""
     nodes_by_kind: dict[str, list[Node]] = defaultdict(list)
@@ -487,46 +365,3 @@ def _node_row(node: Node) -> dict[str, Any]:
 
 def _link_row(rel: Relationship) -> dict[str, Any]:
     return {"source": rel.source, "target": rel.target, "key": rel.key, "props": rel.properties()}
-
-
-def counts(driver: Driver) -> dict[str, int]:
-    """Nodes per kind and relationships per type, comparable with `Dataset.counts()`."""
-    db = database_of(driver)
-    nodes, _, _ = driver.execute_query(
-        f"MATCH (n:{ENTITY}) RETURN n.kind AS k, count(*) AS c", routing_=RoutingControl.READ, database_=db
-    )
-    rels, _, _ = driver.execute_query(
-        f"MATCH (:{ENTITY})-[r]->(:{ENTITY}) RETURN type(r) AS k, count(*) AS c",
-        routing_=RoutingControl.READ,
-        database_=db,
-    )
-    return dict(sorted({r["k"]: r["c"] for r in [*nodes, *rels]}.items()))
-
-
-def fetch_graph(driver: Driver) -> nx.MultiDiGraph:
-    """Read the whole stored graph back as the same MultiDiGraph the embedded backend builds
-    (refusing, as `require_complete_graph` does, a graph that is missing or part-written)."""
-    require_complete_graph(driver)
-    db = database_of(driver)
-    graph = nx.MultiDiGraph()
-    nodes, _, _ = driver.execute_query(
-        f"MATCH (n:{ENTITY}) RETURN n.code AS code, properties(n) AS p",
-        routing_=RoutingControl.READ,
-        database_=db,
-    )
-    for r in nodes:
-        graph.add_node(r["code"], **_stored(r["p"]))
-    rels, _, _ = driver.execute_query(
-        f"MATCH (a:{ENTITY})-[r]->(b:{ENTITY}) RETURN a.code AS a, b.code AS b, properties(r) AS p",
-        routing_=RoutingControl.READ,
-        database_=db,
-    )
-    for r in rels:
-        props = _stored(r["p"])
-        graph.add_edge(r["a"], r["b"], props.pop("key"), **props)
-    return graph
-
-
-def _stored(properties: dict[str, Any]) -> dict[str, Any]:
-    """A stored entity's own properties, without the loader's bookkeeping."""
-    return {k: v for k, v in properties.items() if k != "load_run"}
