@@ -62,6 +62,20 @@ def _join(items: list[Any]) -> str:
     return ", ".join(map(str, items)) if items else "none"
 
 
+def example_graph(
+    nodes: dict[str, str | tuple[str, dict[str, Any]]], links: list[tuple[str, str, str, dict[str, Any]]]
+) -> Graph:
+    """A small graph for the examples in the checks' docstrings: nodes by code, each a kind or
+    (kind, attributes); links as (source, target, relationship type, attributes)."""
+    graph = nx.MultiDiGraph()
+    for code, spec in nodes.items():
+        kind, attrs = (spec, {}) if isinstance(spec, str) else spec
+        graph.add_node(code, kind=kind, **attrs)
+    for source, target, rel, attrs in links:
+        graph.add_edge(source, target, rel=rel, **{"qualifier": "", **attrs})
+    return graph
+
+
 def in_force(attrs: dict[str, Any], as_at: str) -> bool:
     return attrs.get("valid_from", "0000") <= as_at <= attrs.get("valid_to", "9999")
 
@@ -112,7 +126,14 @@ def in_links(
     describe=lambda ev: f"member of {len(ev['ccgs'])} CCGs on the date ({_join(ev['ccgs'])})",
 )
 def practice_single_membership(graph: Graph, *, as_at: str) -> list[Pair]:
-    """Practices open on `as_at` that are members of no CCG, or of more than one (S1, S4)."""
+    """Practices open on `as_at` that are members of no CCG, or of more than one (S1, S4).
+
+    Evidence: `ccgs`, the CCGs the practice belongs to on the date (none, or two or more).
+
+    >>> g = example_graph({"P1": "Practice", "P2": "Practice", "C1": "CCG"}, [("P2", "C1", "MEMBER_OF", {})])
+    >>> practice_single_membership(g, as_at="2013-04-01")
+    [('P1', {'ccgs': []})]
+    """
     ccgs_of: dict[str, set[str]] = defaultdict(set)
     for practice, ccg, attrs in graph.edges(data=True):  # one pass over the edges beats a lookup per practice
         if attrs["rel"] == RelType.MEMBER_OF and in_force(attrs, as_at):
@@ -139,7 +160,14 @@ def _plant_practice_single_membership(gen: Generator) -> str:
     describe=lambda ev: "has no member practices on the date",
 )
 def ccg_without_practices(graph: Graph, *, as_at: str) -> list[Pair]:
-    """CCGs open on `as_at` with no member practice: a CCG is its member practices (S4)."""
+    """CCGs open on `as_at` with no member practice: a CCG is its member practices (S4).
+
+    Evidence: none (`{}`): the CCG has no member practice on the date.
+
+    >>> g = example_graph({"C1": "CCG", "C2": "CCG", "P1": "Practice"}, [("P1", "C1", "MEMBER_OF", {})])
+    >>> ccg_without_practices(g, as_at="2013-04-01")
+    [('C2', {})]
+    """
     return [
         (ccg, {})
         for ccg, attrs in nodes_of(graph, NodeKind.CCG)
@@ -174,7 +202,20 @@ def _plant_ccg_without_practices(gen: Generator) -> str:
 def boundary_crossing_ccgs(
     graph: Graph, *, as_at: str, tolerance_pct: float, exceptions: list[str]
 ) -> list[Pair]:
-    """CCGs overlapping more than one upper-tier authority by at least `tolerance_pct` % each (S1)."""
+    """CCGs overlapping more than one upper-tier authority by at least `tolerance_pct` % each (S1).
+
+    Evidence: `authorities`, each overlap at or above the tolerance: `authority`, `name`,
+    `share` (%).
+
+    >>> g = example_graph(
+    ...     {"C1": "CCG", "LA1": "LocalAuthority", "LA2": "LocalAuthority"},
+    ...     [("C1", "LA1", "OVERLAPS", {"share": 70.0}), ("C1", "LA2", "OVERLAPS", {"share": 30.0})],
+    ... )
+    >>> boundary_crossing_ccgs(g, as_at="2013-04-01", tolerance_pct=5.0, exceptions=[])[0][1]["authorities"][1]
+    {'authority': 'LA2', 'name': None, 'share': 30.0}
+    >>> boundary_crossing_ccgs(g, as_at="2013-04-01", tolerance_pct=5.0, exceptions=["C1"])
+    []
+    """
     found: list[Pair] = []
     for ccg, attrs in nodes_of(graph, NodeKind.CCG):
         if ccg in exceptions or not open_on(attrs, as_at):
@@ -218,7 +259,15 @@ def _plant_boundary_crossing_ccgs(gen: Generator) -> str:
 def governing_body_roles(
     graph: Graph, *, as_at: str, required: list[list[str]], min_members: int
 ) -> list[Pair]:
-    """CCGs whose governing body lacks a required role or has too few members (reg 11)."""
+    """CCGs whose governing body lacks a required role or has too few members (reg 11).
+
+    Evidence: `missing` (each a role, or alternatives joined by 'or'), `members`, `min_members`;
+    `{'recorded': False}` when no governing body is recorded (a data gap).
+
+    >>> g = example_graph({"C1": "CCG", "X": "Person"}, [("X", "C1", "HOLDS_ROLE", {"qualifier": "chair"})])
+    >>> governing_body_roles(g, as_at="2013-04-01", required=[["chair"], ["registered_nurse"]], min_members=2)
+    [('C1', {'missing': ['registered_nurse'], 'members': 1, 'min_members': 2})]
+    """
     found: list[Pair] = []
     for ccg, attrs in nodes_of(graph, NodeKind.CCG):
         if not open_on(attrs, as_at):
@@ -256,7 +305,17 @@ def _plant_governing_body_roles(gen: Generator) -> str:
     describe=lambda ev: f"{ev['person']}: {'; '.join(ev['problems'])}",
 )
 def governing_body_incompatible_roles(graph: Graph, *, as_at: str) -> list[Pair]:
-    """People holding roles they cannot hold together or are not qualified for (regs 11-12, Sch 4)."""
+    """People holding roles they cannot hold together or are not qualified for (regs 11-12, Sch 4).
+
+    Evidence: `person` and `problems`, each a sentence saying which rule the roles break.
+
+    >>> g = example_graph(
+    ...     {"C1": "CCG", "X": ("Person", {"nmc_register": False})},
+    ...     [("X", "C1", "HOLDS_ROLE", {"qualifier": "registered_nurse"})],
+    ... )
+    >>> governing_body_incompatible_roles(g, as_at="2013-04-01")
+    [('C1', {'person': 'X', 'problems': ['registered nurse is not on the NMC register']})]
+    """
     found: list[Pair] = []
     for ccg, attrs in nodes_of(graph, NodeKind.CCG):
         by_person: dict[str, set[str]] = defaultdict(set)
@@ -306,7 +365,15 @@ def _plant_governing_body_incompatible_roles(gen: Generator) -> str:
     describe=lambda ev: f"has {len(ev['leads'])} leads ({_join(ev['leads'])})",
 )
 def collaboration_lead(graph: Graph, *, as_at: str) -> list[Pair]:
-    """Collaborative arrangements with no lead CCG or more than one (S2)."""
+    """Collaborative arrangements with no lead CCG or more than one (S2).
+
+    Evidence: `leads`, the arrangement's lead CCGs on the date (none, or two or more).
+
+    >>> g = example_graph({"K1": "Collaboration", "C1": "CCG", "C2": "CCG"},
+    ...                   [("K1", "C1", "LED_BY", {}), ("K1", "C2", "LED_BY", {})])
+    >>> collaboration_lead(g, as_at="2013-04-01")
+    [('K1', {'leads': ['C1', 'C2']})]
+    """
     found: list[Pair] = []
     for arrangement, _ in nodes_of(graph, NodeKind.COLLABORATION):
         leads = sorted({ccg for ccg, _ in out_links(graph, arrangement, RelType.LED_BY, as_at)})
@@ -334,7 +401,15 @@ def _under_directions(graph: Graph, ccg: str) -> bool:
     describe=lambda ev: f"lead {ev['lead']}: {'; '.join(ev['problems'])}",
 )
 def collaboration_lead_eligibility(graph: Graph, *, as_at: str) -> list[Pair]:
-    """Leads that are not members, are under legal directions, or are junior partners (S2)."""
+    """Leads that are not members, are under legal directions, or are junior partners (S2).
+
+    Evidence: `lead` and `problems` (not a party; under legal directions; junior partner in
+    ...).
+
+    >>> g = example_graph({"K1": "Collaboration", "C1": "CCG"}, [("K1", "C1", "LED_BY", {})])
+    >>> collaboration_lead_eligibility(g, as_at="2013-04-01")
+    [('K1', {'lead': 'C1', 'problems': ['not a party to the arrangement']})]
+    """
     found: list[Pair] = []
     for arrangement, _ in nodes_of(graph, NodeKind.COLLABORATION):
         for lead, _ in out_links(graph, arrangement, RelType.LED_BY, as_at):
@@ -374,7 +449,15 @@ def _plant_collaboration_lead_eligibility(gen: Generator) -> str:
     describe=lambda ev: f"{ev['service']} commissioned by {ev['commissioner']} without a declared condition",
 )
 def undeclared_neighbour_commissioning(graph: Graph, *, as_at: str) -> list[Pair]:
-    """Services a neighbour commissions for a CCG without a declared authorisation condition (S2)."""
+    """Services a neighbour commissions for a CCG without a declared authorisation condition (S2).
+
+    Evidence: `service` and `commissioner`: who commissions it for the CCG's population.
+
+    >>> g = example_graph({"C1": "CCG", "C2": "CCG", "SVC-community": "ServiceCategory"},
+    ...                   [("C2", "SVC-community", "COMMISSIONS", {"qualifier": "C1"})])
+    >>> undeclared_neighbour_commissioning(g, as_at="2013-04-01")
+    [('C1', {'service': 'community', 'commissioner': 'C2'})]
+    """
     found: list[Pair] = []
     for service in CCG_SERVICES:
         svc = service_code(service)
@@ -465,6 +548,17 @@ def hwb_ccg_seats(graph: Graph, *, as_at: str, tolerance_pct: float) -> list[Pai
     """CCGs missing from the HWB of an authority they overlap by at least `tolerance_pct` % (S1).
 
     Boards with no recorded seats at all are skipped here; `hwb_statutory_members` reports them.
+
+    Evidence: `hwb`, `authority` and `share` (%): the board the CCG is missing from, and why it
+    should sit there.
+
+    >>> g = example_graph(
+    ...     {"C1": "CCG", "C2": "CCG", "LA1": "LocalAuthority", "H1": "HWB"},
+    ...     [("C1", "LA1", "OVERLAPS", {"share": 40.0}), ("LA1", "H1", "HAS_HWB", {}),
+    ...      ("C2", "H1", "SEAT_ON", {"qualifier": "ccg"})],
+    ... )
+    >>> hwb_ccg_seats(g, as_at="2013-04-01", tolerance_pct=5.0)
+    [('C1', {'hwb': 'H1', 'authority': 'LA1', 'share': 40.0})]
     """
     found: list[Pair] = []
     for ccg, attrs in nodes_of(graph, NodeKind.CCG):
@@ -503,7 +597,15 @@ def _plant_hwb_ccg_seats(gen: Generator) -> str:
     gaps=True,
 )
 def hwb_statutory_members(graph: Graph, *, as_at: str) -> list[Pair]:
-    """HWBs without each statutory seat: CCG, DPH, DCS, DASS, councillor, Healthwatch (S1)."""
+    """HWBs without each statutory seat: CCG, DPH, DCS, DASS, councillor, Healthwatch (S1).
+
+    Evidence: `missing`, the statutory seats nobody holds; `{'recorded': False}` when the board
+    has no seat recorded (a data gap).
+
+    >>> g = example_graph({"H1": "HWB", "C1": "CCG"}, [("C1", "H1", "SEAT_ON", {"qualifier": "ccg"})])
+    >>> hwb_statutory_members(g, as_at="2013-04-01")[0][1]["missing"][:2]
+    ['director_public_health', 'director_childrens_services']
+    """
     found: list[Pair] = []
     for hwb, _ in nodes_of(graph, NodeKind.HWB):
         seats = {link["qualifier"] for _, link in in_links(graph, hwb, RelType.SEAT_ON, as_at)}
@@ -541,7 +643,15 @@ def _plant_hwb_statutory_members(gen: Generator) -> str:
     gaps=True,
 )
 def authorisation_by_april_2013(graph: Graph, *, as_at: str, deadline: str) -> list[Pair]:
-    """CCGs not authorised by `deadline` (1 April 2013: S2, S4)."""
+    """CCGs not authorised by `deadline` (1 April 2013: S2, S4).
+
+    Evidence: `outcome` and `date` of the authorisation; `{'recorded': False}` when no outcome
+    or wave is recorded (a data gap).
+
+    >>> g = example_graph({"C1": ("CCG", {"authorisation_outcome": "not_authorised"}), "C2": "CCG"}, [])
+    >>> authorisation_by_april_2013(g, as_at="2013-04-01", deadline="2013-04-01")
+    [('C1', {'outcome': 'not_authorised', 'date': None}), ('C2', {'recorded': False})]
+    """
     found: list[Pair] = []
     for ccg, attrs in nodes_of(graph, NodeKind.CCG):
         if not open_on(attrs, as_at) or attrs.get("open_date", "0000") > deadline:
@@ -574,7 +684,17 @@ def _plant_authorisation_by_april_2013(gen: Generator) -> str:
     ),
 )
 def authorisation_conditions(graph: Graph, *, as_at: str) -> list[Pair]:
-    """Conditions without an owner or an expiry, and conditional outcomes with none recorded (S2)."""
+    """Conditions without an owner or an expiry, and conditional outcomes with none recorded (S2).
+
+    Evidence: `condition` (None when a conditional outcome has no condition recorded) and
+    `missing` (`owner`, `expiry`, or `conditions`).
+
+    >>> g = example_graph({"C1": ("CCG", {"authorisation_outcome": "authorised_with_conditions"}),
+    ...                    "K": ("AuthorisationCondition", {"expires": "2014-03-31"})},
+    ...                   [("C1", "K", "HAS_CONDITION", {})])
+    >>> authorisation_conditions(g, as_at="2013-04-01")
+    [('C1', {'condition': 'K', 'missing': ['owner']})]
+    """
     found: list[Pair] = []
     conditional = {AuthorisationOutcome.WITH_CONDITIONS, AuthorisationOutcome.WITH_DIRECTIONS}
     for ccg, attrs in nodes_of(graph, NodeKind.CCG):
@@ -610,7 +730,15 @@ def _plant_authorisation_conditions(gen: Generator) -> str:
     describe=lambda ev: "under legal directions; no source of intensive support recorded",
 )
 def directions_support(graph: Graph, *, as_at: str) -> list[Pair]:
-    """CCGs under legal directions with no named source of intensive support (S4)."""
+    """CCGs under legal directions with no named source of intensive support (S4).
+
+    Evidence: none (`{}`): the CCG is under legal directions and no source of support is
+    recorded.
+
+    >>> g = example_graph({"C1": ("CCG", {"authorisation_outcome": "authorised_with_directions"})}, [])
+    >>> directions_support(g, as_at="2013-04-01")
+    [('C1', {})]
+    """
     return [
         (ccg, {})
         for ccg, attrs in nodes_of(graph, NodeKind.CCG)
@@ -640,7 +768,15 @@ def _plant_directions_support(gen: Generator) -> str:
     describe=lambda ev: f"commissions {ev['service']} (reserved to the NHS CB) for {ev['population']}",
 )
 def reserved_commissioning(graph: Graph, *, as_at: str) -> list[Pair]:
-    """CCGs commissioning what the NHS CB must commission directly (S1)."""
+    """CCGs commissioning what the NHS CB must commission directly (S1).
+
+    Evidence: `service` (general practice, pharmacy, dentistry or specialised) and `population`.
+
+    >>> g = example_graph({"C1": "CCG", "SVC-dentistry": "ServiceCategory"},
+    ...                   [("C1", "SVC-dentistry", "COMMISSIONS", {"qualifier": "C1"})])
+    >>> reserved_commissioning(g, as_at="2013-04-01")
+    [('C1', {'service': 'dentistry', 'population': 'C1'})]
+    """
     found: list[Pair] = []
     for service in NHS_CB_SERVICES:
         svc = service_code(service)
@@ -672,7 +808,16 @@ def _plant_reserved_commissioning(gen: Generator) -> str:
     gaps=True,
 )
 def uncommissioned_services(graph: Graph, *, as_at: str) -> list[Pair]:
-    """CCG populations with a CCG-responsible service category nobody commissions (S1)."""
+    """CCG populations with a CCG-responsible service category nobody commissions (S1).
+
+    Evidence: `missing`, the CCG service categories with no commissioner; `{'recorded': False}`
+    when nothing is recorded as commissioned for the population (a data gap).
+
+    >>> g = example_graph({"C1": "CCG", "SVC-acute": "ServiceCategory"},
+    ...                   [("C1", "SVC-acute", "COMMISSIONS", {"qualifier": "C1"})])
+    >>> uncommissioned_services(g, as_at="2013-04-01")
+    [('C1', {'missing': ['elective', 'emergency', 'community', 'mental_health']})]
+    """
     served: dict[str, set[str]] = defaultdict(set)
     for service in CCG_SERVICES:
         svc = service_code(service)
@@ -711,7 +856,14 @@ def _plant_uncommissioned_services(gen: Generator) -> str:
     describe=lambda ev: "no CCG succeeds this PCT",
 )
 def pct_succession(graph: Graph, *, as_at: str) -> list[Pair]:
-    """2012 PCTs whose population passed to no CCG (S1, S4)."""
+    """2012 PCTs whose population passed to no CCG (S1, S4).
+
+    Evidence: none (`{}`): no CCG succeeds the PCT.
+
+    >>> g = example_graph({"T1": "PCT", "T2": "PCT", "C1": "CCG"}, [("T1", "C1", "SUCCEEDED_BY", {"share": 100.0})])
+    >>> pct_succession(g, as_at="2013-04-01")
+    [('T2', {})]
+    """
     return [
         (pct, {})
         for pct, _ in nodes_of(graph, NodeKind.PCT)
@@ -738,7 +890,15 @@ def _plant_pct_succession(gen: Generator) -> str:
     gaps=True,
 )
 def pct_in_cluster(graph: Graph, *, as_at: str) -> list[Pair]:
-    """PCTs in no cluster (S1: the PCTs were organised into 51 clusters)."""
+    """PCTs in no cluster (S1: the PCTs were organised into 51 clusters).
+
+    Evidence: none (`{}`); `{'recorded': False}` when no cluster is recorded anywhere (a data
+    gap).
+
+    >>> g = example_graph({"T1": "PCT", "T2": "PCT", "K1": "PCTCluster"}, [("T1", "K1", "IN_CLUSTER", {})])
+    >>> pct_in_cluster(g, as_at="2013-04-01")
+    [('T2', {})]
+    """
     recorded = any(True for _ in nodes_of(graph, NodeKind.PCT_CLUSTER))
     return [
         (pct, {} if recorded else {"recorded": False})
