@@ -39,12 +39,11 @@ from graphmodel.model import (
 )
 from graphmodel.national import NHS_CB_CODE, add_national_layer
 from loaders import nhsbsa, ods, ons
-from loaders.manifest import sources
+from loaders.manifest import file_of, sources, step_order
 from loaders.quality import QualityReport, SourceTally
 from loaders.tabular import parse_date
 
 AS_AT = date(2013, 4, 1)
-LIST_SIZE_FILE = "Patient_List_Size_2013_04-06.csv"
 GP_PRACTICE_SETTING = "4"
 
 
@@ -106,23 +105,25 @@ class _Builder:
             raise _row_error(err, where, str(fields.get("rel", "*"))) from None
         self.dataset.add_relationship(rel, where)
 
-    def path(self, name: str) -> Path | None:
-        p = self.dir / name
+    def path(self, source_id: str) -> Path | None:
+        """The file of a manifest source in the data directory, if it is there."""
+        p = self.dir / file_of(source_id)
         return p if p.is_file() else None
 
+    def required(self, source_id: str) -> Path:
+        return self.dir / file_of(source_id)  # presence checked before any step runs
+
     def build(self) -> None:
+        """Run the steps the manifest names, in the order its sources' needs give."""
         add_national_layer(self.dataset)
-        self.ccgs()
-        self.oversight()
-        self.pcts()
-        self.local_authorities_and_overlaps()
-        self.practices()
+        for step in step_order():
+            getattr(self, step)()
 
     # -- CCGs, area teams, regions --------------------------------------------------------
     def ccgs(self) -> None:
-        tally = self.report.tally("CCG_APR_2013.csv")
+        tally = self.report.tally(file_of("ccgs_2013"))
         close_dates = self._ccg_close_dates()
-        for where, row in ons.ccgs_2013(self.dir / "CCG_APR_2013.csv"):
+        for where, row in ons.ccgs_2013(self.required("ccgs_2013")):
             tally.read += 1
             code = row["CCG13CDH"]
             self.add(
@@ -139,7 +140,7 @@ class _Builder:
             tally.used += 1
 
     def _ccg_close_dates(self) -> dict[str, date]:
-        path = self.path("eccg_2025.csv")
+        path = self.path("ccg_dates")
         if path is None:
             return {}
         tally = self.report.tally(path.name)
@@ -155,9 +156,9 @@ class _Builder:
         return result
 
     def oversight(self) -> None:
-        tally = self.report.tally("CCG13_NHSAT13_NHSCR13_EW_LU.csv")
+        tally = self.report.tally(file_of("ccg_oversight_2013"))
         at_ods: dict[str, str] = {}
-        if (at_path := self.path("at.csv")) is not None:
+        if (at_path := self.path("area_team_codes")) is not None:
             at_tally = self.report.tally(at_path.name)
             for _, row in ons.area_team_codes(at_path):
                 at_tally.read += 1
@@ -179,7 +180,7 @@ class _Builder:
 
     # -- PCTs, SHAs, succession -------------------------------------------------------------
     def pcts(self) -> None:
-        tally = self.report.tally("PCO12_SHA12_EN_LU.csv")
+        tally = self.report.tally(file_of("pcts_2012"))
         pct_shas: dict[str, list[str]] = defaultdict(list)
         for where, row in ons.pcts_2012(self.dir / tally.file):
             tally.read += 1
@@ -195,9 +196,9 @@ class _Builder:
                 f"{len(split)} PCTs appear under two SHAs in the ONS lookup ({', '.join(split)}); "
                 "both links are kept (the lookup is geographic)."
             )
-        path = self.path("PCT12_CCG13_postcode_share.csv")
+        path = self.path("pct_ccg_shares")
         if path is None:
-            self.report.note("PCT12_CCG13_postcode_share.csv absent: no PCT -> CCG succession.")
+            self.report.note(f"{file_of('pct_ccg_shares')} absent: no PCT -> CCG succession.")
             return
         tally = self.report.tally(path.name)
         for where, row, share in ons.pct_ccg_shares(path):
@@ -210,9 +211,10 @@ class _Builder:
             tally.used += 1
 
     # -- local authorities, HWBs, overlaps -----------------------------------------------------
-    def local_authorities_and_overlaps(self) -> None:
+    def local_authorities(self) -> None:
+        """Upper-tier authorities, their boards, and each CCG's overlaps with them."""
         county_of: dict[str, tuple[str, str]] = {}
-        tally = self.report.tally("LAD15_CTY15_EN_LU.csv")
+        tally = self.report.tally(file_of("district_county_2015"))
         for _, row in ons.district_county(self.dir / tally.file):
             tally.read += 1
             if row["CTY15CD"].startswith("E10"):
@@ -220,7 +222,7 @@ class _Builder:
                 tally.used += 1
             else:
                 tally.skip("district is itself upper tier (no E10 county)")
-        tally = self.report.tally("LSOA11_CCG15_LAD15_EN_LU.csv")
+        tally = self.report.tally(file_of("lsoa_lookup_2015"))
         lsoas: Counter[tuple[str, str]] = Counter()
         origin: dict[str, Location] = {}
         tally.read, pairs = ons.lsoa_ccg_district(self.dir / tally.file)
@@ -288,7 +290,7 @@ class _Builder:
     def _predecessors(self) -> dict[str, list[str]]:
         """2013 CCGs by the code of the CCG that later succeeded them (ODS succ)."""
         result: dict[str, list[str]] = defaultdict(list)
-        path = self.path("succ.csv")
+        path = self.path("successions")
         if path is not None:
             tally = self.report.tally(path.name)
             table = ods.successions(path, set(self.ccg_by_ons.values()))
@@ -302,27 +304,27 @@ class _Builder:
     # -- practices and membership ---------------------------------------------------------
     def practices(self) -> None:
         sizes = self._list_sizes()
-        epcmem, epraccur = self.path("epcmem.csv"), self.path("epraccur_2019.csv") or self.path(
-            "epraccur.csv"
+        epcmem, epraccur = self.path("memberships"), self.path("practices_2019") or self.path(
+            "practices_2015"
         )
         if epcmem is not None and epraccur is not None:
             self._practices_from_ods(epcmem, epraccur, sizes)
         else:
             self.report.note(
-                "epcmem.csv or epraccur absent: membership taken from the NHSBSA list-size file."
+                f"{file_of('memberships')} or epraccur absent: membership taken from the NHSBSA list-size file."
             )
             self._practices_from_list_sizes(sizes)
 
     def _list_sizes(self) -> dict[str, tuple[Location, dict[str, str], int]]:
-        tally = self.report.tally(LIST_SIZE_FILE)
+        tally = self.report.tally(file_of("list_sizes_2013q2"))
         result = {}
-        for where, row, total in nhsbsa.list_sizes(self.dir / LIST_SIZE_FILE):
+        for where, row, total in nhsbsa.list_sizes(self.required("list_sizes_2013q2")):
             tally.read += 1
             result[row["Practice Code"]] = (where, row, total)
         return result
 
     def _practices_from_list_sizes(self, sizes) -> None:
-        tally = self.report.tally(LIST_SIZE_FILE)
+        tally = self.report.tally(file_of("list_sizes_2013q2"))
         for code, (where, row, total) in sizes.items():
             ccg = row["PCO Code"][:3]
             if total == 0:
@@ -387,7 +389,7 @@ class _Builder:
                 close_date=closed,
             )
         absent = [c for c in members_on_day if c not in sizes]
-        self.report.tally(LIST_SIZE_FILE).used = len(members_on_day) - len(absent)
+        self.report.tally(file_of("list_sizes_2013q2")).used = len(members_on_day) - len(absent)
         disagree = [
             f"{c} {ccg} vs {sizes[c][1]['PCO Code']}"
             for c, ccg in members_on_day.items()

@@ -83,3 +83,9 @@ def test_every_check_says_what_its_evidence_holds_and_shows_a_runnable_example()
         if "Evidence:" not in (c.networkx.__doc__ or "") or ">>>" not in c.networkx.__doc__
     ]
     assert undocumented == []  # the examples themselves run as doctests (pyproject addopts)
+
+
+def test_the_table_of_sources_in_docs_is_the_manifest():
+    from loaders.manifest import sources_markdown
+
+    assert sources_markdown() in (REPO / "docs" / "data.md").read_text(encoding="utf-8")
