@@ -9,6 +9,8 @@ graph is emptied (untimed) before each load. Each graph is loaded in one transac
 default; timed up to 500,000 rows: x100 does not fit the local server's heap) and in bulk
 (`--bulk`: a transaction per batch). Then each check on each backend, growth between scales,
 and the explorer in a real browser (`benchmarks/explorer.py`, when chromium is installed).
+"core check" is what a user of `ccgraph check` or a notebook waits for: `ccgraph.core`'s
+System.open(...).check(), reading to report in one go.
 Never a test: timings depend on the machine; read them, do not assert them.
 """
 
@@ -81,6 +83,19 @@ def explorer_view(graph) -> float:
     return time.perf_counter() - start
 
 
+def core_end_to_end(source: str, scale: float, data: Path) -> float:
+    """What a user waits for: `ccgraph check` (or a notebook's System.open(...).check()), timed
+    through the core, reading, validating, building and checking in one go."""
+    from ccgraph.core import System
+
+    start = time.perf_counter()
+    if source == "england-2013":
+        System.open(data=data).check()
+    else:
+        System.open(synthetic=f"{scale:g}:1:5").check()
+    return time.perf_counter() - start
+
+
 def measure(source: str, scale: float, data: Path, use_neo4j: bool, naive_limit: int) -> dict:
     """One run: build, check, and (optionally) load and check in Neo4j."""
     from graphmodel.nx_graph import build_graph
@@ -97,9 +112,9 @@ def measure(source: str, scale: float, data: Path, use_neo4j: bool, naive_limit:
         loaded, out["parse_validate_s"] = min(runs, key=lambda run: run[1])
         dataset = loaded.dataset
     else:
-        from graphmodel.synthetic import generate
+        from queries.registry import generate_with_breaches
 
-        synthetic, out["generate_s"] = _timed(generate, scale, 1, {c.id: 5 for c in CHECKS})
+        synthetic, out["generate_s"] = _timed(generate_with_breaches, scale, 1, {c.id: 5 for c in CHECKS})
         dataset = synthetic.dataset
         _, out["parse_validate_s"] = _timed(dataset.validate)
     out["nodes"], out["relationships"] = len(dataset.nodes), len(dataset.relationships)
@@ -110,6 +125,7 @@ def measure(source: str, scale: float, data: Path, use_neo4j: bool, naive_limit:
     out["nx_checks"] = {c.id: _timed(nx_backend.pairs, c, params)[1] for c in CHECKS}
     out["nx_all_checks_s"] = sum(out["nx_checks"].values())
     out["explorer_view_s"] = explorer_view(graph)
+    out["core_s"] = core_end_to_end(source, scale, data)
     if use_neo4j:
         from graphmodel.neo4j_connect import connect
         from graphmodel.neo4j_load import load_dataset
@@ -223,6 +239,7 @@ def print_table(results: list[dict]) -> None:
         "batched/naive",
         "neo4j checks s",
         "explorer view s",
+        "core check s",
         "peak MB",
     ]
     rows = []
@@ -246,6 +263,7 @@ def print_table(results: list[dict]) -> None:
                 _f(ratio, "{:.1f}x"),
                 _f(r.get("neo4j_all_checks_s")),
                 _f(r.get("explorer_view_s")),
+                _f(r.get("core_s")),
                 _f(r["peak_rss_mb"], "{:,.0f}"),
             ]
         )
