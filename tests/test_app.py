@@ -219,6 +219,17 @@ def test_large_neighbourhoods_are_aggregated_and_capped():
     assert len(network_data(hood.graph, centre=ccg)["nodes"]) == hood.graph.number_of_nodes()
 
 
+@pytest.fixture
+def chromium() -> str:
+    """Debian's chromium (scripts/test.sh installs it; never a browser download)."""
+    path = shutil.which("chromium")
+    if path is None:
+        if IN_CI:
+            pytest.fail("CI=true and Debian chromium is not installed (scripts/test.sh installs it)")
+        pytest.skip("chromium not installed")
+    return path
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -226,12 +237,9 @@ def _free_port() -> int:
 
 
 @pytest.mark.browser
-def test_in_a_real_browser_the_warmed_up_explorer_draws_offline_and_opens_a_double_clicked_node(tmp_path):
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        if IN_CI:
-            pytest.fail("CI=true and Debian chromium is not installed (scripts/test.sh installs it)")
-        pytest.skip("chromium not installed")
+def test_in_a_real_browser_the_warmed_up_explorer_draws_offline_and_opens_a_double_clicked_node(
+    tmp_path, chromium
+):
     from playwright.sync_api import sync_playwright
 
     port, log = _free_port(), tmp_path / "server.log"
@@ -301,12 +309,7 @@ HOSTILE_NAME = '<img src=x onerror="window.pwned=1">Evil <b>CCG</b> & <a href="#
 
 
 @pytest.mark.browser
-def test_in_a_real_browser_a_hostile_name_in_the_downloaded_network_stays_text(tmp_path):
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        if IN_CI:
-            pytest.fail("CI=true and Debian chromium is not installed (scripts/test.sh installs it)")
-        pytest.skip("chromium not installed")
+def test_in_a_real_browser_a_hostile_name_in_the_downloaded_network_stays_text(tmp_path, chromium):
     from playwright.sync_api import sync_playwright
 
     graph = nx.MultiDiGraph()
