@@ -224,9 +224,27 @@ def load(
 @click.option(
     "--waivers", type=click.Path(path_type=Path), help="YAML list of waivers {check, org, reason, expires}."
 )
+@click.option(
+    "--junit-fail-on",
+    type=click.Choice(["error", "warning"]),
+    default="error",
+    show_default=True,
+    help="JUnit: the least severity that fails a check's test case (the rest go to system-out).",
+)
 @click.pass_context
 def check(
-    ctx: click.Context, data, scenario, fmt, output, only, min_severity, as_at, tolerance, exceptions, waivers
+    ctx: click.Context,
+    data,
+    scenario,
+    fmt,
+    output,
+    only,
+    min_severity,
+    as_at,
+    tolerance,
+    exceptions,
+    waivers,
+    junit_fail_on,
 ) -> None:
     """Run the compliance checks. Exit 0 clean, 1 when an error-severity finding remains, 2 bad input."""
     from queries.runner import select
@@ -246,7 +264,7 @@ def check(
         exceptions=exceptions,
         waivers=accepted,
     )
-    text = report.render(fmt)
+    text = report.render(fmt, junit_fail_on=junit_fail_on)
     if output:
         output.write_text(text + "\n", encoding="utf-8")
     else:

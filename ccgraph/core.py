@@ -87,8 +87,9 @@ class Report:
     def to_json(self) -> str:
         return formats.to_json(self.checks, self.findings, self.waived, self.meta)
 
-    def to_junit(self) -> str:
-        return formats.to_junit(self.checks, self.findings)
+    def to_junit(self, fail_on: str = "error") -> str:
+        """JUnit XML: findings of `fail_on` severity or worse fail their check's test case."""
+        return formats.to_junit(self.checks, self.findings, fail_on=fail_on)
 
     def to_csv(self) -> str:
         return formats.to_csv(self.findings)
@@ -96,9 +97,14 @@ class Report:
     def to_table(self) -> str:
         return formats.to_table(self.checks, self.findings, self.waived)
 
-    def render(self, fmt: str) -> str:
+    def render(self, fmt: str, *, junit_fail_on: str = "error") -> str:
         """The report as `table`, `json`, `junit` or `csv`."""
-        renderers = {"table": self.to_table, "json": self.to_json, "junit": self.to_junit, "csv": self.to_csv}
+        renderers = {
+            "table": self.to_table,
+            "json": self.to_json,
+            "junit": lambda: self.to_junit(junit_fail_on),
+            "csv": self.to_csv,
+        }
         if fmt not in renderers:
             raise CcgraphError(f"unknown report format {fmt!r}; use {', '.join(renderers)}")
         return renderers[fmt]()

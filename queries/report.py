@@ -15,7 +15,7 @@ from xml.etree import ElementTree as ET
 
 from graphmodel.text import csv_cell, one_line, printable, xml_text
 from queries.findings import Finding
-from queries.registry import Check
+from queries.registry import Check, Severity
 
 REPORT_FORMAT = "ccgraph-findings/1"
 
@@ -30,6 +30,8 @@ def summary(checks: list[Check], findings: list[Finding], waived: list[Finding])
             "severity": c.severity.value,
             "source": c.source,
             "findings": sum(n for (cid, _), n in by_check.items() if cid == c.id),
+            "breaches": sum(n for (cid, sev), n in by_check.items() if cid == c.id and sev != "info"),
+            "gaps": by_check.get((c.id, "info"), 0),
             "by_severity": {s: n for (cid, s), n in sorted(by_check.items()) if cid == c.id},
             "waived": waived_by.get(c.id, 0),
         }
@@ -66,29 +68,35 @@ def to_csv(findings: list[Finding]) -> str:
     return out.getvalue()
 
 
-def to_junit(checks: list[Check], findings: list[Finding]) -> str:
-    """One test case per check; errors and warnings fail it, data gaps are listed as output."""
+def to_junit(checks: list[Check], findings: list[Finding], *, fail_on: str = "error") -> str:
+    """One test case per check. Findings of `fail_on` severity or worse fail it (errors only, by
+    default: a CI gate should stop on what the law requires); the rest, warnings and data gaps,
+    are listed in its `system-out`, each with its severity, so nothing is hidden."""
+    floor = Severity(fail_on).rank
     suite = ET.Element("testsuite", name="ccgraph", tests=str(len(checks)))
     failures = 0
     for check in checks:
         case = ET.SubElement(suite, "testcase", classname="ccgraph.checks", name=check.id)
         mine = [f for f in findings if f.check == check.id]
-        breaches = [f for f in mine if f.severity.value != "info"]
-        if breaches:
+        failing = [f for f in mine if f.severity.rank >= floor]
+        if failing:
             failures += 1
             failure = ET.SubElement(
                 case,
                 "failure",
-                message=xml_text(f"{len(breaches)} finding(s): {check.title}"),
+                message=xml_text(f"{len(failing)} finding(s): {check.title}"),
                 type=check.severity.value,
             )
             failure.text = "\n".join(
-                xml_text(f"{f.severity.value} {f.org} {f.org_name}: {f.message}") for f in breaches
+                xml_text(f"{f.severity.value} {f.org} {f.org_name}: {f.message}") for f in failing
             )
-        gaps = [f for f in mine if f.severity.value == "info"]
-        if gaps:
+        others = [f for f in mine if f.severity.rank < floor]
+        if others:
             ET.SubElement(case, "system-out").text = "\n".join(
-                xml_text(f"info {f.org}: {f.message}") for f in gaps
+                xml_text(
+                    f"{'gap' if f.severity.value == 'info' else f.severity.value} {f.org} {f.org_name}: {f.message}"
+                )
+                for f in others
             )
     suite.set("failures", str(failures))
     return ET.tostring(suite, encoding="unicode", xml_declaration=True)
@@ -97,10 +105,13 @@ def to_junit(checks: list[Check], findings: list[Finding]) -> str:
 def to_table(
     checks: list[Check], findings: list[Finding], waived: list[Finding], *, per_check: int = 15
 ) -> str:
-    """Plain-text table: a summary line per check, then up to `per_check` findings each."""
-    lines = [f"{'check':38} {'severity':8} {'findings':>8} {'waived':>6}"]
+    """Plain-text table: a summary line per check (breaches and data gaps in their own columns,
+    so that nothing recorded is never read as a breach), then up to `per_check` findings each."""
+    lines = [f"{'check':38} {'severity':8} {'breaches':>8} {'gaps':>6} {'waived':>6}"]
     for row in summary(checks, findings, waived):
-        lines.append(f"{row['check']:38} {row['severity']:8} {row['findings']:>8} {row['waived']:>6}")
+        lines.append(
+            f"{row['check']:38} {row['severity']:8} {row['breaches']:>8} {row['gaps']:>6} {row['waived']:>6}"
+        )
     for check in checks:
         mine = [f for f in findings if f.check == check.id]
         if not mine:
@@ -108,13 +119,14 @@ def to_table(
         lines += ["", f"{check.id}: {check.title}  [{check.source}]", f"  fix: {check.fix}"]
         for f in mine[:per_check]:
             name = f" {f.org_name}" if f.org_name else ""
-            lines.append(one_line(f"  {f.severity.value:7} {f.org}{name}: {f.message}"))
+            label = "gap" if f.severity.value == "info" else f.severity.value
+            lines.append(one_line(f"  {label:7} {f.org}{name}: {f.message}"))
         if len(mine) > per_check:
             lines.append(f"  ... and {len(mine) - per_check} more (use --format json or csv for all)")
     counts = Counter(f.severity.value for f in findings)
     lines += [
         "",
-        f"{counts.get('error', 0)} error(s), {counts.get('warning', 0)} warning(s), "
-        f"{counts.get('info', 0)} data gap(s)/info, {len(waived)} waived",
+        f"{counts.get('error', 0)} error(s) and {counts.get('warning', 0)} warning(s) (breaches), "
+        f"{counts.get('info', 0)} data gap(s) (nothing recorded to check), {len(waived)} waived",
     ]
     return "\n".join(lines)

@@ -250,16 +250,13 @@ def test_in_a_real_browser_the_warmed_up_explorer_draws_offline_and_opens_a_doub
             "streamlit",
             "run",
             APP,
-            "--server.headless",
-            "true",
             "--server.port",
             str(port),
-            "--browser.gatherUsageStats",
-            "false",
-        ],
+        ],  # headless, no usage statistics, no Deploy button: the repository's .streamlit/config.toml
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
         env={**os.environ, "CCGRAPH_DATA": "", "CCGRAPH_SCENARIO": ""},
+        cwd=REPO,
     )
     try:
         deadline = time.monotonic() + 60
@@ -276,6 +273,7 @@ def test_in_a_real_browser_the_warmed_up_explorer_draws_offline_and_opens_a_doub
             page.goto(f"http://127.0.0.1:{port}/", timeout=60_000)
             box = page.get_by_label("Search organisations by code or name")
             box.wait_for(timeout=60_000)
+            assert page.get_by_role("button", name="Deploy").count() == 0
             box.fill("ILC-B")
             box.press("Enter")
             network = page.locator('.ccgraph-network[data-centre="ILC-B"][data-drawn-at]')

@@ -22,7 +22,17 @@ def ccgraph(*args: str):
 def test_check_on_the_bundled_example_exits_1_because_errors_are_found():
     result = ccgraph("check")
     assert result.exit_code == 1
-    assert "ILC-B" in result.output and "17 error(s), 2 warning(s)" in result.output
+    assert (
+        "ILC-B" in result.output and "17 error(s) and 2 warning(s) (breaches), 1 data gap(s)" in result.output
+    )
+
+
+def test_the_summary_table_counts_breaches_and_data_gaps_in_separate_columns():
+    lines = ccgraph("check").stdout.splitlines()
+    assert lines[0].split() == ["check", "severity", "breaches", "gaps", "waived"]
+    roles = next(line.split() for line in lines if line.startswith("governing_body_roles "))
+    assert roles[1:] == ["error", "1", "1", "0"]  # ILC-B breaks reg 11; ILC-C records no body
+    assert any(line.startswith("  gap     ILC-C") for line in lines)
 
 
 def test_a_clean_selection_exits_0():
@@ -39,11 +49,22 @@ def test_json_report_has_the_documented_schema():
     assert {"check", "severity", "org", "message", "evidence"} <= set(first)
 
 
-def test_junit_report_has_one_test_case_per_check_and_failures_for_breaches():
+def test_junit_has_a_case_per_check_failing_on_errors_and_listing_warnings_and_gaps_as_output():
+    from ccgraph.core import System
+
+    findings = System.open().check().findings
+    with_errors = {f.check for f in findings if f.severity.value == "error"}
+    with_breaches = {f.check for f in findings if f.severity.value != "info"}
+    assert with_errors < with_breaches == EXAMPLE_BREAKS  # the example has warning-only checks
     suite = ET.fromstring(ccgraph("check", "--format", "junit").stdout.split("?>", 1)[1])
-    cases = suite.findall("testcase")
-    assert len(cases) == len(CHECKS)
-    assert int(suite.get("failures")) == len(EXAMPLE_BREAKS)
+    assert len(suite.findall("testcase")) == len(CHECKS)
+    assert {c.get("name") for c in suite.findall("testcase[failure]")} == with_errors
+    crossing = suite.find("testcase[@name='boundary_crossing_ccgs']/system-out").text
+    assert crossing.startswith("warning ILC-B")
+    strict = ET.fromstring(
+        ccgraph("check", "--format", "junit", "--junit-fail-on", "warning").stdout.split("?>", 1)[1]
+    )
+    assert int(strict.get("failures")) == len(with_breaches)
 
 
 def test_csv_report_has_a_row_per_finding():
