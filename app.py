@@ -33,7 +33,7 @@ from ccgraph.explorer import (
 )
 from ccgraph.network_view import draw_network, preload_network
 from ccgraph.serving import Inputs, load_system, warm_up
-from ccgraph.visual import STYLE, legend_html, map_svg, network_html, read_kml_boundaries
+from ccgraph.visual import STYLE, legend_html, map_chart, network_html, read_kml_boundaries
 from ccgraph.core import Report
 from graphmodel.errors import CcgraphError
 from graphmodel.model import RelType
@@ -200,7 +200,11 @@ def boundary_map(graph, findings, kml: Path | None) -> None:
         values = Counter(u for u, _, a in graph.edges(data=True) if a["rel"] == "OVERLAPS" and u in ccgs)
     shapes = boundaries(kml)
     st.caption(f"{len(shapes)} boundaries from {kml.name}; hover for values.")
-    st.html(map_svg(shapes, dict(values), labels={c: a.get("name", c) for c, a in ccgs.items()}))
+    labels = {c: str(a.get("name", c)) for c, a in ccgs.items()}
+    st.altair_chart(
+        map_chart(shapes, dict(values), labels=labels, measure=measure.split(" (")[0]),
+        width="stretch",
+    )
 
 
 EXAMPLES = {

@@ -1,6 +1,6 @@
 """Pictures that work offline: networks built with pyvis, positions precomputed (as data for the
 explorer's component, `ccgraph.network_view`, or as one HTML page with the JavaScript inline, to
-download), and an SVG map of CCG boundaries from the February 2013 KML file.
+download), and a Vega-Lite map of CCG boundaries from the February 2013 KML file.
 
 pyvis 0.3.2 in `in_line` mode still links bootstrap from a CDN (and leaves dead `node_modules`
 links); those tags are removed so the page makes no request at all. Physics is off: positions
@@ -17,6 +17,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+import altair as alt
 import networkx as nx
 from pyvis.network import Network
 
@@ -162,43 +163,52 @@ def _lon_lat(text: str) -> tuple[float, float] | None:
     return (lon, lat) if math.isfinite(lon) and math.isfinite(lat) else None
 
 
-def map_svg(
+def _clockwise(ring: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The ring wound clockwise, as d3-geo (Vega's projection) reads an outer ring; wound the
+    other way (as KML and GeoJSON write them), it would be drawn as the whole world but the CCG."""
+    area = sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1]))
+    return ring[::-1] if area > 0 else ring
+
+
+def map_chart(
     shapes: dict[str, list[list[tuple[float, float]]]],
     values: dict[str, float],
     *,
     labels: dict[str, str] | None = None,
-    width: int = 640,
-) -> str:
-    """An SVG choropleth: each shape shaded by its value (0 = pale), no tiles, no network."""
+    measure: str = "value",
+) -> alt.Chart:
+    """A choropleth of the CCG boundaries as a Vega-Lite chart (drawn by the browser with the
+    Vega library Streamlit already serves: no tiles, no request), each CCG shaded by its value
+    and named with it on hover. Every third point of a ring is kept: 1.8 MB of KML becomes a map
+    that draws at once, still recognisable at page size.
+
+    >>> square = [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0), (0.0, 0.0)]
+    >>> spec = map_chart({"00C": [square]}, {"00C": 2}, labels={"00C": "NHS Darlington"}).to_dict()
+    >>> spec["data"]["values"][0]["properties"]
+    {'code': '00C', 'name': 'NHS Darlington', 'value': 2}
+    """
     labels = labels or {}
-    points = [p for polys in shapes.values() for poly in polys for p in poly]
-    if not points:
-        return "<svg xmlns='http://www.w3.org/2000/svg'/>"
-    west, east = min(p[0] for p in points), max(p[0] for p in points)
-    south, north = min(p[1] for p in points), max(p[1] for p in points)
-    mid = math.cos(math.radians((south + north) / 2))
-    span_x, span_y = (east - west) * mid, north - south
-    scale = width / span_x
-    height = int(span_y * scale) + 2
-    top = max(values.values(), default=0) or 1
-    paths = []
-    for key, polys in sorted(shapes.items()):
-        value = values.get(key, 0)
-        shade = 235 - int(200 * value / top)
-        d = " ".join(
-            "M"
-            + " L".join(
-                f"{(x - west) * mid * scale:.1f},{(north - y) * scale:.1f}" for x, y in poly[::3] or poly
-            )
-            + "Z"
-            for poly in polys
-        )
-        fill = f"rgb(235,{shade},{shade})" if value else "#eef3f7"
-        title = html.escape(f"{labels.get(key, key)}: {value:g}")
-        paths.append(
-            f'<path d="{d}" fill="{fill}" stroke="#425563" stroke-width="0.4"><title>{title}</title></path>'
+    features = []
+    for code, polys in sorted(shapes.items()):
+        rings = [_clockwise(ring[::3] + [ring[0]] if len(ring) > 12 else ring) for ring in polys]
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "MultiPolygon", "coordinates": [[list(map(list, r))] for r in rings]},
+                "properties": {"code": code, "name": labels.get(code, code), "value": values.get(code, 0)},
+            }
         )
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}">{"".join(paths)}</svg>'
+        alt.Chart(alt.Data(values=features))
+        .mark_geoshape(stroke="#425563", strokeWidth=0.4)
+        .encode(
+            color=alt.Color("properties.value:Q", title=measure, scale=alt.Scale(scheme="reds", domainMin=0)),
+            tooltip=[
+                alt.Tooltip("properties.name:N", title="CCG"),
+                alt.Tooltip("properties.code:N", title="code"),
+                alt.Tooltip("properties.value:Q", title=measure, format=",.0f"),
+            ],
+        )
+        .project(type="mercator")
+        .properties(height=720)
     )

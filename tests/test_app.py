@@ -10,6 +10,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import networkx as nx
@@ -164,6 +166,28 @@ def test_map_page_draws_real_boundaries_offline(real_data):
     assert any("211 boundaries" in c.value for c in at.caption)
 
 
+@pytest.mark.browser
+def test_in_a_real_browser_the_map_paints_every_ccg_boundary_shaded_by_breaches(
+    real_data, chromium, tmp_path
+):
+    from playwright.sync_api import sync_playwright
+
+    with _explorer(tmp_path, CCGRAPH_DATA=str(real_data)) as port, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1400})
+        requested: list[str] = []
+        page.on("request", lambda request: requested.append(request.url))
+        page.goto(f"http://127.0.0.1:{port}/?page=Map", timeout=90_000)
+        shapes = page.locator(".vega-embed g.mark-shape path")  # Vega draws a geoshape as a shape mark
+        shapes.first.wait_for(timeout=90_000)
+        assert shapes.count() == 211
+        fills = {shapes.nth(i).get_attribute("fill") for i in range(shapes.count())}
+        assert len(fills) == 2  # the 20 boundary-crossing CCGs (warnings) and the rest; gaps do not shade
+        page.screenshot(path=str(Path(os.environ.get("CCGRAPH_SCREENSHOT_DIR", tmp_path)) / "map.png"))
+        browser.close()
+    assert all(url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "blob:", "data:")) for url in requested)
+
+
 def test_cypher_console_without_neo4j_says_how_to_start_one(monkeypatch):
     monkeypatch.setenv("NEO4J_URI", "bolt://127.0.0.1:1")
     monkeypatch.setenv("NEO4J_PASSWORD", "x")
@@ -228,6 +252,30 @@ def chromium() -> str:
             pytest.fail("CI=true and Debian chromium is not installed (scripts/test.sh installs it)")
         pytest.skip("chromium not installed")
     return path
+
+
+@contextmanager
+def _explorer(tmp_path: Path, **env: str) -> Iterator[int]:
+    """`streamlit run app.py` from the repository (its .streamlit config) on a free port."""
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", APP, "--server.port", str(port)],
+        stdout=(tmp_path / "server.log").open("w"),
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "CCGRAPH_DATA": "", "CCGRAPH_SCENARIO": "", **env},
+        cwd=REPO,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.5)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
 
 
 def _free_port() -> int:
