@@ -91,7 +91,15 @@ def explore(graph, findings) -> None:
     st.caption(f"{node.get('kind')}" + (" — illustrative (invented)" if node.get("illustrative") else ""))
     details = {k: v for k, v in node.items() if k not in ("name", "kind", "code", "illustrative")}
     if details:
-        st.json(details, expanded=False)
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "detail": [k.replace("_", " ") for k in details],
+                    "value": [str(v) for v in details.values()],
+                }
+            ),
+            hide_index=True,
+        )
     mine = flagged.get(code, [])
     if mine:
         st.error(f"{len(mine)} finding(s)")
@@ -302,7 +310,14 @@ def main() -> None:
             else "Source: bundled illustrative example"
         )
     with st.sidebar.expander("Data-quality report"):
-        st.text(quality.render())
+        if quality.sources:
+            rows = [
+                {"file": t.file, "read": t.read, "used": t.used, "skipped": sum(t.skipped.values())}
+                for t in quality.sources.values()
+            ]
+            st.dataframe(pd.DataFrame(rows), hide_index=True)
+        for note in quality.notes:
+            st.caption(markdown(note))
     st.title(page)
     if page == "Explore":
         explore(graph, findings)

@@ -446,7 +446,7 @@ def neo4j_start(ctx: click.Context) -> None:
     """Fetch (first time), start and wait for Bolt. Password: NEO4J_PASSWORD, or generated privately."""
     from ccgraph.neo4j_server import start
 
-    _server_call(start, ctx.obj["server"])
+    _server_call(lambda server: start(server, say=_err), ctx.obj["server"])
 
 
 @neo4j.command("stop")

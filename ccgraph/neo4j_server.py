@@ -18,6 +18,7 @@ import stat
 import socket
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -153,8 +154,9 @@ def _java_major(java: str) -> int:
         return 0
 
 
-def build(server: LocalServer) -> Path:
-    """Fetch Neo4j's jars and compile the launcher, once; returns the classpath folder."""
+def build(server: LocalServer, say: Callable[[str], None] = lambda _: None) -> Path:
+    """Fetch Neo4j's jars and compile the launcher, once; returns the classpath folder. `say`
+    hears what takes long (the first fetch is about 150 MB from Maven Central)."""
     marker = server.build_dir / "lib" / f"neo4j-{NEO4J_VERSION}.jar"
     launcher = server.build_dir / "classes" / "ccgraph" / "Launcher.class"
     source = SERVER_SRC / "src" / "main" / "java" / "ccgraph" / "Launcher.java"
@@ -164,6 +166,11 @@ def build(server: LocalServer) -> Path:
     if mvn is None:
         raise ServerError("Maven (mvn) is needed to fetch Neo4j from Maven Central: apt-get install maven.")
     java = find_java()
+    say(
+        f"Fetching Neo4j {NEO4J_VERSION} from Maven Central with Maven (about 150 MB, once; a few minutes)..."
+        if not marker.is_file()
+        else "Compiling the local server's launcher..."
+    )
     env = {**os.environ, "JAVA_HOME": str(Path(java).parent.parent)}
     cmd = [
         mvn,
@@ -212,13 +219,20 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def start(server: LocalServer, *, timeout: float = 180.0, heap: str | None = None) -> str:
-    """Start the server unless it already runs; returns a status line (no secrets)."""
+def start(
+    server: LocalServer,
+    *,
+    timeout: float = 180.0,
+    heap: str | None = None,
+    say: Callable[[str], None] = lambda _: None,
+) -> str:
+    """Start the server unless it already runs; returns a status line (no secrets). `say` hears
+    what takes long: the first fetch, and the wait for the server."""
     if running_pid(server) and _port_open(server.port):
         return f"Neo4j already running at {server.uri} (pid {running_pid(server)})"
     if _port_open(server.port):
         raise ServerError(f"port {server.port} is taken by another program; choose --port.")
-    build_dir = build(server)
+    build_dir = build(server, say)
     java = find_java()
     make_private(server.home)
     heap = heap or os.environ.get("CCGRAPH_NEO4J_HEAP", "2g")
@@ -252,6 +266,7 @@ def start(server: LocalServer, *, timeout: float = 180.0, heap: str | None = Non
     proc.stdin.write((local_password() + "\n").encode())
     proc.stdin.close()
     write_private(server.pid_file, str(proc.pid))
+    say(f"Starting Neo4j on {server.uri} (usually 10-20 s)...")
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:

@@ -99,7 +99,8 @@ def catalogue_markdown() -> str:
         "function in `queries/networkx_checks.py` (with its metadata and a recipe that plants a",
         "breach of it) and a Cypher file in `queries/cypher/`; tests prove both return identical",
         'findings. Evidence `{"recorded": false}` marks a data gap (nothing recorded to check),',
-        "reported as `info`. To add one: [adding-a-check.md](adding-a-check.md).",
+        "reported as `info`. The sources (S0-S4, the regulations) are listed in",
+        "[sources.md](sources.md). To add a check: [adding-a-check.md](adding-a-check.md).",
         "",
     ]
     for c in CHECKS:

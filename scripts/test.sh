@@ -13,6 +13,7 @@ python3 -m mypy
 
 # Debian's chromium for the real-browser test (never a browser download).
 if ! command -v chromium >/dev/null 2>&1; then
+  echo "== installing Debian's chromium for the browser tests (apt, about 100 MB, once)"
   if [ "$(id -u)" = 0 ]; then
     (apt-get install -y -qq chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }) \
       || echo "warning: could not install chromium; the browser test will fail" >&2
@@ -30,6 +31,7 @@ else
   export CCGRAPH_CACHE="${CCGRAPH_CACHE:-${HOME:-/tmp}/.cache/ccgraph}"
   unset NEO4J_USER NEO4J_PASSWORD  # the test server's password is generated and kept privately
   if ! ccgraph neo4j --port "$port" status | grep -q "^running"; then
+    echo "== starting a local Neo4j for the tests on 127.0.0.1:${port}"
     ccgraph neo4j --port "$port" start
     started="$port"
   fi
@@ -40,6 +42,7 @@ trap stop_server EXIT
 # The full fuzz count (10,000 hostile inputs in all); a bare `pytest` runs 100 per fuzz test.
 export CCGRAPH_FUZZ_EXAMPLES="${CCGRAPH_FUZZ_EXAMPLES:-1000}"
 
+echo "== running the tests (the browser, Neo4j and 10,000 fuzz cases included: about 6 minutes)"
 set +e
 python3 -m pytest "$@"
 status=$?

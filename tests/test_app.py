@@ -73,7 +73,7 @@ def test_a_synthetic_system_is_labelled_as_invented_and_carries_its_planted_brea
     at.sidebar.radio[0].set_value("Compliance").run()
     at.selectbox[0].set_value("pct_in_cluster").run()
     planted = generate_with_breaches(0.02, 3, {c.id: 1 for c in CHECKS}).planted["pct_in_cluster"]
-    assert not at.exception and set(at.dataframe[-1].value["org"]) == set(planted)
+    assert not at.exception and set(at.main.dataframe[-1].value["org"]) == set(planted)
 
 
 def test_search_is_partial_and_case_insensitive_across_kinds():
@@ -133,7 +133,7 @@ def test_compliance_dashboard_lists_every_check_and_offers_downloads():
     at = app()
     at.sidebar.radio[0].set_value("Compliance").run()
     assert not at.exception
-    assert len(at.dataframe[0].value) == len(CHECKS)
+    assert len(at.main.dataframe[0].value) == len(CHECKS)
     assert len(at.get("download_button")) == 2
 
 
@@ -146,11 +146,11 @@ def test_the_explorer_applies_waivers_and_a_minimum_severity_as_the_cli_does():
     at = app(CCGRAPH_WAIVERS=str(waivers))
     at.sidebar.radio[0].set_value("Compliance").run()
     assert any("1 finding(s) waived" in c.value for c in at.caption)
-    summary = at.dataframe[0].value.set_index("check")
+    summary = at.main.dataframe[0].value.set_index("check")
     assert summary.loc["boundary_crossing_ccgs", "waived"] == 1
     assert summary["findings"].sum() == len(expected.findings)
     at.sidebar.selectbox[0].set_value("error").run()
-    assert at.dataframe[0].value["findings"].sum() == expected.counts["error"] > 0
+    assert at.main.dataframe[0].value["findings"].sum() == expected.counts["error"] > 0
 
 
 def test_map_page_says_what_to_supply_without_a_boundary_file():
@@ -206,7 +206,7 @@ def test_cypher_console_runs_read_only_queries_and_refuses_writes(neo4j_driver):
     at.text_area[0].set_value("MATCH (c:CCG) RETURN c.code AS code ORDER BY code").run()
     at.text_area[1].set_value("{}").run()
     at.button[0].click().run()
-    assert list(at.dataframe[0].value["code"]) == ["ILC-A", "ILC-B", "ILC-C", "ILC-D"]
+    assert list(at.main.dataframe[0].value["code"]) == ["ILC-A", "ILC-B", "ILC-C", "ILC-D"]
     at.text_area[0].set_value("MATCH (c:CCG) DETACH DELETE c").run()
     at.button[0].click().run()
     assert "read-only" in unescaped(at.error[0].value)
@@ -227,11 +227,11 @@ def test_the_explorers_console_refuses_each_attack_and_the_server_keeps_answerin
     at.text_area[0].set_value(query).run()
     at.text_area[1].set_value("{}").run()
     at.button[0].click().run()
-    assert not at.exception and not at.dataframe
+    assert not at.exception and not at.main.dataframe
     assert "Refused" in at.error[0].value and reason in unescaped(at.error[0].value)
     at.text_area[0].set_value("MATCH (c:CCG) RETURN count(c) AS n").run()
     at.button[0].click().run()
-    assert list(at.dataframe[0].value["n"]) == ["4"]
+    assert list(at.main.dataframe[0].value["n"]) == ["4"]
 
 
 def test_large_neighbourhoods_are_aggregated_and_capped():

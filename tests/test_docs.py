@@ -89,3 +89,18 @@ def test_the_table_of_sources_in_docs_is_the_manifest():
     from loaders.manifest import sources_markdown
 
     assert sources_markdown() in (REPO / "docs" / "data.md").read_text(encoding="utf-8")
+
+
+def test_every_source_a_check_cites_is_named_in_docs_sources():
+    import re as regex
+
+    from queries.registry import CHECKS
+
+    page = (REPO / "docs" / "sources.md").read_text(encoding="utf-8")
+    cited = {
+        ref for c in CHECKS for ref in regex.findall(r"\bS[0-4]\b|SI 20\d\d/\d+|Act 2012 s\.\d+", c.source)
+    }
+    assert (
+        cited
+        and [ref for ref in sorted(cited) if ref.replace("Act 2012 s.", "Act 2012 s.") not in page] == []
+    )
