@@ -43,6 +43,27 @@ class _Main(click.Group):
     do; anything else says it is unexpected, in one line, with the traceback only under --debug.
     """
 
+    GLOBAL_FLAGS = ("--debug",)
+    GLOBAL_OPTIONS = ("--backend",)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Global options may come after the subcommand too (`ccgraph check --backend neo4j`):
+        they are moved in front of it before parsing (not past a `--`)."""
+        front: list[str] = []
+        rest: list[str] = []
+        tokens = iter(args)
+        for token in tokens:
+            if token == "--":
+                rest += [token, *tokens]
+                break
+            if token in self.GLOBAL_FLAGS or token.startswith(tuple(f"{o}=" for o in self.GLOBAL_OPTIONS)):
+                front.append(token)
+            elif token in self.GLOBAL_OPTIONS:
+                front += [token, next(tokens, "")]
+            else:
+                rest.append(token)
+        return super().parse_args(ctx, front + rest)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -97,8 +118,8 @@ def _said_loaded(summary: LoadSummary | None) -> None:
         else ""
     )
     _err(
-        f"Loaded into Neo4j: {summary.nodes} nodes, {summary.relationships} relationships "
-        f"(run {summary.run_id}{retried})."
+        f"Loaded into Neo4j, replacing the graph it held: {summary.nodes} nodes, "
+        f"{summary.relationships} relationships (run {summary.run_id}{retried})."
     )
 
 

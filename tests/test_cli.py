@@ -210,3 +210,11 @@ def test_check_show_and_export_on_an_empty_neo4j_exit_2_saying_what_to_load(
     assert result.exit_code == 2
     assert "is empty. Load a graph first" in result.output and "Traceback" not in result.output
     assert not (tmp_path / "out.graphml").exists()
+
+
+def test_global_options_may_follow_the_subcommand():
+    before = CliRunner().invoke(main, ["--backend", "networkx", "check", "--only", "pct_in_cluster"])
+    after = CliRunner().invoke(main, ["check", "--only", "pct_in_cluster", "--backend", "networkx"])
+    assert before.exit_code == after.exit_code == 1 and before.stdout == after.stdout
+    wrong = CliRunner().invoke(main, ["check", "--backend=oracle"])
+    assert wrong.exit_code == 2 and "oracle" in wrong.output
