@@ -280,22 +280,20 @@ def main() -> None:
         st.stop()
     st.sidebar.title("ccgraph")
     st.sidebar.caption("English NHS commissioning, 2012-13")
-    page = st.sidebar.radio(
-        "Page",
-        PAGES,
-        index=(
-            PAGES.index(st.query_params.get("page", "Explore")) if st.query_params.get("page") in PAGES else 0
-        ),
+    # Keyed widgets keep one identity between runs, so each click switches at once; the link
+    # (?page=...&min=...) sets them only on a visitor's first run.
+    st.session_state.setdefault(
+        "page", st.query_params.get("page") if st.query_params.get("page") in PAGES else PAGES[0]
     )
+    st.session_state.setdefault(
+        "min", st.query_params.get("min") if st.query_params.get("min") in SEVERITIES else "info"
+    )
+    page = st.sidebar.radio("Page", PAGES, key="page")
     st.query_params["page"] = page
     floor = st.sidebar.selectbox(
         "Minimum severity",
         SEVERITIES,
-        index=(
-            SEVERITIES.index(st.query_params.get("min", "info"))
-            if st.query_params.get("min") in SEVERITIES
-            else 0
-        ),
+        key="min",
         help="info includes data gaps; warning and error are breaches.",
     )
     st.query_params["min"] = floor

@@ -45,6 +45,10 @@ STYLE: dict[str, tuple[str, str]] = {
     "AuthorisationCondition": ("#da291c", "box"),
 }
 FINDING_BORDER = "#d5281b"
+# Legible at the zoom a whole neighbourhood is drawn at: names large, relationship labels with a
+# white halo so that they read over the lines they sit on.
+NODE_FONT = {"size": 20, "color": "#212b32", "strokeWidth": 4, "strokeColor": "#ffffff"}
+EDGE_FONT = {"size": 14, "color": "#425563", "strokeWidth": 4, "strokeColor": "#ffffff", "align": "middle"}
 MAX_KML_BYTES = 64 * 2**20  # CCC_Feb2013.KML is 1.8 MB
 _EXTERNAL = re.compile(
     r"<(script|link)\b[^>]*(?:src|href)\s*=\s*\"(?:https?:|\.\./)[^\"]*\"[^>]*>(?:\s*</script>)?", re.I
@@ -87,13 +91,14 @@ def _pyvis_network(
             color={"background": colour, "border": FINDING_BORDER if code in flagged else colour},
             borderWidth=4 if code in flagged else 1,
             size=28 if code == centre else 14,
+            font=NODE_FONT,
         )
     for source, target, attrs in graph.edges(data=True):
         label = attrs.get("rel", "")
         if attrs.get("share") is not None:
             label += f" {attrs['share']:g}%"
         net.add_edge(
-            source, target, title=label, label=label if len(graph) < 60 else "", arrows="to", font={"size": 9}
+            source, target, title=label, label=label if len(graph) < 60 else "", arrows="to", font=EDGE_FONT
         )
     return net
 
