@@ -128,15 +128,22 @@ def _open(
     data: Path | None,
     scenario: Path | None,
     *,
+    graph_file: Path | None = None,
     bulk: bool = False,
     batch_size: int = 5000,
 ) -> System:
     """The system the command works on, through the core; progress shown on stderr."""
-    if data is None and scenario is None and ctx.obj["backend"] == "networkx":
+    if data is None and scenario is None and graph_file is None and ctx.obj["backend"] == "networkx":
         _err(f"No --data or --scenario given: using the bundled example scenario ({EXAMPLE_SCENARIO.name}).")
     with _progress("Reading and validating the inputs") as progress:
         system = System.open(
-            data, scenario, backend=ctx.obj["backend"], bulk=bulk, batch_size=batch_size, progress=progress
+            data,
+            scenario,
+            graph_file=graph_file,
+            backend=ctx.obj["backend"],
+            bulk=bulk,
+            batch_size=batch_size,
+            progress=progress,
         )
     if system.driver is not None:
         ctx.call_on_close(system.driver.close)
@@ -149,6 +156,12 @@ data_option = click.option(
 )
 scenario_option = click.option(
     "--scenario", type=click.Path(path_type=Path), help="Scenario YAML (format ccgraph-scenario/1)."
+)
+input_option = click.option(
+    "--input",
+    "graph_file",
+    type=click.Path(path_type=Path),
+    help="A whole system as node-link JSON, as `generate -o` or `export` write it.",
 )
 
 
@@ -183,6 +196,7 @@ bulk_option = click.option(
 @main.command()
 @data_option
 @scenario_option
+@input_option
 @batch_size_option
 @bulk_option
 @click.option(
@@ -193,6 +207,7 @@ def load(
     ctx: click.Context,
     data: Path | None,
     scenario: Path | None,
+    graph_file: Path | None,
     batch_size: int,
     bulk: bool,
     report_format: str,
@@ -202,10 +217,10 @@ def load(
     With --backend neo4j the graph replaces the one in Neo4j, atomically (or batch by batch with
     --bulk).
     """
-    if data is None and scenario is None:
+    if data is None and scenario is None and graph_file is None:
         scenario = EXAMPLE_SCENARIO
         _err(f"No --data or --scenario given: loading the bundled example scenario ({scenario.name}).")
-    system = _open(ctx, data, scenario, bulk=bulk, batch_size=batch_size)
+    system = _open(ctx, data, scenario, graph_file=graph_file, bulk=bulk, batch_size=batch_size)
     assert system.dataset is not None
     if report_format == "json":
         click.echo(json.dumps({"counts": system.dataset.counts(), **system.quality.as_dict()}, indent=2))
@@ -217,6 +232,7 @@ def load(
 @main.command()
 @data_option
 @scenario_option
+@input_option
 @click.option(
     "--format",
     "fmt",
@@ -257,6 +273,7 @@ def check(
     ctx: click.Context,
     data,
     scenario,
+    graph_file,
     fmt,
     output,
     only,
@@ -276,7 +293,7 @@ def check(
     except KeyError as err:
         raise click.UsageError(err.args[0]) from None
     accepted = read_waivers(waivers) if waivers else []
-    system = _open(ctx, data, scenario)
+    system = _open(ctx, data, scenario, graph_file=graph_file)
     report = system.check(
         only=only,
         min_severity=min_severity,
@@ -297,11 +314,12 @@ def check(
 @click.argument("code")
 @data_option
 @scenario_option
+@input_option
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_context
-def show(ctx: click.Context, code: str, data, scenario, as_json: bool) -> None:
+def show(ctx: click.Context, code: str, data, scenario, graph_file, as_json: bool) -> None:
     """Show one organisation and its relationships, grouped by kind."""
-    result = _open(ctx, data, scenario).profile(code)
+    result = _open(ctx, data, scenario, graph_file=graph_file).profile(code)
     if as_json:
         click.echo(json.dumps(result, indent=2, default=str))
         return
@@ -332,15 +350,16 @@ def show(ctx: click.Context, code: str, data, scenario, as_json: bool) -> None:
 @click.argument("path", type=click.Path(path_type=Path))
 @data_option
 @scenario_option
+@input_option
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), help="Default: from the file extension.")
 @click.pass_context
-def export(ctx: click.Context, path: Path, data, scenario, fmt: str | None) -> None:
+def export(ctx: click.Context, path: Path, data, scenario, graph_file, fmt: str | None) -> None:
     """Export the graph as GraphML, GEXF (Gephi) or node-link JSON."""
     if (fmt or path.suffix.lstrip(".").lower()) not in EXPORT_FORMATS:
         raise click.UsageError(
             f"cannot tell the format from {path.name!r}; use --format {'|'.join(EXPORT_FORMATS)}"
         )
-    system = _open(ctx, data, scenario)
+    system = _open(ctx, data, scenario, graph_file=graph_file)
     fmt = system.export(path, fmt)
     graph = system.graph
     _err(

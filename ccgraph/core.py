@@ -129,6 +129,7 @@ class System:
         scenario: Path | str | None = None,
         *,
         synthetic: str | None = None,
+        graph_file: Path | str | None = None,
         backend: BackendName = "networkx",
         bulk: bool = False,
         batch_size: int = 5000,
@@ -141,18 +142,21 @@ class System:
         ----------
         data : a directory of registers (docs/data.md); scenario : a scenario file
         synthetic : "SCALE[:SEED[:VIOLATIONS]]" for a generated system of invented bodies
+        graph_file : a node-link JSON file written by `ccgraph generate -o` or `export`
         backend : "networkx" (in process) or "neo4j" (loaded into the server, replacing its
             graph; with no inputs at all, the graph the server already holds is used)
         progress : called as progress(stage, done, total) while loading into Neo4j
         """
         if backend not in ("networkx", "neo4j"):
             raise CcgraphError(f"unknown backend {backend!r}; use networkx or neo4j")
-        inputs_given = bool(data or scenario or synthetic)
+        if graph_file and (data or scenario or synthetic):
+            raise CcgraphError("a graph file is a whole system: give it alone, without --data or --scenario")
+        inputs_given = bool(data or scenario or synthetic or graph_file)
         if backend == "neo4j":
             driver = driver or _connect()
             if not inputs_given:
                 return cls("neo4j", QualityReport(), "the graph held in Neo4j", driver=driver)
-        loaded, source = _read(data, scenario, synthetic)
+        loaded, source = _read(data, scenario, synthetic, graph_file)
         system = cls(backend, loaded.report, source, driver=driver, dataset=loaded.dataset)
         if backend == "neo4j":
             assert driver is not None
@@ -288,7 +292,13 @@ def _connect() -> Driver:
     return connect()
 
 
-def _read(data: Path | str | None, scenario: Path | str | None, synthetic: str | None) -> tuple[Loaded, str]:
+def _read(
+    data: Path | str | None, scenario: Path | str | None, synthetic: str | None, graph_file: Path | str | None
+) -> tuple[Loaded, str]:
+    if graph_file:
+        from loaders.graph_file import load_graph_file
+
+        return Loaded(*load_graph_file(Path(graph_file))), str(graph_file)
     if synthetic:
         from queries.registry import generate_with_breaches
 

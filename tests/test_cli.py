@@ -218,3 +218,34 @@ def test_global_options_may_follow_the_subcommand():
     assert before.exit_code == after.exit_code == 1 and before.stdout == after.stdout
     wrong = CliRunner().invoke(main, ["check", "--backend=oracle"])
     assert wrong.exit_code == 2 and "oracle" in wrong.output
+
+
+def test_check_reads_the_graph_file_that_generate_writes(tmp_path):
+    path = tmp_path / "system.json"
+    planted = json.loads(
+        ccgraph("generate", "--scale", "0.02", "--seed", "4", "--violations", "1", "-o", str(path)).stdout
+    )
+    report = json.loads(ccgraph("check", "--input", str(path), "--format", "json").stdout)
+    assert {(f["check"], f["org"]) for f in report["findings"]} == {
+        (check, org) for check, orgs in planted.items() for org in orgs
+    }
+    some_org = planted["pct_in_cluster"][0]
+    assert ccgraph("show", some_org, "--input", str(path)).exit_code == 0
+
+
+def test_a_graph_file_is_validated_like_any_input(tmp_path):
+    path = tmp_path / "edited.json"
+    path.write_text(
+        json.dumps(
+            {
+                "nodes": [{"kind": "CCG", "code": "00X", "name": "NHS X\u0000"}, {"kind": "Spaceship"}],
+                "links": [],
+            }
+        ),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["check", "--input", str(path)])
+    assert result.exit_code == 2
+    assert "edited.json: field 'nodes[0]': name" in result.output and "nodes[1].kind" in result.output
+    both = CliRunner().invoke(main, ["check", "--input", str(path), "--scenario", "x.yaml"])
+    assert both.exit_code == 2 and "give it alone" in both.output
