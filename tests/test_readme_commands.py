@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -67,13 +68,14 @@ def _free_port() -> int:
 def _serve(line: str, cwd: Path, env: dict[str, str], log: Path) -> None:
     """A `streamlit run` line: the explorer must start and warm up (its log says so)."""
     port = _free_port()
-    server = subprocess.Popen(
+    server = subprocess.Popen(  # its own process group: the shell and the explorer stop together
         f"{line} --server.port {port}",
         shell=True,
         cwd=cwd,
         env=env,
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     try:
         deadline = time.monotonic() + 120
@@ -82,7 +84,7 @@ def _serve(line: str, cwd: Path, env: dict[str, str], log: Path) -> None:
             time.sleep(0.5)
         assert READY in log.read_text(errors="replace"), log.read_text(errors="replace")[-2000:]
     finally:
-        server.terminate()
+        os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
 
 
