@@ -70,6 +70,7 @@ def _open(code: str) -> None:
 
 def explore(graph, findings) -> None:
     flagged = findings_by_org(findings)
+    breaching = {org for org, found in flagged.items() if any(f.severity.value != "info" for f in found)}
     st.session_state.setdefault("search", st.query_params.get("org", ""))
     text = st.text_input(
         "Search organisations by code or name", key="search", placeholder="e.g. Medway, 09W, HWB"
@@ -101,11 +102,23 @@ def explore(graph, findings) -> None:
             hide_index=True,
         )
     mine = flagged.get(code, [])
+    breaches = [f for f in mine if f.severity.value != "info"]
+    gaps = [f for f in mine if f.severity.value == "info"]
+    if breaches:
+        st.error(f"{len(breaches)} breach(es) of the rules")
+    if gaps:
+        st.info(f"{len(gaps)} data gap(s): nothing recorded that these checks could test")
     if mine:
-        st.error(f"{len(mine)} finding(s)")
         st.dataframe(
             pd.DataFrame(
-                [{"check": f.check, "severity": f.severity.value, "message": f.message} for f in mine]
+                [
+                    {
+                        "check": f.check,
+                        "severity": "gap" if f.severity.value == "info" else f.severity.value,
+                        "message": f.message,
+                    }
+                    for f in breaches + gaps
+                ]
             ),
             hide_index=True,
         )
@@ -123,11 +136,11 @@ def explore(graph, findings) -> None:
             + ", ".join(f"{n} practices of {markdown(k.split('::')[0])}" for k, n in hood.aggregated.items())
         )
     st.html(legend_html({str(a.get("kind")) for _, a in hood.graph.nodes(data=True)} & set(STYLE)))
-    draw_network(hood.graph, key="explore_network", centre=code, flagged=set(flagged), on_open=_open)
+    draw_network(hood.graph, key="explore_network", centre=code, flagged=breaching, on_open=_open)
     st.caption("Double-click an organisation in the network to open it.")
     st.download_button(
         "Download this network (HTML, works offline)",
-        lambda: network_html(hood.graph, centre=code, flagged=set(flagged)),  # made on click only
+        lambda: network_html(hood.graph, centre=code, flagged=breaching),  # made on click only
         f"network-{code}.html",
         "text/html",
     )

@@ -60,7 +60,7 @@ def legend_html(kinds: set[str]) -> str:
         f'<span style="margin-right:12px"><span style="color:{STYLE.get(k, ("#999", ""))[0]};font-size:18px">&#9679;</span> {html.escape(k)}</span>'
         for k in sorted(kinds)
     )
-    return f'<div style="font:13px sans-serif">{items}<span><span style="color:{FINDING_BORDER}">&#9711;</span> has findings</span></div>'
+    return f'<div style="font:13px sans-serif">{items}<span><span style="color:{FINDING_BORDER}">&#9711;</span> breaks a rule</span></div>'
 
 
 def layout(graph: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:

@@ -88,7 +88,7 @@ def test_selecting_an_organisation_shows_its_profile_findings_and_network():
     at.text_input[0].input("Beta").run()
     assert not at.exception
     assert "ILC-B" in unescaped(at.subheader[0].value)
-    assert at.error[0].value.startswith("5 finding(s)")
+    assert at.error[0].value.startswith("5 breach(es)")
     network = drawn(at)
     assert network["centre"] == "ILC-B" and "ILC-B" in network["codes"]
     flagged = {n["id"] for n in network["nodes"] if n["borderWidth"] == 4}
@@ -135,6 +135,16 @@ def test_compliance_dashboard_lists_every_check_and_offers_downloads():
     assert not at.exception
     assert len(at.main.dataframe[0].value) == len(CHECKS)
     assert len(at.get("download_button")) == 2
+
+
+def test_a_ccg_with_nothing_recorded_to_check_shows_data_gaps_not_breaches(real_data):
+    at = app(CCGRAPH_DATA=str(real_data))
+    at.text_input[0].set_value("00C").run()  # NHS Darlington: no governing body etc. in open data
+    assert not at.exception and not at.error
+    assert any("data gap(s)" in info.value for info in at.info)
+    assert set(at.main.dataframe[1].value["severity"]) == {"gap"}
+    [centre] = [node for node in drawn(at)["nodes"] if node["id"] == "00C"]
+    assert centre["borderWidth"] == 1  # no red border: it breaks no rule that could be checked
 
 
 def test_the_explorer_applies_waivers_and_a_minimum_severity_as_the_cli_does():
