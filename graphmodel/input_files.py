@@ -60,7 +60,7 @@ def read_input(path: Path, *, limit: int) -> bytes:
     """The bytes of a checked input file (see `checked_file`)."""
     try:
         with open(checked_file(path, limit=limit), "rb") as handle:
-            return handle.read(limit + 1)[:limit]
+            return handle.read(limit)  # the size was checked; a file growing since is cut there
     except OSError as err:
         raise _refuse(Path(path), f"cannot be read: {err.strerror}") from None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,13 @@ def _example_breaks() -> frozenset[str]:
 EXAMPLE_BREAKS = _example_breaks()
 REAL_DATA = Path(os.environ.get("CCGRAPH_TEST_DATA", REPO.parent / "shared" / "data" / "england-2013"))
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now (for servers a test starts)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def build(**sections: Any) -> Dataset:

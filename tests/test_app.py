@@ -22,7 +22,7 @@ from test_neo4j_console import ATTACKS
 from ccgraph.explorer import links_markdown, neighbourhood, search
 from ccgraph.serving import READY
 from ccgraph.visual import network_data, network_html
-from conftest import IN_CI, REPO
+from conftest import IN_CI, REPO, free_port
 from graphmodel.nx_graph import build_graph
 from graphmodel.synthetic import generate
 from loaders.inputs import EXAMPLE_SCENARIO, load_inputs
@@ -267,7 +267,7 @@ def chromium() -> str:
 @contextmanager
 def _explorer(tmp_path: Path, **env: str) -> Iterator[int]:
     """`streamlit run app.py` from the repository (its .streamlit config) on a free port."""
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", APP, "--server.port", str(port)],
         stdout=(tmp_path / "server.log").open("w"),
@@ -288,41 +288,14 @@ def _explorer(tmp_path: Path, **env: str) -> Iterator[int]:
         server.wait(timeout=20)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.browser
 def test_in_a_real_browser_the_warmed_up_explorer_draws_offline_and_opens_a_double_clicked_node(
     tmp_path, chromium
 ):
     from playwright.sync_api import sync_playwright
 
-    port, log = _free_port(), tmp_path / "server.log"
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            APP,
-            "--server.port",
-            str(port),
-        ],  # headless, no usage statistics, no Deploy button: the repository's .streamlit/config.toml
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "CCGRAPH_DATA": "", "CCGRAPH_SCENARIO": ""},
-        cwd=REPO,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.5)
+    log = tmp_path / "server.log"
+    with _explorer(tmp_path) as port:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
             page = browser.new_page(viewport={"width": 1400, "height": 1700})
@@ -358,9 +331,6 @@ def test_in_a_real_browser_the_warmed_up_explorer_draws_offline_and_opens_a_doub
         assert requested and all(
             url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "blob:", "data:")) for url in requested
         )
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
 
 
 HOSTILE_NAME = '<img src=x onerror="window.pwned=1">Evil <b>CCG</b> & <a href="#">link</a>'

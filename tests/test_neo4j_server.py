@@ -11,6 +11,7 @@ import time
 import pytest
 
 from ccgraph import neo4j_server
+from conftest import free_port
 from ccgraph.neo4j_server import LocalServer, ServerError
 from graphmodel.neo4j_connect import Neo4jConfig, connect
 from graphmodel.neo4j_load import load_dataset
@@ -87,17 +88,11 @@ def test_a_server_killed_mid_load_keeps_the_previous_graph(neo4j_driver, monkeyp
         shutil.rmtree(server.home, ignore_errors=True)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.neo4j
 def test_a_tls_server_serves_neo4j_plus_s_only_and_keeps_its_files_private(neo4j_driver, monkeypatch):
     from graphmodel.neo4j_connect import Neo4jUnavailable
 
-    server = LocalServer(port=_free_port(), tls=True)
+    server = LocalServer(port=free_port(), tls=True)
     neo4j_server.start(server)
     try:
         password = Neo4jConfig.from_env().password

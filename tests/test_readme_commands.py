@@ -13,7 +13,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import time
 from pathlib import Path
@@ -21,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from ccgraph.serving import READY
-from conftest import REPO
+from conftest import REPO, free_port
 
 DOCUMENTS = ["README.md", *sorted(str(p.relative_to(REPO)) for p in (REPO / "docs").glob("*.md"))]
 DOC_DATA = "../shared/data/england-2013"
@@ -59,15 +58,9 @@ def _as_here(line: str, real_data: Path) -> str:
     return line.replace(DOC_DATA, str(real_data)).replace(" DIR", f" {real_data}")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _serve(line: str, cwd: Path, env: dict[str, str], log: Path) -> None:
     """A `streamlit run` line: the explorer must start and warm up (its log says so)."""
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(  # its own process group: the shell and the explorer stop together
         f"{line} --server.port {port}",
         shell=True,
