@@ -125,7 +125,7 @@ def _said_loaded(summary: LoadSummary | None) -> None:
 
 def _open(
     ctx: click.Context,
-    data: Path | None,
+    data: tuple[Path, ...],
     scenario: Path | None,
     *,
     graph_file: Path | None = None,
@@ -133,7 +133,7 @@ def _open(
     batch_size: int = 5000,
 ) -> System:
     """The system the command works on, through the core; progress shown on stderr."""
-    if data is None and scenario is None and graph_file is None and ctx.obj["backend"] == "networkx":
+    if not data and scenario is None and graph_file is None and ctx.obj["backend"] == "networkx":
         _err(f"No --data or --scenario given: using the bundled example scenario ({EXAMPLE_SCENARIO.name}).")
     with _progress("Reading and validating the inputs") as progress:
         system = System.open(
@@ -152,7 +152,10 @@ def _open(
 
 
 data_option = click.option(
-    "--data", type=click.Path(path_type=Path), help="Directory of ONS/ODS/NHSBSA files (see docs/data.md)."
+    "--data",
+    type=click.Path(path_type=Path),
+    multiple=True,
+    help="Directory of ONS/ODS/NHSBSA files (see docs/data.md); repeat it for files kept in several.",
 )
 scenario_option = click.option(
     "--scenario", type=click.Path(path_type=Path), help="Scenario YAML (format ccgraph-scenario/1)."
@@ -193,6 +196,21 @@ bulk_option = click.option(
 )
 
 
+as_at_option = click.option(
+    "--as-at",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default="2013-04-01",
+    show_default=True,
+    help="The structure and the rules in force on this date (real data: 2013-04-01 to 2022-06-30).",
+)
+tolerance_option = click.option(
+    "--tolerance", type=float, default=5.0, show_default=True, help="Ignore overlaps under this % of a CCG."
+)
+exceptions_option = click.option(
+    "--exception", "exceptions", multiple=True, help="CCG approved to cross authority boundaries."
+)
+
+
 @main.command()
 @data_option
 @scenario_option
@@ -205,7 +223,7 @@ bulk_option = click.option(
 @click.pass_context
 def load(
     ctx: click.Context,
-    data: Path | None,
+    data: tuple[Path, ...],
     scenario: Path | None,
     graph_file: Path | None,
     batch_size: int,
@@ -217,7 +235,7 @@ def load(
     With --backend neo4j the graph replaces the one in Neo4j, atomically (or batch by batch with
     --bulk).
     """
-    if data is None and scenario is None and graph_file is None:
+    if not data and scenario is None and graph_file is None:
         scenario = EXAMPLE_SCENARIO
         _err(f"No --data or --scenario given: loading the bundled example scenario ({scenario.name}).")
     system = _open(ctx, data, scenario, graph_file=graph_file, bulk=bulk, batch_size=batch_size)
@@ -247,17 +265,9 @@ def load(
 @click.option(
     "--min-severity", type=click.Choice(["info", "warning", "error"]), default="info", show_default=True
 )
-@click.option(
-    "--as-at",
-    type=click.DateTime(["%Y-%m-%d"]),
-    default="2013-04-01",
-    show_default=True,
-    help="Apply the rules in force on this date.",
-)
-@click.option(
-    "--tolerance", type=float, default=5.0, show_default=True, help="Ignore overlaps under this % of a CCG."
-)
-@click.option("--exception", "exceptions", multiple=True, help="CCG approved to cross authority boundaries.")
+@as_at_option
+@tolerance_option
+@exceptions_option
 @click.option(
     "--waivers", type=click.Path(path_type=Path), help="YAML list of waivers {check, org, reason, expires}."
 )
@@ -316,10 +326,13 @@ def check(
 @scenario_option
 @input_option
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option(
+    "--as-at", type=click.DateTime(["%Y-%m-%d"]), help="Only the links in force on this date (default: all)."
+)
 @click.pass_context
-def show(ctx: click.Context, code: str, data, scenario, graph_file, as_json: bool) -> None:
+def show(ctx: click.Context, code: str, data, scenario, graph_file, as_json: bool, as_at) -> None:
     """Show one organisation and its relationships, grouped by kind."""
-    result = _open(ctx, data, scenario, graph_file=graph_file).profile(code)
+    result = _open(ctx, data, scenario, graph_file=graph_file).profile(code, as_at.date() if as_at else None)
     if as_json:
         click.echo(json.dumps(result, indent=2, default=str))
         return
@@ -344,6 +357,44 @@ def show(ctx: click.Context, code: str, data, scenario, graph_file, as_json: boo
             )
         if len(links) > 40:
             click.echo(f"  ... and {len(links) - 40} more")
+
+
+@main.command()
+@click.argument("before", type=click.DateTime(["%Y-%m-%d"]))
+@click.argument("after", type=click.DateTime(["%Y-%m-%d"]))
+@data_option
+@scenario_option
+@input_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write here instead of stdout.")
+@tolerance_option
+@exceptions_option
+@click.pass_context
+def diff(ctx: click.Context, before, after, data, scenario, graph_file, fmt, output, tolerance, exceptions) -> None:
+    """What changed from BEFORE to AFTER (YYYY-MM-DD): CCGs opened, closed and merged, practices
+    that moved, overlaps, findings that appeared or went away, and counts on both days."""
+    system = _open(ctx, data, scenario, graph_file=graph_file)
+    text = system.diff(before.date(), after.date(), tolerance=tolerance, exceptions=exceptions).render(fmt)
+    if output:
+        output.write_text(text + "\n", encoding="utf-8")
+    else:
+        click.echo(text)
+
+
+@main.command()
+@click.argument("code")
+@data_option
+@scenario_option
+@input_option
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+def history(ctx: click.Context, code: str, data, scenario, graph_file, as_json: bool) -> None:
+    """A CCG's lineage (what merged into it, back to 2013; what it merged into, to 2022), or a
+    practice's CCGs over time."""
+    from ccgraph.changes import history_table
+
+    result = _open(ctx, data, scenario, graph_file=graph_file).history(code)
+    click.echo(json.dumps(result, indent=2, ensure_ascii=False) if as_json else history_table(result))
 
 
 @main.command()

@@ -20,7 +20,7 @@ a user can act on is a `CcgraphError` (bad input, an unusable Neo4j, a refused q
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import networkx as nx
 
+from ccgraph.changes import Changes
 from graphmodel.dataset import Dataset, InputError, Location, Problem
 from graphmodel.errors import CcgraphError
 from graphmodel.nx_graph import build_graph, export_graph
@@ -46,7 +47,7 @@ if TYPE_CHECKING:
     from graphmodel.neo4j_console import QueryResult
     from graphmodel.neo4j_load import LoadSummary
 
-__all__ = ["CcgraphError", "Report", "System"]
+__all__ = ["CcgraphError", "Changes", "Report", "System"]
 
 BackendName = Literal["networkx", "neo4j"]
 
@@ -125,7 +126,7 @@ class System:
     @classmethod
     def open(
         cls,
-        data: Path | str | None = None,
+        data: Path | str | Sequence[Path | str] | None = None,
         scenario: Path | str | None = None,
         *,
         synthetic: str | None = None,
@@ -140,7 +141,8 @@ class System:
 
         Parameters
         ----------
-        data : a directory of registers (docs/data.md); scenario : a scenario file
+        data : a directory of registers (docs/data.md), or several (each file is read from
+            the first that has it); scenario : a scenario file
         synthetic : "SCALE[:SEED[:VIOLATIONS]]" for a generated system of invented bodies
         graph_file : a node-link JSON file written by `ccgraph generate -o` or `export`
         backend : "networkx" (in process) or "neo4j" (loaded into the server, replacing its
@@ -215,6 +217,43 @@ class System:
             self._graph = fetch_graph(self.driver)
         return self._graph
 
+    @property
+    def coverage(self) -> tuple[date, date] | None:
+        """The first and last day the sources can show, or None when they do not say (a
+        scenario, a synthetic system: any date is theirs to describe)."""
+        if self.dataset is not None:
+            return self.dataset.coverage
+        if self.backend == "neo4j" and self._graph is None:
+            from graphmodel.neo4j_read import require_complete_graph
+
+            assert self.driver is not None
+            found = require_complete_graph(self.driver)
+        else:
+            found = self.graph.graph.get("coverage")
+        return (date.fromisoformat(found[0]), date.fromisoformat(found[1])) if found else None
+
+    def day(self, value: date | str) -> date:
+        """`value` as a date this system can show; outside its coverage a `CcgraphError` says
+        which dates it can (a check on 2023 data from files that end in 2022 would mislead)."""
+        try:
+            day = value if isinstance(value, date) else date.fromisoformat(str(value))
+        except ValueError:
+            raise CcgraphError(f"not a date (YYYY-MM-DD): {str(value)[:40]!r}") from None
+        coverage = self.coverage
+        if coverage and not coverage[0] <= day <= coverage[1]:
+            first, last = coverage
+            only = f"only {first}" if first == last else f"dates from {first} to {last}"
+            raise CcgraphError(f"{day} is outside what the data shows: it covers {only}.")
+        return day
+
+    def years(self) -> list[date]:
+        """1 April of each year the data covers (and its last day, if that is not one)."""
+        if self.coverage is None:
+            return [date(2013, 4, 1)]
+        first, last = self.coverage
+        days = [date(y, 4, 1) for y in range(first.year, last.year + 1) if first <= date(y, 4, 1) <= last]
+        return days + ([last] if last not in days else [])
+
     def _backend(self) -> Backend:
         if self.backend == "neo4j":
             assert self.driver is not None
@@ -245,7 +284,7 @@ class System:
             floor = Severity(min_severity).rank
         except ValueError:
             raise CcgraphError(f"unknown severity {min_severity!r}; use info, warning or error") from None
-        settings = _settings(as_at, tolerance, exceptions)
+        settings = _settings(self.day(as_at), tolerance, exceptions)
         accepted = read_waivers(Path(waivers)) if isinstance(waivers, (str, Path)) else list(waivers or [])
         findings = [
             f
@@ -255,18 +294,73 @@ class System:
         findings, waived = apply_waivers(findings, accepted, today or date.today())
         meta = {
             "backend": self.backend,
+            "coverage": [d.isoformat() for d in self.coverage] if self.coverage else None,
             "as_at": settings.as_at.isoformat(),
             "parameters": settings.model_dump(mode="json"),
         }
         return Report(checks, findings, waived, meta)
 
-    def profile(self, code: str) -> dict[str, Any]:
-        """An organisation and its relationships, grouped by kind (`ccgraph show`)."""
+    def profile(self, code: str, as_at: date | str | None = None) -> dict[str, Any]:
+        """An organisation and its relationships, grouped by kind (`ccgraph show`); with
+        `as_at`, only the links in force that day."""
         from graphmodel.profile import profile
 
         if code not in self.graph:
             raise CcgraphError(f"no organisation with code {code!r} in the graph")
-        return profile(self.graph, code)
+        return profile(self.graph, code, as_at=self.day(as_at).isoformat() if as_at else None)
+
+    def diff(
+        self,
+        before: date | str,
+        after: date | str,
+        *,
+        tolerance: float = 5.0,
+        exceptions: Iterable[str] = (),
+        min_severity: str = "info",
+    ) -> Changes:
+        """What changed between two dates: the structure (CCGs opened, closed and merged,
+        practices that moved, overlaps) and the findings that appeared or went away."""
+        from graphmodel.dated import structure_diff
+
+        first, second = self.day(before), self.day(after)
+        reports = [
+            self.check(as_at=day, tolerance=tolerance, exceptions=exceptions, min_severity=min_severity)
+            for day in (first, second)
+        ]
+        return Changes(structure_diff(self.graph, first, second), *reports)
+
+    def history(self, code: str) -> dict[str, Any]:
+        """A CCG's mergers back to 2013 and forward to 2022, or a practice's CCGs over time."""
+        from graphmodel.dated import lineage, practice_history
+
+        if code not in self.graph:
+            raise CcgraphError(f"no organisation with code {code!r} in the graph")
+        node = self.graph.nodes[code]
+        about = {"code": code, "name": node.get("name", ""), "kind": node.get("kind", "")}
+        if about["kind"] == "CCG":
+            return {**about, "lineage": lineage(self.graph, code)}
+        if about["kind"] == "Practice":
+            return {**about, "memberships": practice_history(self.graph, code)}
+        raise CcgraphError(f"{code} is a {about['kind']}: history is kept for CCGs and practices")
+
+    def timeline(self, *, tolerance: float = 5.0, exceptions: Iterable[str] = ()) -> list[dict[str, Any]]:
+        """The structure on 1 April of each year covered: CCGs, STPs, member practices,
+        authorities, and CCGs crossing an upper-tier boundary (breaches, from the check)."""
+        from graphmodel.dated import structure_on
+
+        rows = []
+        for day in self.years():
+            crossing = self.check(
+                only=["boundary_crossing_ccgs"], as_at=day, tolerance=tolerance, exceptions=exceptions
+            )
+            rows.append(
+                {
+                    "date": day.isoformat(),
+                    **structure_on(self.graph, day),
+                    "boundary_crossing_ccgs": sum(1 for f in crossing.findings if f.severity.value != "info"),
+                }
+            )
+        return rows
 
     def export(self, path: Path | str, fmt: str | None = None) -> str:
         """Write the graph as GraphML, GEXF or node-link JSON; returns the format used."""
@@ -293,7 +387,7 @@ def _connect() -> Driver:
 
 
 def _read(
-    data: Path | str | None, scenario: Path | str | None, synthetic: str | None, graph_file: Path | str | None
+    data: Path | str | Sequence[Path | str] | None, scenario: Path | str | None, synthetic: str | None, graph_file: Path | str | None
 ) -> tuple[Loaded, str]:
     if graph_file:
         from loaders.graph_file import load_graph_file
@@ -308,10 +402,11 @@ def _read(
             Loaded(generate_with_breaches(scale, seed, planted).dataset, QualityReport()),
             f"synthetic {synthetic} (invented)",
         )
-    if data is None and scenario is None:
+    dirs = [Path(data)] if isinstance(data, (str, Path)) else [Path(d) for d in data or []]
+    if not dirs and scenario is None:
         return load_inputs(scenario=EXAMPLE_SCENARIO), "the bundled illustrative example"
-    loaded = load_inputs(Path(data) if data else None, Path(scenario) if scenario else None)
-    return loaded, " + ".join(str(p) for p in (data, scenario) if p)
+    loaded = load_inputs(dirs, Path(scenario) if scenario else None)
+    return loaded, " + ".join(str(p) for p in (*dirs, scenario) if p)
 
 
 def _synthetic(spec: str) -> tuple[float, int, int]:

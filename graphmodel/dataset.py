@@ -77,6 +77,7 @@ class Dataset:
     relationships: dict[tuple[str, str, str], Relationship] = field(default_factory=dict)
     origins: dict[object, Location] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    coverage: tuple[date, date] | None = None  # the dates the sources can show, if they say
 
     def problem(self, where: Location, field_name: str, reason: str) -> None:
         self.problems.append(Problem(where, field_name, reason))

@@ -37,6 +37,7 @@ class NodeKind(StrEnum):
     COLLABORATION = "Collaboration"
     SERVICE = "ServiceCategory"
     CONDITION = "AuthorisationCondition"
+    STP = "STP"
 
 
 class RelType(StrEnum):
@@ -60,6 +61,7 @@ class RelType(StrEnum):
     HAS_CONDITION = "HAS_CONDITION"  # CCG -> authorisation condition
     CONDITION_OWNER = "CONDITION_OWNER"  # condition -> the body that owns it
     INTENSIVE_SUPPORT_FROM = "INTENSIVE_SUPPORT_FROM"  # CCG under directions -> supporter
+    IN_STP = "IN_STP"  # CCG -> Sustainability and Transformation Partnership (2016-2022)
 
 
 class ServiceCategory(StrEnum):
@@ -234,10 +236,20 @@ class LocalAuthority(Node):
 
     kind = NodeKind.LOCAL_AUTHORITY
     tier: str | None = None
+    open_date: date | None = None
+    close_date: date | None = None
 
 
 class HWB(Node):
     kind = NodeKind.HWB
+    open_date: date | None = None
+    close_date: date | None = None
+
+
+class STP(Node):
+    """A Sustainability and Transformation Partnership: the footprint CCGs planned in from 2016."""
+
+    kind = NodeKind.STP
 
 
 class CSU(Node):
@@ -316,6 +328,7 @@ NODE_CLASSES: dict[NodeKind, type[Node]] = {
         Collaboration,
         Service,
         Condition,
+        STP,
     )
 }
 
@@ -349,6 +362,7 @@ ENDPOINTS: dict[RelType, tuple[frozenset[NodeKind], frozenset[NodeKind]]] = {
         frozenset({K.CCG}),
         frozenset({K.NHS_CB, K.AREA_TEAM, K.REGION, K.CCG, K.CSU}),
     ),
+    RelType.IN_STP: (frozenset({K.CCG}), frozenset({K.STP})),
 }
 
 Scalar = str | int | float | bool
@@ -371,6 +385,11 @@ class Relationship(_Record):
     valid_to: date | None = None
     share: float | None = Field(default=None, ge=0, le=100, description="Percentage share.")
     count: int | None = Field(default=None, ge=0)
+    derived: bool | None = Field(
+        default=None,
+        description="True when ccgraph inferred the link (say, carried a membership along a merger) "
+        "rather than read it from a source.",
+    )
 
     @field_validator("valid_to")
     @classmethod
@@ -389,7 +408,7 @@ class Relationship(_Record):
 
     def properties(self) -> dict[str, Any]:
         props: dict[str, Any] = {"rel": str(self.rel), "qualifier": self.qualifier}
-        for name in ("valid_from", "valid_to", "share", "count"):
+        for name in ("valid_from", "valid_to", "share", "count", "derived"):
             value = getattr(self, name)
             if value is not None:
                 props[name] = value.isoformat() if isinstance(value, date) else value

@@ -233,6 +233,7 @@ def load_dataset(
         "at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "nodes": len(dataset.nodes),
         "rels": len(dataset.relationships),
+        "coverage": [day.isoformat() for day in dataset.coverage] if dataset.coverage else None,
     }
     with LoadLease(driver, run_id), driver.session(database=database_of(driver)) as session:
         if atomic:
@@ -268,7 +269,8 @@ _CLEANUP_IN_SLICES = (
 _MARK_INCOMPLETE = "MERGE (m:CcgraphLoad {singleton: true}) SET m.complete = false, m.pending_run = $run"
 _MARK_COMPLETE = (
     "MERGE (m:CcgraphLoad {singleton: true}) SET m.run_id = $run, m.loaded_at = $at, "
-    "m.nodes = $nodes, m.relationships = $rels, m.complete = true REMOVE m.pending_run"
+    "m.nodes = $nodes, m.relationships = $rels, m.coverage = $coverage, m.complete = true "
+    "REMOVE m.pending_run"
 )
 
 

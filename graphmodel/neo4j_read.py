@@ -11,10 +11,10 @@ from neo4j import Driver, RoutingControl
 from graphmodel.neo4j_connect import ENTITY, Neo4jUnavailable, database_of
 
 
-def require_complete_graph(driver: Driver) -> None:
+def require_complete_graph(driver: Driver) -> list[str] | None:
     """Refuse a graph that would give wrong findings: none loaded (an empty database included),
     one a bulk load left part-written, or one changed since its load (counts disagree with the
-    load marker). The message says what to load."""
+    load marker). The message says what to load. Returns the dates the graph covers, if known."""
     records, _, _ = driver.execute_query(
         _MARKER_AND_COUNTS, routing_=RoutingControl.READ, database_=database_of(driver)
     )
@@ -34,15 +34,16 @@ def require_complete_graph(driver: Driver) -> None:
             f"{found['run']} wrote {found['marked_nodes']:,} and {found['marked_rels']:,}: it was changed "
             f"since. {load}"
         )
+    return found["coverage"]
 
 
 _MARKER_AND_COUNTS = (
     "OPTIONAL MATCH (m:CcgraphLoad {singleton: true}) "
     "WITH m.complete AS complete, m.pending_run AS pending, m.run_id AS run, "
-    "m.nodes AS marked_nodes, m.relationships AS marked_rels "
+    "m.nodes AS marked_nodes, m.relationships AS marked_rels, m.coverage AS coverage "
     f"CALL {{ MATCH (n:{ENTITY}) RETURN count(n) AS nodes }} "
     "CALL { MATCH ()-[r]->() RETURN count(r) AS rels } "
-    "RETURN complete, pending, run, marked_nodes, marked_rels, nodes, rels"
+    "RETURN complete, pending, run, marked_nodes, marked_rels, coverage, nodes, rels"
 )
 
 
@@ -63,9 +64,11 @@ def counts(driver: Driver) -> dict[str, int]:
 def fetch_graph(driver: Driver) -> nx.MultiDiGraph:
     """Read the whole stored graph back as the same MultiDiGraph the embedded backend builds
     (refusing, as `require_complete_graph` does, a graph that is missing or part-written)."""
-    require_complete_graph(driver)
+    coverage = require_complete_graph(driver)
     db = database_of(driver)
     graph = nx.MultiDiGraph()
+    if coverage:
+        graph.graph["coverage"] = list(coverage)
     nodes, _, _ = driver.execute_query(
         f"MATCH (n:{ENTITY}) RETURN n.code AS code, properties(n) AS p",
         routing_=RoutingControl.READ,

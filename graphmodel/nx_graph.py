@@ -20,6 +20,8 @@ EXPORT_FORMATS = ("graphml", "gexf", "json")
 def build_graph(dataset: Dataset) -> nx.MultiDiGraph:
     """Build a fresh graph from a validated dataset (the caller swaps it in only when done)."""
     graph = nx.MultiDiGraph()
+    if dataset.coverage:
+        graph.graph["coverage"] = [day.isoformat() for day in dataset.coverage]
     with gc_paused():
         graph.add_nodes_from((code, node.properties()) for code, node in dataset.nodes.items())
         graph.add_edges_from(

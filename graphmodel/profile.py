@@ -7,6 +7,7 @@ from typing import Any
 
 import networkx as nx
 
+from graphmodel.dated import in_force
 from graphmodel.model import RelType
 
 # How each relationship reads from either end: (seen from the source, seen from the target).
@@ -29,17 +30,21 @@ GROUPS: dict[str, tuple[str, str]] = {
     RelType.HAS_CONDITION: ("Authorisation conditions", "Condition of"),
     RelType.CONDITION_OWNER: ("Owned by", "Owns conditions"),
     RelType.INTENSIVE_SUPPORT_FROM: ("Intensive support from", "Gives intensive support to"),
+    RelType.IN_STP: ("Sustainability and Transformation Partnership", "CCGs in the partnership"),
 }
 
 
-def profile(graph: nx.MultiDiGraph, code: str) -> dict[str, Any]:
-    """Properties of `code` and its links, e.g. ``profile(g, "09W")["relationships"]["Member practices"]``."""
+def profile(graph: nx.MultiDiGraph, code: str, *, as_at: str | None = None) -> dict[str, Any]:
+    """Properties of `code` and its links (only those in force on `as_at`, when given), e.g.
+    ``profile(g, "09W")["relationships"]["Member practices"]``."""
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for direction, edges in (
         ("->", graph.out_edges(code, data=True)),
         ("<-", graph.in_edges(code, data=True)),
     ):
         for source, target, attrs in edges:
+            if as_at is not None and not in_force(attrs, as_at):
+                continue
             other = target if direction == "->" else source
             label = GROUPS[attrs["rel"]][0 if direction == "->" else 1]
             node = graph.nodes[other]

@@ -5,6 +5,7 @@ file edited by hand, or by anyone, is validated like any other input."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -36,11 +37,25 @@ def load_graph_file(path: Path) -> tuple[Dataset, QualityReport]:
         _node(dataset, here, f"nodes[{i}]", entry)
     for i, entry in enumerate(document["links"]):
         _link(dataset, here, f"links[{i}]", entry)
+    dataset.coverage = _coverage(document.get("graph"), here)
     dataset.validate()
     report = QualityReport()
     tally = report.tally(name)
     tally.read = tally.used = len(document["nodes"]) + len(document["links"])
     return dataset, report
+
+
+def _coverage(attrs: Any, here: Location) -> tuple[date, date] | None:
+    """The dates the graph's sources cover, as `export` writes them (graph.coverage)."""
+    if not isinstance(attrs, dict) or attrs.get("coverage") is None:
+        return None
+    try:
+        first, last = (date.fromisoformat(day) for day in attrs["coverage"])
+        if first > last:
+            raise ValueError
+    except (TypeError, ValueError):
+        raise InputError([Problem(here, "graph.coverage", "not two ISO dates in order")]) from None
+    return first, last
 
 
 def _node(dataset: Dataset, here: Location, where: str, entry: Any) -> None:

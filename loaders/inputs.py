@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from graphmodel.dataset import Dataset, InputError, Location, Problem, gc_paused
-from loaders.england2013 import load_england_2013
+from loaders.england import load_england
 from loaders.quality import QualityReport
 from loaders.scenario import apply_authorisations, load_scenario
 
@@ -19,14 +19,20 @@ class Loaded:
     report: QualityReport
 
 
-def load_inputs(data_dir: Path | None = None, scenario: Path | None = None) -> Loaded:
-    """Read and validate everything; raise `InputError` (nothing half-built) on any problem."""
+def load_inputs(
+    data_dir: Path | list[Path] | tuple[Path, ...] | None = None, scenario: Path | None = None
+) -> Loaded:
+    """Read and validate everything; raise `InputError` (nothing half-built) on any problem.
+
+    `data_dir` may be several directories: each source is read from the first that has it.
+    """
     with gc_paused():
-        return _load(data_dir, scenario)
+        dirs = [Path(data_dir)] if isinstance(data_dir, (str, Path)) else [Path(d) for d in data_dir or []]
+        return _load(dirs, scenario)
 
 
-def _load(data_dir: Path | None, scenario: Path | None) -> Loaded:
-    if data_dir is None and scenario is None:
+def _load(data_dirs: list[Path], scenario: Path | None) -> Loaded:
+    if not data_dirs and scenario is None:
         raise InputError(
             [
                 Problem(
@@ -36,10 +42,11 @@ def _load(data_dir: Path | None, scenario: Path | None) -> Loaded:
                 )
             ]
         )
-    if data_dir is not None:
-        if not Path(data_dir).is_dir():
-            raise InputError([Problem(Location(str(data_dir)), "--data", "not a directory")])
-        dataset, report = load_england_2013(Path(data_dir))
+    if data_dirs:
+        for folder in data_dirs:
+            if not folder.is_dir():
+                raise InputError([Problem(Location(str(folder)), "--data", "not a directory")])
+        dataset, report = load_england(data_dirs)
     else:
         dataset, report = Dataset(), QualityReport()
     if scenario is not None:

@@ -46,14 +46,32 @@ def pct_ccg_shares(path: Path) -> list[tuple[Location, dict[str, str], float]]:
     return [(w, r, parse_number(r["PCD_PERCENT"], w, "PCD_PERCENT")) for w, r in rows]
 
 
-def lsoa_ccg_district(path: Path) -> tuple[int, list[tuple[Location, dict[str, str], int]]]:
-    """LSOA11_CCG15_LAD15_EN_LU.csv: how many LSOAs each (CCG 2015, district) pair has.
+def lsoa_ccg_district(path: Path, year: int) -> tuple[int, list[tuple[Location, dict[str, str], int]]]:
+    """LSOA11_CCGyy_LADyy_EN_LU.csv: how many LSOAs each (CCG, district) pair has that year.
 
-    Returns the number of LSOA rows and each distinct pair with its count and first line.
+    Returns the number of LSOA rows and each distinct pair with its count and first line; the
+    row's fields are named `ccg` (ODS code), `district` and `district_name`.
     """
-    return count_rows(path, ("CCG15CD", "CCG15CDH", "LAD15CD", "LAD15NM"), header=True)
+    yy = year % 100
+    columns = (f"CCG{yy}CDH", f"LAD{yy}CD", f"LAD{yy}NM", f"CCG{yy}NM", f"CCG{yy}CD")
+    read, pairs = count_rows(path, columns, header=True)
+    names = ("ccg", "district", "district_name", "ccg_name", "ccg_ons")
+    return read, [(w, dict(zip(names, r.values())), n) for w, r, n in pairs]
 
 
-def district_county(path: Path) -> Rows:
-    """LAD15_CTY15_EN_LU.csv: district -> county (E10 codes are two-tier counties)."""
-    return read_lookup(path, "LAD15CD", "LAD15NM", "CTY15CD", "CTY15NM")
+def district_county(path: Path, year: int) -> Rows:
+    """LADyy_CTYyy_EN_LU.csv: district -> county that year (E10 codes are two-tier counties);
+    fields named `district`, `district_name`, `county`, `county_name`."""
+    yy = year % 100
+    rows = read_lookup(path, f"LAD{yy}CD", f"LAD{yy}NM", f"CTY{yy}CD", f"CTY{yy}NM")
+    names = ("district", "district_name", "county", "county_name")
+    return [(w, dict(zip(names, r.values()))) for w, r in rows]
+
+
+def ccg_stp(path: Path, year: int) -> Rows:
+    """CCGyy_STPyy_EN_LU.csv: CCG (ODS code) -> Sustainability and Transformation Partnership;
+    fields named `ccg`, `ccg_name`, `ccg_ons`, `stp`, `stp_name`."""
+    yy = year % 100
+    rows = read_lookup(path, f"CCG{yy}CDH", f"CCG{yy}NM", f"CCG{yy}CD", f"STP{yy}CD", f"STP{yy}NM")
+    names = ("ccg", "ccg_name", "ccg_ons", "stp", "stp_name")
+    return [(w, dict(zip(names, r.values()))) for w, r in rows]

@@ -36,6 +36,7 @@ from graphmodel.model import (
     PartyRole,
     RelType,
 )
+from graphmodel.dated import in_force, open_on
 from graphmodel.national import service_code
 from graphmodel.synthetic import Generator
 from queries.check import Pair, Severity, check, plants
@@ -74,14 +75,6 @@ def example_graph(
     for source, target, rel, attrs in links:
         graph.add_edge(source, target, rel=rel, **{"qualifier": "", **attrs})
     return graph
-
-
-def in_force(attrs: dict[str, Any], as_at: str) -> bool:
-    return attrs.get("valid_from", "0000") <= as_at <= attrs.get("valid_to", "9999")
-
-
-def open_on(attrs: dict[str, Any], as_at: str) -> bool:
-    return attrs.get("open_date", "0000") <= as_at <= attrs.get("close_date", "9999")
 
 
 def nodes_of(graph: Graph, kind: NodeKind) -> Iterator[tuple[str, dict[str, Any]]]:

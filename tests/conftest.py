@@ -76,6 +76,17 @@ def real_data() -> Path:
 
 
 @pytest.fixture(scope="session")
+def real_history(real_data) -> list[Path]:
+    """Both real folders: the 2013 registers and the yearly lookups to 2020."""
+    history = real_data.parent / "england-history"
+    if not (history / "LSOA11_CCG20_LAD20_EN_LU.csv").is_file():
+        if IN_CI:
+            pytest.fail(f"real data not found at {history}")
+        pytest.skip(f"real data not found at {history}")
+    return [real_data, history]
+
+
+@pytest.fixture(scope="session")
 def neo4j_driver():
     """The real Neo4j named by the environment (or started by `ccgraph neo4j start`)."""
     from graphmodel.neo4j_connect import Neo4jUnavailable, connect

@@ -1,0 +1,198 @@
+"""How the structure and its findings changed between two dates, and one body's history, as
+table, JSON or CSV (`ccgraph diff`, `ccgraph history`, the explorer's timeline).
+
+Breaches (error, warning) and data gaps (info) are counted apart here as everywhere.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from graphmodel.errors import CcgraphError
+from graphmodel.text import csv_cell, one_line
+
+if TYPE_CHECKING:
+    from ccgraph.core import Report
+
+FORMATS = ("table", "json", "csv")
+SHOWN = 20  # rows of each list a table shows; JSON and CSV give them all
+
+
+def _kind(severity: str) -> str:
+    return "gap" if severity == "info" else "breach"
+
+
+@dataclass
+class Changes:
+    """The structure on two dates and the findings of each (`System.diff`)."""
+
+    structure: dict[str, Any]
+    before: Report
+    after: Report
+
+    @property
+    def findings(self) -> dict[str, list[dict[str, str]]]:
+        """Findings that appeared by the later date and those that went away, each marked
+        breach or gap."""
+
+        def keyed(report: Report) -> dict[tuple[str, str], dict[str, str]]:
+            return {
+                (f.check, f.org): {
+                    "check": f.check,
+                    "org": f.org,
+                    "org_name": f.org_name,
+                    "severity": f.severity.value,
+                    "kind": _kind(f.severity.value),
+                    "message": f.message,
+                }
+                for f in report.findings
+            }
+
+        was, now = keyed(self.before), keyed(self.after)
+        return {
+            "appeared": [now[k] for k in sorted(set(now) - set(was))],
+            "went_away": [was[k] for k in sorted(set(was) - set(now))],
+        }
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        def of(report: Report) -> dict[str, int]:
+            by = report.counts
+            return {
+                **self.structure["counts"][("before" if report is self.before else "after")],
+                "breaches": by.get("error", 0) + by.get("warning", 0),
+                "gaps": by.get("info", 0),
+            }
+
+        return {"before": of(self.before), "after": of(self.after)}
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**self.structure, "counts": self.counts(), "findings": self.findings}
+
+    def to_json(self) -> str:
+        return json.dumps(self.as_dict(), indent=2, ensure_ascii=False)
+
+    def to_csv(self) -> str:
+        """One row per change: what changed, about which body, and the details."""
+        rows: list[list[Any]] = [["change", "code", "name", "detail"]]
+        s = self.structure
+        rows += [["ccg_opened", c["code"], c["name"], c["open_date"]] for c in s["ccgs_opened"]]
+        rows += [["ccg_closed", c["code"], c["name"], c["close_date"]] for c in s["ccgs_closed"]]
+        rows += [
+            ["merger", m["from"], m["from_name"], f"into {m['into']} on {m['on']}"] for m in s["mergers"]
+        ]
+        rows += [
+            ["practice_moved", p["practice"], p["name"], f"{p['from']} -> {p['to']}"]
+            for p in s["practices_moved"]
+        ]
+        rows += [["overlap_appeared", o["ccg"], "", o["authority"]] for o in s["overlaps_appeared"]]
+        rows += [["overlap_gone", o["ccg"], "", o["authority"]] for o in s["overlaps_gone"]]
+        for change, key in (("finding_appeared", "appeared"), ("finding_went_away", "went_away")):
+            rows += [
+                [change, f["org"], f["org_name"], f"{f['kind']} {f['severity']} {f['check']}"]
+                for f in self.findings[key]
+            ]
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows([csv_cell(str(v)) for v in row] for row in rows)
+        return out.getvalue().rstrip("\n")
+
+    def to_table(self) -> str:
+        s, counts = self.structure, self.counts()
+        lines = [
+            f"Changes from {s['before']} to {s['after']}",
+            "",
+            f"{'':22}{s['before']:>12}{s['after']:>12}",
+        ]
+        for key in counts["before"]:
+            lines.append(f"{key.replace('_', ' '):22}{counts['before'][key]:>12,}{counts['after'][key]:>12,}")
+        sections = [
+            ("CCGs opened", [f"{c['code']} {c['name']} (opened {c['open_date']})" for c in s["ccgs_opened"]]),
+            (
+                "CCGs closed",
+                [f"{c['code']} {c['name']} (closed {c['close_date']})" for c in s["ccgs_closed"]],
+            ),
+            (
+                "Mergers",
+                [
+                    f"{m['on']}: {m['from']} {m['from_name']} -> {m['into']} {m['into_name']}"
+                    for m in s["mergers"]
+                ],
+            ),
+            (
+                "Practices that moved CCG",
+                [f"{p['practice']} {p['name']}: {p['from']} -> {p['to']}" for p in s["practices_moved"]],
+            ),
+            ("Overlaps that appeared", [f"{o['ccg']} - {o['authority']}" for o in s["overlaps_appeared"]]),
+            ("Overlaps that went away", [f"{o['ccg']} - {o['authority']}" for o in s["overlaps_gone"]]),
+        ]
+        for title, key in (("Findings that appeared", "appeared"), ("Findings that went away", "went_away")):
+            sections.append(
+                (
+                    title,
+                    [
+                        f"{f['kind']:6} {f['severity']:7} {f['check']}: {f['org']} {f['org_name']}"
+                        for f in self.findings[key]
+                    ],
+                )
+            )
+        for title, rows in sections:
+            lines += ["", f"{title} ({len(rows):,})"]
+            lines += [f"  {one_line(r)}" for r in rows[:SHOWN]]
+            if len(rows) > SHOWN:
+                lines.append(f"  ... and {len(rows) - SHOWN:,} more (all of them with --format json or csv)")
+        return "\n".join(lines)
+
+    def render(self, fmt: str) -> str:
+        renderers = {"table": self.to_table, "json": self.to_json, "csv": self.to_csv}
+        if fmt not in renderers:
+            raise CcgraphError(f"unknown format {fmt!r}; use {', '.join(FORMATS)}")
+        return renderers[fmt]()
+
+
+def history_table(history: dict[str, Any]) -> str:
+    """`ccgraph history` as text: a CCG's lineage, or a practice's memberships."""
+    head = one_line(f"{history['name']} [{history['code']}] — {history['kind']}")
+    if history["kind"] == "Practice":
+        lines = [
+            head,
+            "",
+            "CCG memberships (derived: carried along a merger by ccgraph, not read from a source)",
+        ]
+        for m in history["memberships"]:
+            lines.append(
+                one_line(
+                    f"  {m['from'] or '?':10} to {m['to'] or 'open':10}  {m['ccg']} {m['name']}"
+                    + ("  (derived)" if m["derived"] else "")
+                )
+            )
+        return "\n".join(lines)
+    lineage = history["lineage"]
+    lines = [head, f"  open {lineage['open_date'] or '?'} to {lineage['close_date'] or 'open'}"]
+    if lineage["from_pcts"]:
+        lines += ["", "Formed in 2013 from PCTs (share of the PCT)"]
+        lines += [one_line(f"  {p['code']} {p['name']} ({p['share']}%)") for p in lineage["from_pcts"]]
+
+    def back(items: list[dict[str, Any]], depth: int) -> None:
+        for m in items:
+            lines.append(
+                one_line(
+                    f"{'  ' * depth}{m['merged_on']}: {m['code']} {m['name']} (open from {m['open_date']})"
+                )
+            )
+            back(m["merged_from"], depth + 1)
+
+    lines += ["", "Merged from (back to 2013)"]
+    back(lineage["merged_from"], 1)
+    if not lineage["merged_from"]:
+        lines.append("  nothing: it was not formed by a merger")
+    lines += ["", "Merged into (forward to 2022)"]
+    lines += [
+        one_line(f"  {m['merged_on']}: {m['code']} {m['name']} (closed {m['close_date']})")
+        for m in lineage["merged_into"]
+    ]
+    if not lineage["merged_into"]:
+        lines.append(f"  nothing: it was open until {lineage['close_date'] or 'the end of the data'}")
+    return "\n".join(lines)

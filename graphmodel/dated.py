@@ -1,0 +1,231 @@
+"""The graph on a date, and how it changed between dates: plain functions over the NetworkX graph.
+
+Dates are ISO strings, as stored in both backends. A body is open on a day when
+`open_date <= day <= close_date`, a link in force when `valid_from <= day <= valid_to` (either
+end may be missing). CCG mergers are `SUCCEEDED_BY` links from CCG to CCG dated with the merger
+day; no CCG was ever split, so a CCG's successors form a chain and its predecessors a tree.
+
+>>> import networkx as nx
+>>> g = nx.MultiDiGraph()
+>>> g.add_node("A", kind="CCG", name="NHS A", open_date="2013-04-01", close_date="2020-03-31")
+>>> g.add_node("B", kind="CCG", name="NHS B", open_date="2013-04-01", close_date="2020-03-31")
+>>> g.add_node("AB", kind="CCG", name="NHS AB", open_date="2020-04-01", close_date="2022-06-30")
+>>> _ = g.add_edge("A", "AB", rel="SUCCEEDED_BY", valid_from="2020-04-01")
+>>> _ = g.add_edge("B", "AB", rel="SUCCEEDED_BY", valid_from="2020-04-01")
+>>> [c for c, _ in ccgs_open(g, "2021-04-01")]
+['AB']
+>>> holder_on(g, "A", "2019-04-01"), holder_on(g, "A", "2021-04-01")
+('A', 'AB')
+>>> [m["from"] for m in lineage(g, "AB")["merged_from"]]
+['A', 'B']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import networkx as nx
+
+from graphmodel.model import NodeKind, RelType
+
+__all__ = [
+    "ccgs_open",
+    "graph_at",
+    "holder_on",
+    "in_force",
+    "lineage",
+    "memberships_on",
+    "open_on",
+    "practice_history",
+    "structure_diff",
+    "structure_on",
+]
+
+Attrs = dict[str, Any]
+
+
+def in_force(attrs: Attrs, day: str) -> bool:
+    """Whether a link is in force on `day` (ISO date)."""
+    return attrs.get("valid_from", "0000") <= day <= attrs.get("valid_to", "9999")
+
+
+def open_on(attrs: Attrs, day: str) -> bool:
+    """Whether a body is open on `day` (ISO date)."""
+    return attrs.get("open_date", "0000") <= day <= attrs.get("close_date", "9999")
+
+
+def _iso(day: date | str) -> str:
+    return day.isoformat() if isinstance(day, date) else day
+
+
+def graph_at(graph: nx.MultiDiGraph, day: date | str) -> nx.MultiDiGraph:
+    """A read-only view of the bodies open and the links in force on `day`."""
+    day = _iso(day)
+    nodes, edges = graph.nodes, graph.edges
+    return nx.subgraph_view(
+        graph,
+        filter_node=lambda n: open_on(nodes[n], day),
+        filter_edge=lambda u, v, k: in_force(edges[u, v, k], day),
+    )
+
+
+def ccgs_open(graph: nx.MultiDiGraph, day: date | str) -> list[tuple[str, Attrs]]:
+    """The CCGs open on `day`, by code."""
+    day = _iso(day)
+    return sorted(
+        (n, a) for n, a in graph.nodes(data=True) if a.get("kind") == NodeKind.CCG and open_on(a, day)
+    )
+
+
+def _mergers(graph: nx.MultiDiGraph, node: str, *, forward: bool) -> Iterator[tuple[str, str]]:
+    """(other CCG, merger day) for the CCG-to-CCG successions out of (or into) `node`."""
+    edges = graph.out_edges(node, data=True) if forward else graph.in_edges(node, data=True)
+    for source, target, attrs in edges:
+        other = target if forward else source
+        if attrs["rel"] == RelType.SUCCEEDED_BY and graph.nodes[other].get("kind") == NodeKind.CCG:
+            yield other, attrs.get("valid_from", "")
+
+
+def holder_on(graph: nx.MultiDiGraph, ccg: str, day: date | str) -> str:
+    """The CCG that held `ccg`'s area on `day`: itself, or what it had merged into by then."""
+    day = _iso(day)
+    while True:
+        nxt = [(other, when) for other, when in _mergers(graph, ccg, forward=True) if when <= day]
+        if not nxt:
+            return ccg
+        ccg = nxt[0][0]
+
+
+def _about(graph: nx.MultiDiGraph, code: str) -> Attrs:
+    a = graph.nodes[code]
+    return {
+        "code": code,
+        "name": a.get("name", ""),
+        "open_date": a.get("open_date"),
+        "close_date": a.get("close_date"),
+    }
+
+
+def lineage(graph: nx.MultiDiGraph, ccg: str) -> Attrs:
+    """A CCG's mergers both ways: what merged into it (back to 2013, as a tree), what it merged
+    into (forward to 2022, a chain), and the PCTs its area came from in 2013, with shares."""
+
+    def back(code: str) -> list[Attrs]:
+        return [
+            {"from": other, **_about(graph, other), "merged_on": when, "merged_from": back(other)}
+            for other, when in sorted(_mergers(graph, code, forward=False))
+        ]
+
+    forward, code = [], ccg
+    while nxt := sorted(_mergers(graph, code, forward=True)):
+        code, when = nxt[0]
+        forward.append({**_about(graph, code), "merged_on": when})
+    pcts = sorted(
+        (
+            {"code": s, "name": graph.nodes[s].get("name", ""), "share": a.get("share")}
+            for s, _, a in graph.in_edges(ccg, data=True)
+            if a["rel"] == RelType.SUCCEEDED_BY and graph.nodes[s].get("kind") == NodeKind.PCT
+        ),
+        key=lambda p: (-(p["share"] or 0), p["code"]),
+    )
+    return {**_about(graph, ccg), "merged_from": back(ccg), "merged_into": forward, "from_pcts": pcts}
+
+
+def practice_history(graph: nx.MultiDiGraph, practice: str) -> list[Attrs]:
+    """A practice's CCG memberships in date order; `derived` marks those ccgraph inferred."""
+    rows = [
+        {
+            "ccg": ccg,
+            "name": graph.nodes[ccg].get("name", ""),
+            "from": a.get("valid_from"),
+            "to": a.get("valid_to"),
+            "derived": bool(a.get("derived")),
+        }
+        for _, ccg, a in graph.out_edges(practice, data=True)
+        if a["rel"] == RelType.MEMBER_OF
+    ]
+    return sorted(rows, key=lambda r: r["from"] or "")
+
+
+def memberships_on(graph: nx.MultiDiGraph, day: date | str) -> dict[str, str]:
+    """Each practice open on `day` with the CCG it was a member of (practices in none or in
+    several are left out: the checks report those)."""
+    day = _iso(day)
+    found: dict[str, list[str]] = {}
+    nodes = graph.nodes
+    for practice, ccg, a in graph.edges(data=True):
+        if a["rel"] == RelType.MEMBER_OF and in_force(a, day) and open_on(nodes[practice], day):
+            found.setdefault(practice, []).append(ccg)
+    return {p: ccgs[0] for p, ccgs in found.items() if len(ccgs) == 1}
+
+
+def _links_on(graph: nx.MultiDiGraph, rel: RelType, day: str) -> dict[tuple[str, str], Attrs]:
+    return {(u, v): a for u, v, a in graph.edges(data=True) if a["rel"] == rel and in_force(a, day)}
+
+
+def structure_on(graph: nx.MultiDiGraph, day: date | str) -> dict[str, int]:
+    """How many CCGs, member practices, STPs, upper-tier authorities and CCG-authority overlaps
+    there were on `day`."""
+    day = _iso(day)
+    nodes = graph.nodes
+    return {
+        "ccgs": len(ccgs_open(graph, day)),
+        "member_practices": len(memberships_on(graph, day)),
+        "stps": len({stp for _, stp in _links_on(graph, RelType.IN_STP, day)}),
+        "local_authorities": sum(
+            1
+            for _, a in graph.nodes(data=True)
+            if a.get("kind") == NodeKind.LOCAL_AUTHORITY and open_on(a, day)
+        ),
+        "overlaps": sum(
+            1 for (ccg, _) in _links_on(graph, RelType.OVERLAPS, day) if open_on(nodes[ccg], day)
+        ),
+    }
+
+
+def structure_diff(graph: nx.MultiDiGraph, before: date | str, after: date | str) -> Attrs:
+    """What changed in the structure from `before` to `after` (either order of dates works;
+    `before` is the earlier state): CCGs opened, closed and merged, practices that moved CCG,
+    overlaps that appeared or went away, and the counts on each day."""
+    before, after = _iso(before), _iso(after)
+    low, high = min(before, after), max(before, after)
+    was, now = dict(ccgs_open(graph, before)), dict(ccgs_open(graph, after))
+    nodes = graph.nodes
+    mergers = [
+        {
+            "from": u,
+            "from_name": nodes[u].get("name", ""),
+            "into": v,
+            "into_name": nodes[v].get("name", ""),
+            "on": a["valid_from"],
+        }
+        for u, v, a in graph.edges(data=True)
+        if a["rel"] == RelType.SUCCEEDED_BY
+        and nodes[u].get("kind") == NodeKind.CCG
+        and low < a.get("valid_from", "") <= high
+    ]
+    members_before, members_after = memberships_on(graph, before), memberships_on(graph, after)
+    moved = [
+        {"practice": p, "name": nodes[p].get("name", ""), "from": members_before[p], "to": ccg}
+        for p, ccg in sorted(members_after.items())
+        if p in members_before and members_before[p] != ccg
+    ]
+    overlaps_before = set(_links_on(graph, RelType.OVERLAPS, before))
+    overlaps_after = set(_links_on(graph, RelType.OVERLAPS, after))
+    return {
+        "before": before,
+        "after": after,
+        "counts": {"before": structure_on(graph, before), "after": structure_on(graph, after)},
+        "ccgs_opened": [_about(graph, c) for c in sorted(set(now) - set(was))],
+        "ccgs_closed": [_about(graph, c) for c in sorted(set(was) - set(now))],
+        "mergers": sorted(mergers, key=lambda m: (m["on"], m["into"], m["from"])),
+        "practices_moved": moved,
+        "practices_joined": sorted(set(members_after) - set(members_before)),
+        "practices_left": sorted(set(members_before) - set(members_after)),
+        "overlaps_appeared": [
+            {"ccg": c, "authority": la} for c, la in sorted(overlaps_after - overlaps_before)
+        ],
+        "overlaps_gone": [{"ccg": c, "authority": la} for c, la in sorted(overlaps_before - overlaps_after)],
+    }
