@@ -2,7 +2,8 @@
 
     streamlit run app.py
 
-Inputs come from the environment: CCGRAPH_DATA (a data directory, see docs/data.md),
+Inputs come from the environment: CCGRAPH_DATA (data directories separated by `:`, see
+docs/data.md),
 CCGRAPH_SCENARIO (a scenario file), CCGRAPH_KML (CCG boundaries; default DATA/CCC_Feb2013.KML),
 CCGRAPH_WAIVERS (a waiver file, as `ccgraph check --waivers`),
 or instead CCGRAPH_SYNTHETIC=SCALE[:SEED[:VIOLATIONS]] for a generated system of invented
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -32,9 +34,18 @@ from ccgraph.explorer import (
     search,
 )
 from ccgraph.network_view import draw_network, preload_network
-from ccgraph.serving import Inputs, load_system, warm_up
-from ccgraph.visual import STYLE, legend_html, map_chart, network_html, read_kml_boundaries
-from ccgraph.core import Report
+from ccgraph.serving import Inputs, first_day, report_on, timeline_of, warm_up
+from ccgraph.visual import (
+    STYLE,
+    legend_html,
+    lineage_chart,
+    map_chart,
+    network_html,
+    read_kml_boundaries,
+    timeline_chart,
+)
+from ccgraph.core import Report, System
+from graphmodel.dated import graph_at, holder_on
 from graphmodel.errors import CcgraphError
 from graphmodel.model import RelType
 from graphmodel.profile import profile
@@ -42,7 +53,7 @@ from graphmodel.text import markdown
 from queries import report
 from queries.registry import CHECKS, Severity
 
-PAGES = ("Explore", "Compliance", "Map", "Cypher console")
+PAGES = ("Explore", "Compliance", "Map", "Timeline", "Cypher console")
 SEVERITIES = [s.value for s in sorted(Severity, key=lambda s: s.rank)]  # info, warning, error
 SMALL_GROUP = 8  # relationship groups this size or smaller open as a table of links
 
@@ -68,28 +79,42 @@ def _open(code: str) -> None:
     st.session_state["search"] = code
 
 
-def explore(graph, findings) -> None:
+def explore(graph, view, findings, day: str) -> None:
+    """Search, profile and network of the bodies open on `day` (`view` is the graph that day)."""
     flagged = findings_by_org(findings)
     breaching = {org for org, found in flagged.items() if any(f.severity.value != "info" for f in found)}
     st.session_state.setdefault("search", st.query_params.get("org", ""))
     text = st.text_input(
         "Search organisations by code or name", key="search", placeholder="e.g. Medway, 09W, HWB"
     )
-    hits = search(graph, text) if text else []
+    hits = search(view, text) if text else []
+    elsewhere = [h for h in search(graph, text, limit=10) if h not in hits] if text else []
+    if elsewhere:
+        st.caption(
+            markdown(
+                f"Not open on {day} (change the date to see them): "
+                + "; ".join(
+                    f"{name} [{code}] {_open_span(graph.nodes[code])}" for code, name, _ in elsewhere[:5]
+                )
+            )
+        )
     if not hits:
         st.caption(
-            f"{graph.number_of_nodes():,} organisations and people; "
-            + ", ".join(f"{k} {n:,}" for k, n in kind_counts(graph).most_common())
+            f"On {day}: {view.number_of_nodes():,} organisations and people open; "
+            + ", ".join(f"{k} {n:,}" for k, n in kind_counts(view).most_common())
         )
         preload_network()
         return
     labels = {f"{name} [{code}] — {kind}": code for code, name, kind in hits}
     code = labels[st.selectbox(f"{len(hits)} match(es)", list(labels))]
     st.query_params["org"] = code
-    info = profile(graph, code)
+    info = profile(graph, code, as_at=day)
     node = info["node"]
     st.subheader(markdown(f"{node.get('name')} [{code}]"))
-    st.caption(f"{node.get('kind')}" + (" — illustrative (invented)" if node.get("illustrative") else ""))
+    st.caption(
+        f"{node.get('kind')}, as on {day} {_open_span(node)}"
+        + (" — illustrative (invented)" if node.get("illustrative") else "")
+    )
     details = {k: v for k, v in node.items() if k not in ("name", "kind", "code", "illustrative")}
     if details:
         st.dataframe(
@@ -125,7 +150,7 @@ def explore(graph, findings) -> None:
     col1, col2 = st.columns([1, 2])
     hops = col1.slider("Hops", 1, 3, 1)
     rels = col2.multiselect("Relationship types", [r.value for r in RelType], placeholder="all")
-    hood = neighbourhood(graph, code, hops=hops, rel_types=set(rels) or None)
+    hood = neighbourhood(view, code, hops=hops, rel_types=set(rels) or None)
     if hood.truncated:
         st.warning(
             "Large neighbourhood: showing the first 400 organisations. Filter by relationship type or use fewer hops."
@@ -156,6 +181,10 @@ def explore(graph, findings) -> None:
                 hide_index=True,
                 column_config={"open": st.column_config.LinkColumn("open", display_text="open")},
             )
+
+
+def _open_span(attrs) -> str:
+    return f"(open {attrs.get('open_date') or '?'} to {attrs.get('close_date') or 'open'})"
 
 
 def compliance(graph, shown: Report) -> None:
@@ -198,7 +227,9 @@ def compliance(graph, shown: Report) -> None:
     )
 
 
-def boundary_map(graph, findings, kml: Path | None) -> None:
+def boundary_map(graph, view, findings, kml: Path | None, day: str) -> None:
+    """The 2013 boundaries, each shaded by the CCG that held it on `day` (a merged CCG is one
+    shade: its value)."""
     if kml is None or not kml.is_file():
         st.info(
             "No boundary file: set CCGRAPH_KML (or put CCC_Feb2013.KML in CCGRAPH_DATA) to draw CCG boundaries."
@@ -209,26 +240,66 @@ def boundary_map(graph, findings, kml: Path | None) -> None:
         ["findings (warnings and errors)", "registered patients", "local authorities overlapped"],
         horizontal=True,
     )
-    ccgs = {c: a for c, a in graph.nodes(data=True) if a.get("kind") == "CCG"}
+    ccgs = {c: a for c, a in view.nodes(data=True) if a.get("kind") == "CCG"}
     if measure.startswith("findings"):
         values = Counter(f.org for f in findings if f.severity.value != "info" and f.org in ccgs)
     elif measure.startswith("registered"):
         values = Counter()
-        for practice, ccg, attrs in graph.edges(data=True):
+        for practice, ccg, attrs in view.edges(data=True):
             if attrs["rel"] == "MEMBER_OF" and ccg in ccgs:
-                values[ccg] += graph.nodes[practice].get("list_size") or 0
+                values[ccg] += view.nodes[practice].get("list_size") or 0
     else:
-        values = Counter(u for u, _, a in graph.edges(data=True) if a["rel"] == "OVERLAPS" and u in ccgs)
+        values = Counter(u for u, _, a in view.edges(data=True) if a["rel"] == "OVERLAPS" and u in ccgs)
     shapes = boundaries(kml)
-    st.caption(f"{len(shapes)} boundaries from {kml.name}; hover for values.")
-    labels = {c: str(a.get("name", c)) for c, a in ccgs.items()}
+    holders = {c: holder_on(graph, c, day) if c in graph else c for c in shapes}
+    merged = sum(1 for c, h in holders.items() if h != c)
+    st.caption(
+        f"{len(shapes)} boundaries of 2013 from {kml.name}, each shaded by the CCG that held it on {day}"
+        + (f" ({merged} of them by the CCG they had merged into)" if merged else "")
+        + "; hover for values."
+    )
+    labels = {
+        c: str(graph.nodes[h].get("name", h)) + (f" [{h}], in 2013 {c}" if h != c else "") if h in graph else c
+        for c, h in holders.items()
+    }
     st.altair_chart(
-        map_chart(shapes, dict(values), labels=labels, measure=measure.split(" (")[0]),
+        map_chart(
+            shapes, {c: values.get(h, 0) for c, h in holders.items()}, labels=labels, measure=measure.split(" (")[0]
+        ),
         width="stretch",
     )
 
 
-EXAMPLES = {
+def _pick_year() -> None:
+    """A click on a year of the timeline sets the date every page obeys."""
+    picked = st.session_state["timeline_pick"]["selection"].get("year") or []
+    if picked and picked[0].get("date"):
+        st.session_state["date"] = date.fromisoformat(picked[0]["date"])
+
+
+def timeline(graph, inputs: Inputs, day: str) -> None:
+    rows = timeline_of(inputs)
+    st.caption(
+        "On 1 April of each year, and the last day the data covers. Click a point to see the structure "
+        "on that day on every page. STPs are blank where the data holds no STP lookup for the day."
+    )
+    st.altair_chart(
+        timeline_chart(rows, selected=max((r["date"] for r in rows if r["date"] <= day), default=None)),
+        width="stretch",
+        on_select=_pick_year,
+        selection_mode="year",
+        key="timeline_pick",
+    )
+    st.dataframe(pd.DataFrame(rows), hide_index=True)
+    st.subheader("How the CCGs merged")
+    st.caption(
+        "Each dot is a CCG at the year it opened, joined to the CCG it merged into; dark dots are "
+        f"the CCGs open on {day}. Hover for names."
+    )
+    st.altair_chart(lineage_chart(graph, day=day), width="stretch")
+
+
+EXAMPLES: dict[str, tuple[str, dict[str, object]]] = {
     "CCGs crossing authority boundaries (check)": (
         next(c for c in CHECKS if c.id == "boundary_crossing_ccgs").cypher,
         {"as_at": "2013-04-01", "tolerance_pct": 5.0, "exceptions": []},
@@ -248,7 +319,7 @@ EXAMPLES = {
 }
 
 
-def cypher_console() -> None:
+def cypher_console(day: str) -> None:
     from graphmodel.neo4j_console import ConsoleRefused, read_only_query
     from graphmodel.neo4j_connect import Neo4jUnavailable
 
@@ -260,7 +331,10 @@ def cypher_console() -> None:
         return
     example = st.selectbox("Example queries", list(EXAMPLES))
     query = st.text_area("Cypher (read-only)", EXAMPLES[example][0], height=160)
-    params_text = st.text_area("Parameters (JSON)", json.dumps(EXAMPLES[example][1]))
+    params = EXAMPLES[example][1]
+    params_text = st.text_area(
+        "Parameters (JSON)", json.dumps({**params, "as_at": day} if "as_at" in params else params)
+    )
     if st.button("Run"):
         try:
             result = read_only_query(driver, query, json.loads(params_text or "{}"), timeout=20, limit=2000)
@@ -281,20 +355,45 @@ def cypher_console() -> None:
             draw_network(drawn, key="cypher_network", height=500)
 
 
+def _date_control(system: System) -> str:
+    """The sidebar's date, which every page obeys; the link (?date=...) sets it on a first run."""
+    low, high = system.coverage or (None, None)
+    asked = st.query_params.get("date", "")
+    try:
+        start = date.fromisoformat(asked)
+        if low and high and not low <= start <= high:
+            raise ValueError
+    except ValueError:
+        start = date.fromisoformat(first_day(system))
+    st.session_state.setdefault("date", start)
+    day = st.sidebar.date_input(
+        "Date",
+        key="date",
+        min_value=low,
+        max_value=high,
+        format="YYYY-MM-DD",
+        help="The structure, links and rules in force on this day"
+        + (f" (the data covers {low} to {high})." if low else "."),
+    )
+    st.query_params["date"] = day.isoformat()
+    return day.isoformat()
+
+
 def main() -> None:
     st.set_page_config(page_title="ccgraph explorer", layout="wide")
     inputs = Inputs.from_env()
     data, scenario, synthetic = inputs.data, inputs.scenario, inputs.synthetic
     try:
-        graph, everything, quality = load_system(data, scenario, synthetic, inputs.waivers)
+        system = inputs.load()
+        graph, quality = system.graph, system.quality
     except CcgraphError as err:  # say which file, line and field, not a traceback
         st.error("The explorer could not load its inputs.")
         st.code(str(err), language=None, wrap_lines=True)
         st.stop()
     st.sidebar.title("ccgraph")
-    st.sidebar.caption("English NHS commissioning, 2012-13")
+    st.sidebar.caption("English NHS commissioning, 2013-2022")
     # Keyed widgets keep one identity between runs, so each click switches at once; the link
-    # (?page=...&min=...) sets them only on a visitor's first run.
+    # (?page=...&min=...&date=...) sets them only on a visitor's first run.
     st.session_state.setdefault(
         "page", st.query_params.get("page") if st.query_params.get("page") in PAGES else PAGES[0]
     )
@@ -303,6 +402,7 @@ def main() -> None:
     )
     page = st.sidebar.radio("Page", PAGES, key="page")
     st.query_params["page"] = page
+    day = _date_control(system)
     floor = st.sidebar.selectbox(
         "Minimum severity",
         SEVERITIES,
@@ -310,15 +410,15 @@ def main() -> None:
         help="info includes data gaps; warning and error are breaches.",
     )
     st.query_params["min"] = floor
-    shown = everything.at_least(floor)
+    shown = report_on(inputs, day).at_least(floor)
     findings = shown.findings
+    view = graph_at(graph, day)
     if synthetic:
         st.sidebar.warning(f"Synthetic system ({synthetic}): every body is invented.")
     else:
+        sources = [*(str(d) for d in data), *([scenario.name] if scenario else [])]
         st.sidebar.caption(
-            markdown(f"Source: {data or ''} {scenario.name if scenario else ''}".strip())
-            if (data or scenario)
-            else "Source: bundled illustrative example"
+            markdown("Source: " + " + ".join(sources)) if sources else "Source: bundled illustrative example"
         )
     with st.sidebar.expander("Data-quality report"):
         if quality.sources:
@@ -331,13 +431,15 @@ def main() -> None:
             st.caption(markdown(note))
     st.title(page)
     if page == "Explore":
-        explore(graph, findings)
+        explore(graph, view, findings, day)
     elif page == "Compliance":
-        compliance(graph, shown)
+        compliance(view, shown)
     elif page == "Map":
-        boundary_map(graph, findings, inputs.kml)
+        boundary_map(graph, view, findings, inputs.kml, day)
+    elif page == "Timeline":
+        timeline(graph, inputs, day)
     else:
-        cypher_console()
+        cypher_console(day)
 
 
 if __name__ == "__main__":  # a visit: Streamlit runs this file as a script

@@ -2,7 +2,7 @@
 synthetic system, driven by Playwright and Debian's chromium (as the browser test uses them);
 prints a table.
 
-    python benchmarks/explorer.py [--scales 1,10] [--data DIR]
+    python benchmarks/explorer.py [--scales 1,10] [--data DIR [--data DIR]]
 
 For the real data (with --data) and each synthetic scale: seconds from starting the server
 until it accepts connections, and until it logs that it has warmed up (built the system and run
@@ -10,7 +10,8 @@ every check, once per server, in the background from start-up); the first page f
 who arrives as soon as the server accepts (and so waits for what is left of the warm-up), for
 one who arrives after the warm-up (a second server start), and for the next visitor; the search
 for the busiest CCG until its network is drawn (the first drawing of a page also imports
-vis-network); then the search for the next-busiest CCG in the same page. Never a test: read the
+vis-network); then the search for the next-busiest CCG in the same page; then a change of the
+sidebar's date until that CCG's page is painted again for the new day. Never a test: read the
 figures, do not assert them.
 """
 
@@ -47,17 +48,23 @@ def synthetic(scale: float, seed: int) -> tuple[str, dict[str, str], Any]:
     return f"x{scale:g}", {"CCGRAPH_SYNTHETIC": f"{scale:g}:{seed}:5"}, graph
 
 
-def real_data(data: Path) -> tuple[str, dict[str, str], Any]:
-    """The real data directory: its label, the server's inputs, its graph."""
+def real_data(data: list[Path]) -> tuple[str, dict[str, str], Any]:
+    """The real data directories: their label, the server's inputs, the graph."""
     from graphmodel.nx_graph import build_graph
     from loaders.inputs import load_inputs
 
-    return "england-2013", {"CCGRAPH_DATA": str(data)}, build_graph(load_inputs(data).dataset)
+    label = "+".join(d.name for d in data)
+    return label, {"CCGRAPH_DATA": os.pathsep.join(map(str, data))}, build_graph(load_inputs(data).dataset)
 
 
 def busiest_ccgs(graph) -> list[str]:
-    """The two CCGs with the most links: the largest neighbourhoods to draw."""
-    ccgs = [n for n, a in graph.nodes(data=True) if a.get("kind") == "CCG"]
+    """The two CCGs open on the explorer's first day with the most links: the largest
+    neighbourhoods to draw."""
+    ccgs = [
+        n
+        for n, a in graph.nodes(data=True)
+        if a.get("kind") == "CCG" and a.get("open_date", "0000") <= "2013-04-01" <= a.get("close_date", "9999")
+    ]
     return sorted(ccgs, key=graph.degree, reverse=True)[:2]
 
 
@@ -74,6 +81,21 @@ def search_and_draw(page, code: str) -> float:
     drawing = page.locator(f'.ccgraph-network[data-centre="{code}"][data-drawn-at]')
     drawing.wait_for(state="attached", timeout=120_000)
     return (float(drawing.get_attribute("data-drawn-at")) - start) / 1000
+
+
+def change_date(page, code: str, day: str) -> float:
+    """Seconds from leaving the sidebar's date field, with a new date typed in, until the open
+    organisation's page is painted again for that day (its caption names the day; the network
+    is redrawn in the same run when it changed)."""
+    year, month, date_of_month = day.split("-")
+    page.get_by_role("spinbutton", name="year, Date").click()
+    page.keyboard.type(year + month + date_of_month)  # the field moves on to month, then day
+    page.keyboard.press("Escape")  # close the calendar; leaving the field commits the date
+    start = time.perf_counter()
+    page.locator("h1").first.click()
+    page.get_by_text(f"as on {day}").wait_for(timeout=120_000)
+    page.locator(f'.ccgraph-network[data-centre="{code}"][data-drawn-at]').wait_for(timeout=120_000)
+    return time.perf_counter() - start
 
 
 def _free_port() -> int:
@@ -140,6 +162,7 @@ def measure(system: tuple[str, dict[str, str], Any], chromium: str) -> dict[str,
             out["first_page_later_s"], page = first_page(browser, server["port"])
             out["neighbourhood_s"] = search_and_draw(page, ccg)
             out["next_neighbourhood_s"] = search_and_draw(page, other)
+            out["date_change_s"] = change_date(page, other, "2014-04-01")
         out["server_ready_s"], out["warm_s"] = server["ready_s"], server["warm_s"]
         with explorer_server(inputs) as server:
             server["warmed"].wait(timeout=120)
@@ -154,7 +177,9 @@ def main() -> None:
     )
     parser.add_argument("--scales", default="1,10", help="synthetic scales ('': none)")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--data", type=Path, help="also the real data in this directory")
+    parser.add_argument(
+        "--data", type=Path, action="append", help="also the real data in this directory (repeatable)"
+    )
     args = parser.parse_args()
     chromium = shutil.which("chromium")
     if chromium is None:
@@ -172,6 +197,7 @@ def main() -> None:
         "next visitor s",
         "CCG network s",
         "next CCG network s",
+        "date change s",
     ]
     rows = [
         [
@@ -187,6 +213,7 @@ def main() -> None:
                     "first_page_later_s",
                     "neighbourhood_s",
                     "next_neighbourhood_s",
+                    "date_change_s",
                 )
             ),
         ]

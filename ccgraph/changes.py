@@ -196,3 +196,23 @@ def history_table(history: dict[str, Any]) -> str:
     if not lineage["merged_into"]:
         lines.append(f"  nothing: it was open until {lineage['close_date'] or 'the end of the data'}")
     return "\n".join(lines)
+
+
+def timeline_text(rows: list[dict[str, Any]], fmt: str) -> str:
+    """`ccgraph timeline` as a table, JSON or CSV (blank: nothing in the data for that day)."""
+    if fmt == "json":
+        return json.dumps(rows, indent=2)
+    columns = list(rows[0]) if rows else []
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([["" if r[c] is None else r[c] for c in columns] for r in rows])
+        return out.getvalue().rstrip("\n")
+    if fmt != "table":
+        raise CcgraphError(f"unknown format {fmt!r}; use {', '.join(FORMATS)}")
+    width = {c: max(len(c), 10) for c in columns}
+    lines = ["  ".join(f"{c:>{width[c]}}" for c in columns)]
+    for r in rows:
+        lines.append("  ".join(f"{'' if r[c] is None else r[c]:>{width[c]}}" for c in columns))
+    return "\n".join(lines)

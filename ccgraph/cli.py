@@ -382,6 +382,23 @@ def diff(ctx: click.Context, before, after, data, scenario, graph_file, fmt, out
 
 
 @main.command()
+@data_option
+@scenario_option
+@input_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@tolerance_option
+@exceptions_option
+@click.pass_context
+def timeline(ctx: click.Context, data, scenario, graph_file, fmt, tolerance, exceptions) -> None:
+    """The structure on 1 April of each year the data covers: CCGs, member practices, STPs,
+    upper-tier authorities, overlaps and CCGs crossing an authority boundary."""
+    from ccgraph.changes import timeline_text
+
+    rows = _open(ctx, data, scenario, graph_file=graph_file).timeline(tolerance=tolerance, exceptions=exceptions)
+    click.echo(timeline_text(rows, fmt))
+
+
+@main.command()
 @click.argument("code")
 @data_option
 @scenario_option

@@ -344,8 +344,9 @@ class System:
         raise CcgraphError(f"{code} is a {about['kind']}: history is kept for CCGs and practices")
 
     def timeline(self, *, tolerance: float = 5.0, exceptions: Iterable[str] = ()) -> list[dict[str, Any]]:
-        """The structure on 1 April of each year covered: CCGs, STPs, member practices,
-        authorities, and CCGs crossing an upper-tier boundary (breaches, from the check)."""
+        """The structure on 1 April of each year covered (and the last day): CCGs, STPs (None
+        where no STP link is in force), member practices, authorities, overlaps, and CCGs
+        crossing an upper-tier boundary (breaches, from the check)."""
         from graphmodel.dated import structure_on
 
         rows = []
@@ -353,10 +354,12 @@ class System:
             crossing = self.check(
                 only=["boundary_crossing_ccgs"], as_at=day, tolerance=tolerance, exceptions=exceptions
             )
+            counts = structure_on(self.graph, day)
             rows.append(
                 {
                     "date": day.isoformat(),
-                    **structure_on(self.graph, day),
+                    **counts,
+                    "stps": counts["stps"] or None,  # none in force: the data has no STP lookup then
                     "boundary_crossing_ccgs": sum(1 for f in crossing.findings if f.severity.value != "info"),
                 }
             )

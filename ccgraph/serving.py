@@ -21,13 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
 import streamlit as st
 from streamlit.logger import get_logger
 
 from ccgraph.core import Report, System
 from graphmodel.errors import CcgraphError
-from loaders.quality import QualityReport
 
 _log = get_logger(__name__)  # printed by the server as Streamlit's own messages are
 
@@ -37,7 +35,7 @@ class Inputs:
     """What to show: a data directory and/or scenario, or a synthetic system, boundaries, and
     the waivers to apply."""
 
-    data: Path | None
+    data: tuple[Path, ...]  # directories, each file read from the first that has it
     scenario: Path | None
     synthetic: str | None  # SCALE[:SEED[:VIOLATIONS]], as `ccgraph generate`
     kml: Path | None
@@ -45,11 +43,22 @@ class Inputs:
 
     @classmethod
     def from_env(cls) -> Inputs:
-        """CCGRAPH_DATA, CCGRAPH_SCENARIO, CCGRAPH_SYNTHETIC, CCGRAPH_KML and CCGRAPH_WAIVERS
-        (empty = unset)."""
-        data, scenario = _path("CCGRAPH_DATA"), _path("CCGRAPH_SCENARIO")
-        kml = _path("CCGRAPH_KML") or (data / "CCC_Feb2013.KML" if data else None)
-        return cls(data, scenario, os.environ.get("CCGRAPH_SYNTHETIC") or None, kml, _path("CCGRAPH_WAIVERS"))
+        """CCGRAPH_DATA (directories separated by `:`), CCGRAPH_SCENARIO, CCGRAPH_SYNTHETIC,
+        CCGRAPH_KML and CCGRAPH_WAIVERS (empty = unset)."""
+        data = tuple(Path(p) for p in os.environ.get("CCGRAPH_DATA", "").split(os.pathsep) if p)
+        kml = _path("CCGRAPH_KML") or next(
+            (d / "CCC_Feb2013.KML" for d in data if (d / "CCC_Feb2013.KML").is_file()), None
+        )
+        return cls(
+            data,
+            _path("CCGRAPH_SCENARIO"),
+            os.environ.get("CCGRAPH_SYNTHETIC") or None,
+            kml,
+            _path("CCGRAPH_WAIVERS"),
+        )
+
+    def load(self) -> System:
+        return load_system(self.data, self.scenario, self.synthetic)
 
 
 def _path(name: str) -> Path | None:
@@ -58,13 +67,27 @@ def _path(name: str) -> Path | None:
 
 
 @st.cache_resource(show_spinner="Loading the commissioning graph")
-def load_system(
-    data: Path | None, scenario: Path | None, synthetic: str | None = None, waivers: Path | None = None
-) -> tuple[nx.MultiDiGraph, Report, QualityReport]:
-    """Graph, every finding (waivers applied) and the data-quality report, built once per input
-    set (not per visit), through the same core as the `ccgraph` command."""
-    system = System.open(data, scenario, synthetic=synthetic)
-    return system.graph, system.check(waivers=waivers), system.quality
+def load_system(data: tuple[Path, ...], scenario: Path | None, synthetic: str | None = None) -> System:
+    """The system, built once per input set (not per visit), through the same core as the
+    `ccgraph` command."""
+    return System.open(data or None, scenario, synthetic=synthetic)
+
+
+@st.cache_resource(show_spinner="Checking the rules on that date", max_entries=64)
+def report_on(inputs: Inputs, day: str) -> Report:
+    """Every finding on `day` (waivers applied), computed once per date per input set."""
+    return inputs.load().check(as_at=day, waivers=inputs.waivers)
+
+
+@st.cache_resource(show_spinner="Counting the structure year by year")
+def timeline_of(inputs: Inputs) -> list[dict[str, Any]]:
+    """The structure on 1 April of each year the data covers (`System.timeline`)."""
+    return inputs.load().timeline()
+
+
+def first_day(system: System) -> str:
+    """The date a visit starts on: 1 April 2013, or the first day the data covers."""
+    return system.coverage[0].isoformat() if system.coverage else "2013-04-01"
 
 
 WARM_UP_THREAD = "ccgraph-warm-up"
@@ -84,7 +107,8 @@ async def warm_up(_app: Any) -> AsyncIterator[None]:
     def load() -> None:
         inputs, start = Inputs.from_env(), time.perf_counter()
         try:
-            graph, report, _ = load_system(inputs.data, inputs.scenario, inputs.synthetic, inputs.waivers)
+            system = inputs.load()
+            report = report_on(inputs, first_day(system))
         except CcgraphError as err:  # bad input: say where; each visit shows it again
             _log.error("ccgraph explorer could not load its inputs:\n%s", err)
             return
@@ -94,7 +118,7 @@ async def warm_up(_app: Any) -> AsyncIterator[None]:
         _log.info(
             "%s: %s organisations and people, %s findings, loaded in %.1f s",
             READY,
-            f"{graph.number_of_nodes():,}",
+            f"{system.graph.number_of_nodes():,}",
             f"{len(report.findings):,}",
             time.perf_counter() - start,
         )

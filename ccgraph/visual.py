@@ -15,7 +15,7 @@ import math
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import altair as alt
 import networkx as nx
@@ -217,3 +217,87 @@ def map_chart(
         .project(type="mercator")
         .properties(height=720)
     )
+
+
+def timeline_chart(rows: list[dict[str, Any]], *, selected: str | None = None) -> alt.LayerChart:
+    """CCGs, STPs and boundary-crossing CCGs on 1 April of each year, as one chart whose points
+    can be clicked (the explorer sets its date from the click).
+
+    >>> spec = timeline_chart([{"date": "2013-04-01", "ccgs": 211, "stps": 0, "boundary_crossing_ccgs": 20}]).to_dict()
+    >>> sorted({row["measure"] for row in spec["datasets"][next(iter(spec["datasets"]))]})
+    ['CCGs', 'CCGs crossing an authority boundary', 'STPs']
+    """
+    names = {"ccgs": "CCGs", "stps": "STPs", "boundary_crossing_ccgs": "CCGs crossing an authority boundary"}
+    long = [{"date": r["date"], "measure": label, "count": r[key]} for r in rows for key, label in names.items()]
+    label = "slice(datum.value, 5) == '04-01' ? slice(datum.value, 0, 4) : datum.value"  # 1 April: the year
+    pick = alt.selection_point(name="year", fields=["date"], on="click")
+    base = alt.Chart(alt.Data(values=long)).encode(
+        x=alt.X("date:O", title="1 April of", axis=alt.Axis(labelExpr=label, labelAngle=0)),
+        y=alt.Y("count:Q", title=None),
+        color=alt.Color("measure:N", title=None, legend=alt.Legend(orient="top")),
+        tooltip=["date:O", "measure:N", "count:Q"],
+    )
+    rule = alt.Chart(alt.Data(values=[{"date": selected}] if selected else [])).mark_rule(
+        color="#425563", strokeDash=[4, 3]
+    ).encode(x="date:O")
+    return cast(
+        alt.LayerChart,
+        alt.layer(base.mark_line(), base.mark_circle(size=110).add_params(pick), rule).properties(height=320),
+    )
+
+
+def lineage_chart(graph: Any, *, day: str | None = None) -> alt.LayerChart:
+    """Every CCG as a dot at the year it opened, joined to the CCG it merged into: read left to
+    right, the 211 of 2013 fold into the 106 of 2022. Dots are grouped by the CCG that held
+    them at the end, so each 2022 CCG's family sits together; the CCGs open on `day` are dark.
+
+    >>> import networkx as nx
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("A", kind="CCG", name="NHS A", open_date="2013-04-01", close_date="2020-03-31")
+    >>> g.add_node("B", kind="CCG", name="NHS B", open_date="2020-04-01", close_date="2022-06-30")
+    >>> _ = g.add_edge("A", "B", rel="SUCCEEDED_BY", valid_from="2020-04-01")
+    >>> spec = lineage_chart(g, day="2021-04-01").to_dict()
+    >>> len(spec["layer"])
+    2
+    """
+    from graphmodel.dated import holder_on, open_on
+
+    ccgs = [(c, a) for c, a in graph.nodes(data=True) if a.get("kind") == "CCG"]
+    last = max((a.get("close_date") or "9999" for _, a in ccgs), default="9999")
+    heir = {c: holder_on(graph, c, last) for c, _ in ccgs}
+    order = sorted(ccgs, key=lambda ca: (graph.nodes[heir[ca[0]]].get("name", ""), ca[1].get("open_date") or "", ca[0]))
+    row = {c: i for i, (c, _) in enumerate(order)}
+    year = {c: int((a.get("open_date") or "2013")[:4]) for c, a in ccgs}
+    dots = [
+        {
+            "code": c,
+            "name": a.get("name", ""),
+            "year": year[c],
+            "row": row[c],
+            "open": f"{a.get('open_date') or '?'} to {a.get('close_date') or 'open'}",
+            "state": "open on the date" if day and open_on(a, day) else "not open on the date",
+        }
+        for c, a in ccgs
+    ]
+    links = [
+        {"year": year[u], "row": row[u], "year2": year[v], "row2": row[v]}
+        for u, v, a in graph.edges(data=True)
+        if a.get("rel") == "SUCCEEDED_BY" and u in row and v in row
+    ]
+    x = alt.X("year:Q", title="opened in", scale=alt.Scale(domain=[2012.5, 2021.5]), axis=alt.Axis(format="d"))
+    y = alt.Y("row:Q", axis=None, scale=alt.Scale(reverse=True))
+    edges = alt.Chart(alt.Data(values=links)).mark_rule(color="#9aa5ad", strokeWidth=0.7).encode(
+        x=x, y=y, x2="year2:Q", y2="row2:Q"
+    )
+    points = alt.Chart(alt.Data(values=dots)).mark_circle(size=28).encode(
+        x=x,
+        y=y,
+        color=alt.Color(
+            "state:N",
+            title=None,
+            scale=alt.Scale(domain=["open on the date", "not open on the date"], range=["#005eb8", "#c8cfd4"]),
+            legend=alt.Legend(orient="top"),
+        ),
+        tooltip=["code:N", "name:N", "open:N"],
+    )
+    return cast(alt.LayerChart, alt.layer(edges, points).properties(height=max(360, 3 * len(dots))))

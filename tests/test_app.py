@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 import os
 import re
 import shutil
@@ -360,3 +361,84 @@ def test_in_a_real_browser_a_hostile_name_in_the_downloaded_network_stays_text(t
         assert page.evaluate("window.pwned") is None
         browser.close()
     assert all(url.startswith("file://") for url in requested)
+
+
+# --- dates: every page shows the structure on the sidebar's date ----------------------------------
+
+
+def history_app(real_history, **query: str) -> AppTest:
+    for key in ("CCGRAPH_DATA", "CCGRAPH_SCENARIO", "CCGRAPH_KML", "CCGRAPH_SYNTHETIC"):
+        os.environ.pop(key, None)
+    os.environ["CCGRAPH_DATA"] = os.pathsep.join(map(str, real_history))
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def test_the_date_starts_on_1_april_2013_and_search_shows_only_bodies_open_that_day(real_history):
+    at = history_app(real_history)
+    assert at.sidebar.date_input[0].value == date(2013, 4, 1)
+    at.text_input[0].set_value("Tees Valley").run()
+    assert not at.main.selectbox and any("Not open on 2013-04-01" in unescaped(c.value) for c in at.caption)
+    at.sidebar.date_input[0].set_value(date(2020, 4, 1)).run()
+    assert at.query_params["date"] == "2020-04-01"
+    assert "NHS Tees Valley CCG [16C] — CCG" in at.main.selectbox[0].value
+    assert any("[NHS Darlington](?page=Explore&org=00C)" in unescaped(m.value) for m in at.main.markdown)
+
+
+def test_a_link_with_a_date_opens_the_explorer_on_that_day(real_history):
+    at = history_app(real_history, date="2021-04-01", page="Compliance")
+    assert at.sidebar.date_input[0].value == date(2021, 4, 1)
+    outcomes = at.get("vega_lite_chart")
+    assert not at.exception and outcomes
+    summary = at.main.dataframe[0].value.set_index("check")
+    from ccgraph.core import System
+
+    expected = System.open(real_history).check(as_at="2021-04-01")
+    assert summary["findings"].sum() == len(expected.findings)
+
+
+def test_a_date_outside_the_data_in_a_link_falls_back_to_the_first_day(real_history):
+    at = history_app(real_history, date="2030-01-01")
+    assert at.sidebar.date_input[0].value == date(2013, 4, 1) and not at.exception
+
+
+def test_the_timeline_counts_ccgs_stps_and_boundary_crossings_per_year(real_history):
+    at = history_app(real_history, page="Timeline")
+    assert not at.exception
+    table = at.main.dataframe[0].value.set_index("date")
+    assert table.loc["2013-04-01", "ccgs"] == 211 and table.loc["2020-04-01", "ccgs"] == 135
+    assert table.loc["2022-04-01", "ccgs"] == 106 and table.loc["2018-04-01", "stps"] > 0
+    assert table.loc["2020-04-01", "boundary_crossing_ccgs"] > table.loc["2013-04-01", "boundary_crossing_ccgs"]
+    assert len(at.get("vega_lite_chart")) == 2  # the counts per year, and the merger lineage
+
+
+def test_on_the_map_at_a_later_date_each_2013_area_is_shaded_by_the_ccg_that_held_it(real_history):
+    at = history_app(real_history, page="Map", date="2020-04-01")
+    assert not at.exception
+    assert any("by the CCG they had merged into" in c.value for c in at.caption)
+    [chart] = at.get("vega_lite_chart")
+    spec = json.loads(chart.proto.spec)
+    features = {f["properties"]["code"]: f["properties"] for f in spec["data"]["values"]}
+    assert features["00C"]["name"] == "NHS Tees Valley CCG [16C], in 2013 00C"
+    assert features["00C"]["value"] == features["00K"]["value"] == features["00M"]["value"]
+
+
+@pytest.mark.browser
+def test_in_a_real_browser_a_click_on_a_year_of_the_timeline_sets_the_date(real_history, chromium, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    data = os.pathsep.join(map(str, real_history))
+    with _explorer(tmp_path, CCGRAPH_DATA=data) as port, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1600})
+        page.goto(f"http://127.0.0.1:{port}/?page=Timeline", timeout=90_000)
+        points = page.locator(".vega-embed g.mark-symbol path")
+        points.first.wait_for(timeout=90_000)
+        assert points.count() >= 3 * 10  # three measures on ten dates (and the lineage's dots)
+        page.locator('.vega-embed g.mark-symbol path[aria-label*="2020-04-01"]').first.click()
+        page.wait_for_url(re.compile(r"date=2020-04-01"), timeout=30_000)
+        page.get_by_text("Counting", exact=False).wait_for(state="detached", timeout=30_000)
+        page.screenshot(path=str(Path(os.environ.get("CCGRAPH_SCREENSHOT_DIR", tmp_path)) / "timeline.png"))
+        browser.close()

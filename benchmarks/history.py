@@ -1,0 +1,109 @@
+"""The dated England graph (2013-2022) against its speed targets; prints a table.
+
+    python benchmarks/history.py [--data DIR --data DIR] [--repeat 5] [--no-neo4j]
+
+Parse + validate (`load_inputs`) and build (`build_graph`) of both real folders; every check on a
+date not asked before, on NetworkX and in Cypher (Neo4j named by NEO4J_URI/NEO4J_PASSWORD, e.g.
+after `ccgraph neo4j start`; the graph is loaded first, untimed); `System.diff` between two
+dates (structure and the checks on both days). Each figure is the median and the worst of
+`--repeat` runs. The explorer's repaint after a change of date is measured in a real browser
+by `benchmarks/explorer.py` ("date change s"). Never a test: read the figures, do not assert them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.run import print_markdown  # noqa: E402
+
+SHARED = ROOT.parent / "shared" / "data"
+# Dates never asked twice in one run: each check run is "on a new date" (no cache to help).
+NEW_DATES = [
+    f"{y}-{m:02d}-15"
+    for y in range(2013, 2023)
+    for m in (5, 6, 7, 8, 9, 10)
+    if f"{y}-{m:02d}-15" <= "2022-06-30"
+]
+
+
+def timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def runs(fn: Callable[[], object], repeat: int) -> list[float]:
+    return [timed(fn) for _ in range(repeat)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--data", type=Path, action="append")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--no-neo4j", action="store_true")
+    args = parser.parse_args()
+    data = args.data or [SHARED / "england-2013", SHARED / "england-history"]
+
+    from ccgraph.core import System
+    from graphmodel.nx_graph import build_graph
+    from loaders.inputs import load_inputs
+
+    loaded = load_inputs(data)  # once untimed: imports and the disk cache warm
+    results: list[tuple[str, list[float], float]] = []
+    results.append(("parse + validate (load_inputs)", runs(lambda: load_inputs(data), args.repeat), 0))
+    results.append(("build the NetworkX graph", runs(lambda: build_graph(loaded.dataset), args.repeat), 0))
+    results.append(
+        ("parse + validate + build", runs(lambda: build_graph(load_inputs(data).dataset), args.repeat), 1.0)
+    )
+    embedded = System.open(data)
+    dates = iter(NEW_DATES)
+    results.append(
+        (
+            "all checks, a new date, NetworkX",
+            runs(lambda: embedded.check(as_at=next(dates)), args.repeat),
+            0.2,
+        )
+    )
+    results.append(
+        (
+            "diff between two dates (NetworkX)",
+            runs(lambda: embedded.diff(next(dates), next(dates)), args.repeat),
+            0.5,
+        )
+    )
+    if not args.no_neo4j:
+        from graphmodel.neo4j_connect import connect
+
+        driver = connect()
+        server = System.open(data, backend="neo4j", driver=driver)
+        results.append(
+            (
+                "all checks, a new date, Cypher",
+                runs(lambda: server.check(as_at=next(dates)), args.repeat),
+                1.0,
+            )
+        )
+        driver.close()
+    head = ["measure", "median s", "worst s", "target s"]
+    rows = [
+        [name, f"{statistics.median(t):.3f}", f"{max(t):.3f}", f"≤ {target:g}" if target else "-"]
+        for name, t, target in results
+    ]
+    print(
+        f"Dated England graph: {len(loaded.dataset.nodes):,} nodes, {len(loaded.dataset.relationships):,} relationships; {args.repeat} runs each\n"
+    )
+    print_markdown(head, rows)
+
+
+if __name__ == "__main__":
+    main()
