@@ -37,6 +37,7 @@ from ccgraph.network_view import draw_network, preload_network
 from ccgraph.serving import Inputs, first_day, report_on, timeline_of, warm_up
 from ccgraph.visual import (
     STYLE,
+    findings_chart,
     legend_html,
     lineage_chart,
     map_chart,
@@ -194,10 +195,8 @@ def compliance(graph, shown: Report) -> None:
     if shown.waived:
         st.caption(f"{len(shown.waived):,} finding(s) waived (CCGRAPH_WAIVERS), listed in the JSON download.")
     st.dataframe(summary[["check", "title", "severity", "findings", "waived", "source"]], hide_index=True)
-    by = Counter((f.check, f.severity.value) for f in findings)
-    if by:
-        chart = pd.DataFrame([{"check": c, "severity": s, "findings": n} for (c, s), n in by.items()])
-        st.bar_chart(chart, x="check", y="findings", color="severity", horizontal=True)
+    if findings:
+        st.altair_chart(findings_chart(findings), width="stretch")
     outcomes = Counter(
         str(a.get("authorisation_outcome", "not recorded"))
         for _, a in graph.nodes(data=True)
@@ -303,6 +302,18 @@ EXAMPLES: dict[str, tuple[str, dict[str, object]]] = {
     "CCGs crossing authority boundaries (check)": (
         next(c for c in CHECKS if c.id == "boundary_crossing_ccgs").cypher,
         {"as_at": "2013-04-01", "tolerance_pct": 5.0, "exceptions": []},
+    ),
+    "CCGs open on a date, with their member practices": (
+        "MATCH (c:CCG) WHERE c.open_date <= $as_at <= c.close_date "
+        "OPTIONAL MATCH (p:Practice)-[m:MEMBER_OF]->(c) "
+        "WHERE coalesce(m.valid_from, '0000') <= $as_at <= coalesce(m.valid_to, '9999') "
+        "RETURN c.code AS code, c.name AS name, count(p) AS practices ORDER BY practices DESC",
+        {"as_at": "2021-04-01"},
+    ),
+    "What merged into a CCG, and when": (
+        "MATCH path = (:CCG)-[:SUCCEEDED_BY*1..4]->(c:CCG {code: $ccg}) "
+        "RETURN [n IN nodes(path) | n.code] AS lineage, [r IN relationships(path) | r.valid_from] AS merged_on",
+        {"ccg": "16C"},
     ),
     "Practices of a CCG": (
         "MATCH (p:Practice)-[:MEMBER_OF]->(c:CCG {code: $ccg}) RETURN p.code AS code, p.name AS name, p.list_size AS patients ORDER BY patients DESC",

@@ -10,6 +10,7 @@ come from a NetworkX layout, so a 500-node view is drawn at once instead of sett
 from __future__ import annotations
 
 import html
+from collections import Counter
 import json
 import math
 import re
@@ -224,7 +225,7 @@ def timeline_chart(rows: list[dict[str, Any]], *, selected: str | None = None) -
     can be clicked (the explorer sets its date from the click).
 
     >>> spec = timeline_chart([{"date": "2013-04-01", "ccgs": 211, "stps": 0, "boundary_crossing_ccgs": 20}]).to_dict()
-    >>> sorted({row["measure"] for row in spec["datasets"][next(iter(spec["datasets"]))]})
+    >>> sorted({row["measure"] for row in spec["layer"][0]["data"]["values"]})
     ['CCGs', 'CCGs crossing an authority boundary', 'STPs']
     """
     names = {"ccgs": "CCGs", "stps": "STPs", "boundary_crossing_ccgs": "CCGs crossing an authority boundary"}
@@ -301,3 +302,35 @@ def lineage_chart(graph: Any, *, day: str | None = None) -> alt.LayerChart:
         tooltip=["code:N", "name:N", "open:N"],
     )
     return cast(alt.LayerChart, alt.layer(edges, points).properties(height=max(360, 3 * len(dots))))
+
+
+FINDING_COLOURS = {"breach: error": "#d5281b", "breach: warning": "#ed8b00", "gap: nothing recorded": "#aeb7bd"}
+
+
+def findings_chart(findings: list[Any]) -> alt.Chart:
+    """Findings per check, breaches (error red, warning amber) apart from data gaps (grey).
+
+    >>> from queries.findings import Finding
+    >>> from queries.check import Severity
+    >>> f = Finding(check="c", severity=Severity.INFO, org="X", org_name="x", message="m", evidence={})
+    >>> findings_chart([f]).to_dict()["encoding"]["color"]["scale"]["domain"][2]
+    'gap: nothing recorded'
+    """
+    kinds = {"error": "breach: error", "warning": "breach: warning", "info": "gap: nothing recorded"}
+    counts = Counter((f.check, kinds[f.severity.value]) for f in findings)
+    rows = [{"check": c, "finding": k, "findings": n} for (c, k), n in sorted(counts.items())]
+    return (
+        alt.Chart(alt.Data(values=rows))
+        .mark_bar()
+        .encode(
+            y=alt.Y("check:N", title=None, sort="-x"),
+            x=alt.X("sum(findings):Q", title="findings"),
+            color=alt.Color(
+                "finding:N",
+                title=None,
+                scale=alt.Scale(domain=list(FINDING_COLOURS), range=list(FINDING_COLOURS.values())),
+                legend=alt.Legend(orient="top"),
+            ),
+            tooltip=["check:N", "finding:N", "findings:Q"],
+        )
+    )

@@ -2,8 +2,8 @@
 # # A tour of ccgraph from a notebook
 #
 # What an analyst does with the Python API (`ccgraph.core`): open the real England 2013 graph,
-# list the findings as a DataFrame, count them by NHS CB region, follow one CCG's network, and
-# ask the local Neo4j in Cypher. Each `# %%` is a cell (VS Code, Jupyter with jupytext, Spyder);
+# list the findings as a DataFrame, count them by NHS CB region, follow one CCG's network, see
+# the structure change year by year to 2022, and ask the local Neo4j in Cypher. Each `# %%` is a cell (VS Code, Jupyter with jupytext, Spyder);
 # `python docs/tour.py` runs it all, and the tests run it so that it never rots.
 #
 # Set CCGRAPH_DATA to the folder of published registers (docs/data.md) and, for the last cell,
@@ -72,6 +72,23 @@ hood = neighbourhood(graph, "09W", hops=1)
 print(sorted({attrs["kind"] for _, attrs in hood.graph.nodes(data=True)}))
 print(system.profile("09W")["node"])
 (OUT / "network-09W.html").write_text(network_html(hood.graph, centre="09W"), encoding="utf-8")
+
+# %% [markdown]
+# ## The structure over time, 2013 to 2022
+# With the yearly lookups beside the 2013 registers (CCGRAPH_HISTORY, by default the
+# `england-history` folder next to CCGRAPH_DATA), the graph is dated: every CCG that existed, its
+# mergers, memberships and each year's boundaries. Checks, profiles and diffs take a date.
+
+# %%
+HISTORY = Path(os.environ.get("CCGRAPH_HISTORY", DATA.parent / "england-history"))
+dated = System.open(data=[DATA, HISTORY])
+years = pd.DataFrame(dated.timeline())
+print(years[["date", "ccgs", "member_practices", "boundary_crossing_ccgs"]].to_string(index=False))
+changes = dated.diff("2019-04-01", "2020-04-01").as_dict()
+print(
+    f"1 April 2020: {len(changes['mergers'])} CCGs merged into {len(changes['ccgs_opened'])}; "
+    f"{len(changes['practices_moved']):,} practices changed CCG with them"
+)
 
 # %% [markdown]
 # ## The same graph in Neo4j, asked in Cypher

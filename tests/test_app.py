@@ -442,3 +442,40 @@ def test_in_a_real_browser_a_click_on_a_year_of_the_timeline_sets_the_date(real_
         page.get_by_text("Counting", exact=False).wait_for(state="detached", timeout=30_000)
         page.screenshot(path=str(Path(os.environ.get("CCGRAPH_SCREENSHOT_DIR", tmp_path)) / "timeline.png"))
         browser.close()
+
+
+SCREENSHOTS = REPO / "docs" / "screenshots"
+# Each page of the explorer on the real data, 2013-2022: its link, what shows it has content,
+# and the screenshot this test writes to docs/screenshots (so the ones in the docs never go stale).
+PAGES_ON_REAL_DATA = [
+    ("page=Explore&org=09W", '.ccgraph-network[data-centre="09W"][data-drawn-at]', "explore.png", 2000),
+    ("page=Compliance&date=2020-04-01", ".vega-embed g.mark-rect path", "compliance.png", 1300),
+    ("page=Map&date=2020-04-01", ".vega-embed g.mark-shape path", "map.png", 1300),
+    ("page=Timeline&date=2020-04-01", ".vega-embed g.mark-symbol path", "timeline.png", 1600),
+    ("page=Cypher%20console", "textarea, [data-testid='stAlert']", "cypher-console.png", 1000),  # no Neo4j: how to start one
+]
+
+
+@pytest.mark.browser
+def test_in_a_real_browser_every_page_on_the_real_data_draws_and_leaves_no_placeholder(real_history, chromium, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    SCREENSHOTS.mkdir(exist_ok=True)
+    data = os.pathsep.join(map(str, real_history))
+    with _explorer(tmp_path, CCGRAPH_DATA=data, CCGRAPH_SCENARIO=str(EXAMPLE_SCENARIO.with_name("england_2013_facts.yaml"))) as port, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        page = browser.new_page()
+        for link, content, shot, height in PAGES_ON_REAL_DATA:  # the page's own scroll: a tall window
+            page.set_viewport_size({"width": 1400, "height": height})
+            page.goto(f"http://127.0.0.1:{port}/?{link}", timeout=120_000)
+            page.locator(content).first.wait_for(timeout=120_000)
+            page.wait_for_function(  # the run is over: no element is left stale or a skeleton
+                "() => !document.querySelector('[data-stale=\"true\"], [data-testid=\"stSkeleton\"]')"
+                " && !document.querySelector('[data-testid=\"stStatusWidget\"] [data-testid=\"stStatusWidgetRunningIcon\"]')",
+                timeout=60_000,
+            )
+            assert page.locator("[data-testid='stException']").count() == 0, link
+            page.screenshot(path=str(SCREENSHOTS / shot))
+        browser.close()
+    for _, _, shot, _ in PAGES_ON_REAL_DATA:
+        assert (SCREENSHOTS / shot).stat().st_size > 30_000, shot

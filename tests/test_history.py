@@ -213,3 +213,24 @@ def test_without_the_register_the_graph_shows_only_1_april_2013(tmp_path, real_d
     system = System.open(tmp_path)
     assert system.coverage == (date(2013, 4, 1), date(2013, 4, 1))
     assert len(memberships_on(system.graph, "2013-04-01")) == 8096
+
+
+def test_an_exported_graph_keeps_the_dates_its_sources_cover(dated, tmp_path):
+    path = tmp_path / "england.json"
+    dated.export(path)
+    again = System.open(graph_file=path)
+    assert again.coverage == dated.coverage
+    result = CliRunner().invoke(main, ["check", "--input", str(path), "--as-at", "2023-01-01"])
+    assert result.exit_code == 2 and "covers dates from 2013-04-01 to 2022-06-30" in result.output
+
+
+@pytest.mark.neo4j
+def test_the_graph_held_in_neo4j_keeps_the_dates_its_sources_cover(real_history, neo4j_driver):
+    from graphmodel.errors import CcgraphError
+
+    System.open(real_history, backend="neo4j", driver=neo4j_driver)
+    held = System.open(backend="neo4j", driver=neo4j_driver)  # no inputs: the graph the server holds
+    assert held.coverage == (date(2013, 4, 1), date(2022, 6, 30))
+    with pytest.raises(CcgraphError, match="outside what the data shows"):
+        held.check(as_at="2022-07-01")
+    assert len(held.check(as_at="2022-06-30", only=["ccg_without_practices"]).checks) == 1
