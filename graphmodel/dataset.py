@@ -1,8 +1,9 @@
 """A whole load, validated as one: nodes, relationships, where each came from, and the problems.
 
 Loaders add to a `Dataset`; `Dataset.validate()` checks the cross-record rules (codes unique,
-references resolve, endpoints of the right kind, no practice in two CCGs at once) and raises
-`InputError` naming file, line, field and reason. Nothing is written to any graph until the
+references resolve, endpoints of the right kind) and raises `InputError` naming file, line, field
+and reason. A practice in two CCGs at once is not refused here: it breaks a rule, and the
+`practice_single_membership` check reports it with the rest of the findings. Nothing is written to any graph until the
 dataset is valid, so a failed load never leaves half a graph behind.
 """
 
@@ -114,7 +115,6 @@ class Dataset:
     def validate(self) -> None:
         """Raise `InputError` if any record problem or cross-record rule is broken."""
         self._check_references()
-        self._check_single_membership()
         if self.problems:
             raise InputError(self.problems)
 
@@ -130,23 +130,22 @@ class Dataset:
                     kinds = ", ".join(sorted(allowed))
                     self.problem(where, end, f"{rel.rel} {end} {code!r} is a {node.kind}, expected {kinds}")
 
-    def _check_single_membership(self) -> None:
-        """A practice may be a member of only one CCG at any one time (RULES: membership)."""
-        spans: dict[str, list[tuple[date, date, Relationship]]] = defaultdict(list)
+    def overlapping_memberships(self) -> tuple[list[str], list[str]]:
+        """Practices whose memberships overlap in time: of one CCG recorded twice (a data-quality
+        note; the checks count the CCG once), and of two CCGs at once (a breach the
+        `practice_single_membership` check reports). Each as "practice: CCG, CCG from DATE"."""
+        spans: dict[str, list[tuple[date, date, str]]] = defaultdict(list)
         for rel in self.relationships.values():
             if rel.rel == RelType.MEMBER_OF:
-                spans[rel.source].append((rel.valid_from or date.min, rel.valid_to or date.max, rel))
-        for practice, periods in spans.items():
-            periods.sort(key=lambda p: p[0])
-            for (start_a, end_a, a), (start_b, _, b) in zip(periods, periods[1:]):
+                spans[rel.source].append((rel.valid_from or date.min, rel.valid_to or date.max, rel.target))
+        same: list[str] = []
+        different: list[str] = []
+        for practice, periods in sorted(spans.items()):
+            periods.sort()
+            for (_, end_a, a), (start_b, _, b) in zip(periods, periods[1:]):
                 if start_b <= end_a:
-                    where = self.origins[(b.source, b.target, b.key)]
-                    self.problem(
-                        where,
-                        "ccg",
-                        f"practice {practice} would be a member of {a.target} and {b.target} "
-                        f"at once from {start_b}",
-                    )
+                    (same if a == b else different).append(f"{practice}: {a}, {b} from {start_b}")
+        return same, different
 
     def counts(self) -> dict[str, int]:
         """Nodes per kind and relationships per type, for reports and parity tests."""

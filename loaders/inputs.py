@@ -60,8 +60,23 @@ def _load(data_dirs: list[Path], scenario: Path | None) -> Loaded:
         if already:
             tally.skipped["already in the registry data (registry copy kept)"] = already
     dataset.validate()
+    _note_overlapping_memberships(dataset, report)
     report.note(_orphans(dataset))
     return Loaded(dataset, report)
+
+
+def _note_overlapping_memberships(dataset: Dataset, report: QualityReport) -> None:
+    same, different = dataset.overlapping_memberships()
+    if same:
+        report.note(
+            f"{len(same)} membership(s) recorded twice for the same CCG over overlapping dates (the checks "
+            f"count the CCG once): {'; '.join(same[:5])}{' ...' if len(same) > 5 else ''}."
+        )
+    if different:
+        report.note(
+            f"{len(different)} practice(s) recorded in two CCGs at once, reported as breaches by "
+            f"practice_single_membership: {'; '.join(different[:5])}{' ...' if len(different) > 5 else ''}."
+        )
 
 
 def _orphans(dataset: Dataset) -> str:

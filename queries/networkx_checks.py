@@ -116,23 +116,33 @@ def in_links(
     severity=Severity.ERROR,
     fix="Record the practice's CCG membership (ODS epcmem) or end the extra one.",
     reviewed="2026-11-23",
-    describe=lambda ev: f"member of {len(ev['ccgs'])} CCGs on the date ({_join(ev['ccgs'])})",
+    describe=lambda ev: f"member of {len(ev['ccgs'])} CCGs on the date ({_join(ev['ccgs'])})"
+    + (f"; attached to closed {_join(ev['closed_ccgs'])}" if ev["closed_ccgs"] else ""),
 )
 def practice_single_membership(graph: Graph, *, as_at: str) -> list[Pair]:
-    """Practices open on `as_at` that are members of no CCG, or of more than one (S1, S4).
+    """Practices open on `as_at` that are members of no open CCG, or of more than one (S1, S4).
 
-    Evidence: `ccgs`, the CCGs the practice belongs to on the date (none, or two or more).
+    A membership of a CCG that is closed on the date does not count: a practice attached only
+    to a closed CCG is in no CCG. Evidence: `ccgs`, the open CCGs the practice belongs to on the
+    date (none, or two or more); `closed_ccgs`, closed CCGs it is still attached to.
 
-    >>> g = example_graph({"P1": "Practice", "P2": "Practice", "C1": "CCG"}, [("P2", "C1", "MEMBER_OF", {})])
+    >>> g = example_graph(
+    ...     {"P1": "Practice", "P2": "Practice", "P3": "Practice", "C1": "CCG", "C2": "CCG",
+    ...      "C0": ("CCG", {"close_date": "2013-03-31"})},
+    ...     [("P2", "C1", "MEMBER_OF", {}), ("P3", "C1", "MEMBER_OF", {}), ("P3", "C2", "MEMBER_OF", {}),
+    ...      ("P1", "C0", "MEMBER_OF", {})],
+    ... )
     >>> practice_single_membership(g, as_at="2013-04-01")
-    [('P1', {'ccgs': []})]
+    [('P1', {'ccgs': [], 'closed_ccgs': ['C0']}), ('P3', {'ccgs': ['C1', 'C2'], 'closed_ccgs': []})]
     """
     ccgs_of: dict[str, set[str]] = defaultdict(set)
+    closed_of: dict[str, set[str]] = defaultdict(set)
+    nodes = graph.nodes
     for practice, ccg, attrs in graph.edges(data=True):  # one pass over the edges beats a lookup per practice
         if attrs["rel"] == RelType.MEMBER_OF and in_force(attrs, as_at):
-            ccgs_of[practice].add(ccg)
+            (ccgs_of if open_on(nodes[ccg], as_at) else closed_of)[practice].add(ccg)
     return [
-        (practice, {"ccgs": sorted(ccgs_of.get(practice, ()))})
+        (practice, {"ccgs": sorted(ccgs_of.get(practice, ())), "closed_ccgs": sorted(closed_of.get(practice, ()))})
         for practice, attrs in nodes_of(graph, NodeKind.PRACTICE)
         if open_on(attrs, as_at) and len(ccgs_of.get(practice, ())) != 1
     ]
@@ -153,18 +163,24 @@ def _plant_practice_single_membership(gen: Generator) -> str:
     describe=lambda ev: "has no member practices on the date",
 )
 def ccg_without_practices(graph: Graph, *, as_at: str) -> list[Pair]:
-    """CCGs open on `as_at` with no member practice: a CCG is its member practices (S4).
+    """CCGs open on `as_at` with no open member practice: a CCG is its member practices (S4).
 
-    Evidence: none (`{}`): the CCG has no member practice on the date.
+    Practices closed on the date do not count, so a CCG whose practices have all closed is
+    reported. Evidence: none (`{}`): the CCG has no open member practice on the date.
 
-    >>> g = example_graph({"C1": "CCG", "C2": "CCG", "P1": "Practice"}, [("P1", "C1", "MEMBER_OF", {})])
+    >>> g = example_graph(
+    ...     {"C1": "CCG", "C2": "CCG", "P1": "Practice", "P2": ("Practice", {"close_date": "2012-12-31"})},
+    ...     [("P1", "C1", "MEMBER_OF", {}), ("P2", "C2", "MEMBER_OF", {})],
+    ... )
     >>> ccg_without_practices(g, as_at="2013-04-01")
     [('C2', {})]
     """
+    nodes = graph.nodes
     return [
         (ccg, {})
         for ccg, attrs in nodes_of(graph, NodeKind.CCG)
-        if open_on(attrs, as_at) and not any(in_links(graph, ccg, RelType.MEMBER_OF, as_at))
+        if open_on(attrs, as_at)
+        and not any(open_on(nodes[p], as_at) for p, _ in in_links(graph, ccg, RelType.MEMBER_OF, as_at))
     ]
 
 
@@ -676,7 +692,7 @@ def _plant_authorisation_by_april_2013(gen: Generator) -> str:
         else f"condition {ev['condition']} lacks {_join(ev['missing'])}"
     ),
 )
-def authorisation_conditions(graph: Graph, *, as_at: str) -> list[Pair]:
+def authorisation_conditions(graph: Graph) -> list[Pair]:
     """Conditions without an owner or an expiry, and conditional outcomes with none recorded (S2).
 
     Evidence: `condition` (None when a conditional outcome has no condition recorded) and
@@ -685,7 +701,7 @@ def authorisation_conditions(graph: Graph, *, as_at: str) -> list[Pair]:
     >>> g = example_graph({"C1": ("CCG", {"authorisation_outcome": "authorised_with_conditions"}),
     ...                    "K": ("AuthorisationCondition", {"expires": "2014-03-31"})},
     ...                   [("C1", "K", "HAS_CONDITION", {})])
-    >>> authorisation_conditions(g, as_at="2013-04-01")
+    >>> authorisation_conditions(g)
     [('C1', {'condition': 'K', 'missing': ['owner']})]
     """
     found: list[Pair] = []
@@ -848,13 +864,13 @@ def _plant_uncommissioned_services(gen: Generator) -> str:
     reviewed="2026-11-23",
     describe=lambda ev: "no CCG succeeds this PCT",
 )
-def pct_succession(graph: Graph, *, as_at: str) -> list[Pair]:
+def pct_succession(graph: Graph) -> list[Pair]:
     """2012 PCTs whose population passed to no CCG (S1, S4).
 
     Evidence: none (`{}`): no CCG succeeds the PCT.
 
     >>> g = example_graph({"T1": "PCT", "T2": "PCT", "C1": "CCG"}, [("T1", "C1", "SUCCEEDED_BY", {"share": 100.0})])
-    >>> pct_succession(g, as_at="2013-04-01")
+    >>> pct_succession(g)
     [('T2', {})]
     """
     return [
@@ -882,14 +898,14 @@ def _plant_pct_succession(gen: Generator) -> str:
     describe=lambda ev: "in no PCT cluster",
     gaps=True,
 )
-def pct_in_cluster(graph: Graph, *, as_at: str) -> list[Pair]:
+def pct_in_cluster(graph: Graph) -> list[Pair]:
     """PCTs in no cluster (S1: the PCTs were organised into 51 clusters).
 
     Evidence: none (`{}`); `{'recorded': False}` when no cluster is recorded anywhere (a data
     gap).
 
     >>> g = example_graph({"T1": "PCT", "T2": "PCT", "K1": "PCTCluster"}, [("T1", "K1", "IN_CLUSTER", {})])
-    >>> pct_in_cluster(g, as_at="2013-04-01")
+    >>> pct_in_cluster(g)
     [('T2', {})]
     """
     recorded = any(True for _ in nodes_of(graph, NodeKind.PCT_CLUSTER))

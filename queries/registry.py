@@ -110,7 +110,7 @@ def catalogue_markdown() -> str:
             f"- **Rule:** {c.rule}",
             f"- **Source:** {c.source}",
             f"- **Severity:** {c.severity.value}",
-            f"- **Parameters:** {', '.join(c.parameters)}",
+            f"- **Parameters:** {', '.join(c.parameters) or 'none (it does not depend on the date)'}",
             f"- **Fix:** {c.fix}",
             f"- **Rule last written or reviewed against its source:** {c.reviewed.isoformat()}",
             f"- **Cypher:** `queries/cypher/{c.id}.cypher`",

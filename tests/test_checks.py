@@ -109,13 +109,36 @@ def test_a_practice_in_no_ccg_is_reported(run):
     s = compliant()
     s["organisations"].append(org("Practice", "P3"))
     [f] = run(build(**s), "practice_single_membership")
-    assert (f.org, f.evidence) == ("P3", {"ccgs": []})
+    assert (f.org, f.evidence) == ("P3", {"ccgs": [], "closed_ccgs": []})
 
 
 def test_a_practice_that_left_its_ccg_before_the_date_is_in_no_ccg(run):
     s = compliant()
     s["memberships"][0]["valid_to"] = "2013-03-31"
     assert found(run(build(**s), "practice_single_membership")) == [("P1", "error")]
+
+
+def test_a_practice_in_two_ccgs_at_once_is_reported_and_the_rest_of_the_report_still_comes_out(run):
+    s = compliant()
+    s["memberships"].append({"practice": "P1", "ccg": "C2", "valid_from": "2013-04-01"})
+    [f] = run(build(**s), "practice_single_membership")
+    assert (f.org, f.evidence) == ("P1", {"ccgs": ["C1", "C2"], "closed_ccgs": []})
+    assert run(build(**s), "ccg_without_practices") == []  # the other checks run as before
+
+
+def test_a_practice_attached_only_to_a_closed_ccg_is_in_no_ccg(run):
+    s = compliant()
+    s["organisations"].append(org("CCG", "C0", close_date="2013-03-31"))
+    s["memberships"] = [{"practice": "P1", "ccg": "C0"}, {"practice": "P2", "ccg": "C2"}]
+    [f] = run(build(**s), "practice_single_membership")
+    assert (f.org, f.evidence) == ("P1", {"ccgs": [], "closed_ccgs": ["C0"]})
+
+
+def test_a_ccg_whose_practices_have_all_closed_has_no_member_practices(run):
+    s = compliant()
+    s["organisations"] = [o for o in s["organisations"] if o["code"] != "P2"]
+    s["organisations"].append(org("Practice", "P2", close_date="2013-01-31"))
+    assert found(run(build(**s), "ccg_without_practices")) == [("C2", "error")]
 
 
 def test_a_closed_practice_need_not_belong_to_a_ccg(run):

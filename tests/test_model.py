@@ -66,15 +66,18 @@ def test_a_reference_to_an_unknown_code_is_a_dangling_reference():
         ds.validate()
 
 
-def test_a_practice_cannot_be_in_two_ccgs_at_once():
-    with pytest.raises(InputError, match="member of C1 and C2 at once from 2013-04-01"):
-        build(
-            organisations=[org("Practice", "P1"), org("CCG", "C1"), org("CCG", "C2")],
-            memberships=[
-                {"practice": "P1", "ccg": "C1", "valid_from": "2012-04-01"},
-                {"practice": "P1", "ccg": "C2", "valid_from": "2013-04-01"},
-            ],
-        )
+def test_overlapping_memberships_are_told_apart_not_refused():
+    # Two CCGs at once breaks a rule (the check reports it); one CCG recorded twice is a data note.
+    dataset = build(
+        organisations=[org("Practice", "P1"), org("Practice", "P2"), org("CCG", "C1"), org("CCG", "C2")],
+        memberships=[
+            {"practice": "P1", "ccg": "C1", "valid_from": "2012-04-01"},
+            {"practice": "P1", "ccg": "C2", "valid_from": "2013-04-01"},
+            {"practice": "P2", "ccg": "C1", "valid_from": "2012-04-01", "valid_to": "2014-03-31"},
+            {"practice": "P2", "ccg": "C1", "valid_from": "2013-04-01"},
+        ],
+    )
+    assert dataset.overlapping_memberships() == (["P2: C1, C1 from 2013-04-01"], ["P1: C1, C2 from 2013-04-01"])
 
 
 def test_a_practice_may_move_ccg_on_consecutive_days():
