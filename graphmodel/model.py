@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from graphmodel.text import refuse_control_characters
 
@@ -166,29 +166,33 @@ class Employer(StrEnum):
     OTHER = "other"
 
 
-class _Record(BaseModel):
-    """What every node and relationship refuses, whatever its fields: control characters in
-    text (NUL, terminal escapes; they would corrupt reports and terminals) and integers that no
-    backend can store (Neo4j's are 64-bit)."""
+def _fits_64_bits(value: int) -> int:
+    if not -(2**63) <= value < 2**63:
+        raise ValueError("is too large to store (more than 64 bits)")
+    return value
 
-    @field_validator("*", mode="after")
-    @classmethod
-    def _storable(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            return refuse_control_characters(value)
-        if isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**63:
-            raise ValueError("is too large to store (more than 64 bits)")
-        return value
+
+# Every text field of the model is `Text` and every unbounded integer `Int64`, so that no record
+# holds control characters (NUL, terminal escapes: they would corrupt reports and terminals) or
+# an integer no backend can store (Neo4j's are 64-bit). tests/test_model.py holds every field to it.
+Text = Annotated[str, AfterValidator(refuse_control_characters)]
+Int64 = Annotated[int, AfterValidator(_fits_64_bits)]
+
+
+class _Record(BaseModel):
+    """What every node and relationship is: frozen, its fields declared (no extras), its text
+    `Text` and its unbounded integers `Int64`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=True)
 
 
 class Node(_Record):
     """A body, person or record in the graph, identified by a code unique across all kinds."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=True)
     kind: ClassVar[NodeKind]
 
-    code: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:\-]*$")
-    name: str = Field(min_length=1, max_length=300)
+    code: Text = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:\-]*$")
+    name: Text = Field(min_length=1, max_length=300)
     illustrative: bool = Field(
         default=False, description="True when the body or person is invented for an example."
     )
@@ -200,15 +204,15 @@ class Node(_Record):
 
 class Practice(Node):
     kind = NodeKind.PRACTICE
-    postcode: str | None = None
-    list_size: int | None = Field(default=None, ge=0)
+    postcode: Text | None = None
+    list_size: Int64 | None = Field(default=None, ge=0)
     open_date: date | None = None
     close_date: date | None = None
 
 
 class CCG(Node):
     kind = NodeKind.CCG
-    ons_code: str | None = None
+    ons_code: Text | None = None
     pathfinder: bool | None = None
     authorisation_wave: int | None = Field(default=None, ge=1, le=4)
     authorisation_date: date | None = None
@@ -219,7 +223,7 @@ class CCG(Node):
 
 class PCT(Node):
     kind = NodeKind.PCT
-    ons_code: str | None = None
+    ons_code: Text | None = None
 
 
 class PCTCluster(Node):
@@ -228,14 +232,14 @@ class PCTCluster(Node):
 
 class SHA(Node):
     kind = NodeKind.SHA
-    ons_code: str | None = None
+    ons_code: Text | None = None
 
 
 class LocalAuthority(Node):
     """An upper-tier local authority (county, unitary, metropolitan or London borough)."""
 
     kind = NodeKind.LOCAL_AUTHORITY
-    tier: str | None = None
+    tier: Text | None = None
     open_date: date | None = None
     close_date: date | None = None
 
@@ -266,12 +270,12 @@ class Region(Node):
 
 class AreaTeam(Node):
     kind = NodeKind.AREA_TEAM
-    ons_code: str | None = None
+    ons_code: Text | None = None
 
 
 class Provider(Node):
     kind = NodeKind.PROVIDER
-    provider_type: str | None = Field(default=None, description="acute, community or mental_health")
+    provider_type: Text | None = Field(default=None, description="acute, community or mental_health")
 
 
 class Healthwatch(Node):
@@ -301,7 +305,7 @@ class Condition(Node):
 
     kind = NodeKind.CONDITION
     domain: int | None = Field(default=None, ge=1, le=6)
-    description: str | None = None
+    description: Text | None = None
     expires: date | None = None
     neighbour_commissions: ServiceCategory | None = Field(
         default=None, description="Declares that a neighbouring CCG commissions this service."
@@ -375,16 +379,14 @@ class Relationship(_Record):
     several roles on one CCG; the population a service is commissioned for).
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=True)
-
-    source: str
-    target: str
+    source: Text
+    target: Text
     rel: RelType
-    qualifier: str = ""
+    qualifier: Text = ""
     valid_from: date | None = None
     valid_to: date | None = None
     share: float | None = Field(default=None, ge=0, le=100, description="Percentage share.")
-    count: int | None = Field(default=None, ge=0)
+    count: Int64 | None = Field(default=None, ge=0)
     derived: bool | None = Field(
         default=None,
         description="True when ccgraph inferred the link (say, carried a membership along a merger) "

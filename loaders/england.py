@@ -276,7 +276,12 @@ class _Builder:
         """A CCG formed after 2013 takes its name from the ONS lookups (later years win): the
         register names those still open by their 2025 sub-ICB locations."""
         node = self.dataset.nodes.get(code)
-        if isinstance(node, CCG) and code in self._later_ccgs and name:
+        if (
+            isinstance(node, CCG)
+            and code in self._later_ccgs
+            and name
+            and (node.name, node.ons_code) != (name, ons_code or node.ons_code)  # once per name
+        ):
             self.dataset.nodes[code] = CCG.model_validate(
                 {**node.model_dump(), "name": name, "ons_code": ons_code or node.ons_code}
             )

@@ -142,3 +142,29 @@ def test_the_graph_exports_and_reads_back_with_the_same_size(tmp_path, fmt):
     assert back.number_of_nodes() == graph.number_of_nodes()
     assert back.number_of_edges() == graph.number_of_edges()
     assert back.nodes["X1"]["services"] in ("acute;elective", ["acute", "elective"], ("acute", "elective"))
+
+
+@pytest.mark.parametrize("cls", [*NODE_CLASSES.values(), Relationship], ids=lambda c: c.__name__)
+def test_every_text_field_refuses_control_characters_and_every_count_fits_64_bits(cls):
+    from pydantic import AfterValidator
+
+    from graphmodel.model import Text, _fits_64_bits
+
+    def parts(annotation) -> tuple[set, set]:
+        """The plain types an annotation admits and the after-validators on them."""
+        if hasattr(annotation, "__metadata__"):  # Annotated[T, ...]
+            types, funcs = parts(annotation.__origin__)
+            return types, funcs | {m.func for m in annotation.__metadata__ if isinstance(m, AfterValidator)}
+        if getattr(annotation, "__args__", None) and not isinstance(annotation, type):  # a union
+            found = [parts(arg) for arg in annotation.__args__]
+            return set().union(*(t for t, _ in found)), set().union(*(f for _, f in found))
+        return {annotation}, set()
+
+    for name, info in cls.model_fields.items():
+        kinds, checks = parts(info.annotation)
+        checks |= {m.func for m in info.metadata if isinstance(m, AfterValidator)}
+        if str in kinds:
+            assert Text.__metadata__[0].func in checks, f"{cls.__name__}.{name} is text but not Text"
+        bounded = any(getattr(m, "le", None) is not None for m in info.metadata)
+        if int in kinds and not bounded:
+            assert _fits_64_bits in checks, f"{cls.__name__}.{name} is an unbounded int but not Int64"
