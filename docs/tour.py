@@ -22,10 +22,10 @@ from ccgraph.explorer import neighbourhood
 from ccgraph.visual import network_html
 
 DATA = Path(os.environ.get("CCGRAPH_DATA", "../shared/data/england-2013"))
-FACTS = Path(__file__).resolve().parents[1] / "loaders" / "england_2013_facts.yaml"
+FACTS = Path(os.environ.get("CCGRAPH_FACTS", DATA.parent / "england-2013-curated"))  # published facts
 OUT = Path(os.environ.get("CCGRAPH_TOUR_OUT", "."))
 
-system = System.open(data=DATA, scenario=FACTS)
+system = System.open(data=[DATA, FACTS])
 graph = system.graph
 print(f"{graph.number_of_nodes():,} organisations and people from {system.source}")
 
@@ -97,7 +97,7 @@ print(
 
 # %%
 try:
-    in_neo4j = System.open(data=DATA, scenario=FACTS, backend="neo4j")
+    in_neo4j = System.open(data=[DATA, FACTS], backend="neo4j")
 except CcgraphError as err:
     print(f"No Neo4j: {err}")
 else:

@@ -217,6 +217,14 @@ class CCG(Node):
     authorisation_wave: int | None = Field(default=None, ge=1, le=4)
     authorisation_date: date | None = None
     authorisation_outcome: AuthorisationOutcome | None = None
+    authorisation_announced: Text | None = Field(
+        default=None, description="When the outcome was announced, as published (a date or a month)."
+    )
+    conditions_count: int | None = Field(default=None, ge=0, le=1000)
+    authorisation_source: Text | None = Field(
+        default=None, description="Where the authorisation facts were published (URLs, ' | ' between)."
+    )
+    authorisation_quote: Text | None = Field(default=None, description="What the source says, quoted.")
     open_date: date | None = None
     close_date: date | None = None
 
@@ -387,6 +395,8 @@ class Relationship(_Record):
     valid_to: date | None = None
     share: float | None = Field(default=None, ge=0, le=100, description="Percentage share.")
     count: Int64 | None = Field(default=None, ge=0)
+    source_url: Text | None = Field(default=None, description="Where the fact was published.")
+    quote: Text | None = Field(default=None, description="What the source says, quoted.")
     derived: bool | None = Field(
         default=None,
         description="True when ccgraph inferred the link (say, carried a membership along a merger) "
@@ -410,7 +420,7 @@ class Relationship(_Record):
 
     def properties(self) -> dict[str, Any]:
         props: dict[str, Any] = {"rel": str(self.rel), "qualifier": self.qualifier}
-        for name in ("valid_from", "valid_to", "share", "count", "derived"):
+        for name in ("valid_from", "valid_to", "share", "count", "source_url", "quote", "derived"):
             value = getattr(self, name)
             if value is not None:
                 props[name] = value.isoformat() if isinstance(value, date) else value

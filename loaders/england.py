@@ -33,20 +33,23 @@ from pydantic import ValidationError
 from graphmodel.dataset import Dataset, InputError, Location, Problem
 from graphmodel.model import (
     CCG,
+    CSU,
     HWB,
     PCT,
     SHA,
     STP,
     AreaTeam,
+    AuthorisationOutcome,
     LocalAuthority,
     Node,
+    PCTCluster,
     Practice,
     Region,
     Relationship,
     RelType,
 )
 from graphmodel.national import NHS_CB_CODE, add_national_layer
-from loaders import nhsbsa, ods, ons
+from loaders import nhsbsa, ods, ons, published
 from loaders.manifest import file_of, sources, step_order
 from loaders.quality import QualityReport
 from loaders.tabular import parse_date
@@ -59,10 +62,25 @@ FIRST_LOOKUP = 2015  # the required LSOA lookup; it gives the boundaries before 
 LATER_LOOKUPS = range(2016, 2021)
 STP_YEARS = range(2017, 2021)
 ONE_DAY = timedelta(days=1)
+PUBLISHED_OUTCOMES = {
+    "no conditions": AuthorisationOutcome.AUTHORISED,
+    "conditions": AuthorisationOutcome.WITH_CONDITIONS,
+    "directions": AuthorisationOutcome.WITH_DIRECTIONS,
+}
 
 
 def hwb_code(la_code: str) -> str:
     return f"HWB-{la_code}"
+
+
+def named_code(prefix: str, name: str) -> str:
+    """A code for a body the sources name but do not code (a PCT cluster, a CSU).
+
+    >>> named_code("CSU", "NHS Greater Manchester Commissioning Support Unit")
+    'CSU-NHS-GREATER-MANCHESTER-COMMISSIONING-SUPPORT-UNIT'
+    """
+    words = "".join(c if c.isalnum() else " " for c in name.upper()).split()
+    return "-".join([prefix, *words])[:64]
 
 
 def load_england(data_dirs: Path | Iterable[Path]) -> tuple[Dataset, QualityReport]:
@@ -502,6 +520,167 @@ class _Builder:
             close_date=closed,
         )
         self.link(where, source=la, target=board, rel=RelType.HAS_HWB, valid_from=opened, valid_to=closed)
+
+    # -- published facts of 2012-13 (curated, each with its source) --------------------------------
+    def published_facts(self) -> None:
+        """Authorisation outcomes, PCT clusters, commissioning support and arrangements under
+        legal directions, as published at the time: each fact keeps its page and quote."""
+        ccgs_2013 = set(self.ccg_by_ons.values())
+        coverage = [
+            self._published_authorisations(ccgs_2013),
+            self._published_clusters(),
+            self._published_support(ccgs_2013),
+            self._published_directions(ccgs_2013),
+        ]
+        found = [c for c in coverage if c]
+        if found:
+            self.report.note("Published facts (each with its source): " + "; ".join(found) + ".")
+
+    def _update(self, code: str, where: Location, field_name: str, **fields: Any) -> None:
+        node = self.dataset.nodes[code]
+        try:
+            self.dataset.nodes[code] = type(node).model_validate({**node.model_dump(), **fields})
+        except ValidationError as err:
+            raise _row_error(err, where, field_name) from None
+
+    def _published_authorisations(self, ccgs_2013: set[str]) -> str:
+        path = self.path("published_authorisation")
+        if path is None:
+            return ""
+        tally = self.report.tally(path.name)
+        waves = outcomes = 0
+        for where, row in published.authorisations(path):
+            tally.read += 1
+            code = row["ccg_code"]
+            if code not in ccgs_2013:
+                tally.skip("not a 2013 CCG")
+                continue
+            if row["outcome"] and row["outcome"] not in PUBLISHED_OUTCOMES:
+                raise InputError(
+                    [
+                        Problem(
+                            where,
+                            "outcome",
+                            f"unknown outcome {row['outcome'][:40]!r}; one of {', '.join(PUBLISHED_OUTCOMES)}",
+                        )
+                    ]
+                )
+            announced = row["announced"] or None
+            self._update(
+                code,
+                where,
+                "ccg_code",
+                authorisation_wave=row["wave"] or None,
+                authorisation_outcome=PUBLISHED_OUTCOMES.get(row["outcome"]),
+                authorisation_announced=announced,
+                authorisation_date=announced if announced and len(announced) == 10 else None,
+                conditions_count=row["conditions_count"] or None,
+                authorisation_source=row["source_url"],
+                authorisation_quote=row["quote"],
+            )
+            waves += bool(row["wave"])
+            outcomes += bool(row["outcome"])
+            tally.used += 1
+        return (
+            f"authorisation recorded for {tally.used} of {len(ccgs_2013)} CCGs "
+            f"(the wave for {waves}, the outcome for {outcomes})"
+        )
+
+    def _published_clusters(self) -> str:
+        path = self.path("published_pct_clusters")
+        if path is None:
+            return ""
+        tally = self.report.tally(path.name)
+        clusters = set()
+        for where, row in published.pct_clusters(path):
+            tally.read += 1
+            if row["pct_code"] not in self.dataset.nodes:
+                tally.skip("not a 2012 PCT")
+                continue
+            cluster = named_code("CLU", row["cluster_name"])
+            self.add(PCTCluster, where, field_name="cluster_name", code=cluster, name=row["cluster_name"])
+            self.link(
+                where,
+                source=row["pct_code"],
+                target=cluster,
+                rel=RelType.IN_CLUSTER,
+                source_url=row["source_url"],
+                quote=row["quote"],
+            )
+            clusters.add(cluster)
+            tally.used += 1
+        pcts = sum(1 for n in self.dataset.nodes.values() if isinstance(n, PCT))
+        return f"a PCT cluster for {tally.used} of {pcts} PCTs ({len(clusters)} clusters)"
+
+    def _published_support(self, ccgs_2013: set[str]) -> str:
+        path = self.path("published_csu")
+        if path is None:
+            return ""
+        tally = self.report.tally(path.name)
+        in_house = []
+        for where, row in published.commissioning_support(path):
+            tally.read += 1
+            code = row["ccg_code"]
+            if code not in ccgs_2013:
+                tally.skip("not a 2013 CCG")
+            elif row["csu_name"].startswith("(in-house"):
+                in_house.append(code)
+                tally.skip("support kept in-house (no CSU)")
+            else:
+                csu = named_code("CSU", row["csu_name"])
+                self.add(CSU, where, field_name="csu_name", code=csu, name=row["csu_name"])
+                self.link(
+                    where,
+                    source=code,
+                    target=csu,
+                    rel=RelType.SUPPORTED_BY,
+                    source_url=row["source_url"],
+                    quote=row["quote"],
+                )
+                tally.used += 1
+        kept = f", and {len(in_house)} keeping it in-house ({', '.join(in_house)})" if in_house else ""
+        return f"commissioning support for {tally.used} of {len(ccgs_2013)} CCGs{kept}"
+
+    def _published_directions(self, ccgs_2013: set[str]) -> str:
+        """Each directed CCG is supported by the NHS CB, or by the neighbouring CCG that
+        commissions on its behalf under the same arrangement (S2, S4)."""
+        path = self.path("published_directions")
+        if path is None:
+            return ""
+        tally = self.report.tally(path.name)
+        rows = published.directions(path)
+        receiving = {r["arrangement"]: r["ccg_codes"] for _, r in rows if r["role"].startswith("receiving")}
+        links = 0
+        for where, row in rows:
+            tally.read += 1
+            if row["role"].startswith("receiving"):
+                tally.used += 1  # the other party of a directed CCG's arrangement
+                continue
+            supporter = (
+                NHS_CB_CODE
+                if row["counterparty"].startswith("NHS Commissioning Board")
+                else receiving.get(row["arrangement"])
+            )
+            if supporter is None or not row["role"].startswith("directed"):
+                tally.skip("no supporter the model can name (not the NHS CB, no receiving CCG)")
+                continue
+            codes = [c.strip() for c in row["ccg_codes"].split(";") if c.strip() in ccgs_2013]
+            if not codes:
+                tally.skip("not a 2013 CCG")
+                continue
+            for code in codes:
+                self.link(
+                    where,
+                    source=code,
+                    target=supporter,
+                    rel=RelType.INTENSIVE_SUPPORT_FROM,
+                    qualifier=row["arrangement"],
+                    source_url=row["source_url"],
+                    quote=row["quote"],
+                )
+                links += 1
+            tally.used += 1
+        return f"{tally.read} rows of arrangements under legal directions ({links} links of support)"
 
     # -- STPs ------------------------------------------------------------------------------------
     def stps(self) -> None:

@@ -116,8 +116,10 @@ def in_links(
     severity=Severity.ERROR,
     fix="Record the practice's CCG membership (ODS epcmem) or end the extra one.",
     reviewed="2026-11-23",
-    describe=lambda ev: f"member of {len(ev['ccgs'])} CCGs on the date ({_join(ev['ccgs'])})"
-    + (f"; attached to closed {_join(ev['closed_ccgs'])}" if ev["closed_ccgs"] else ""),
+    describe=lambda ev: (
+        f"member of {len(ev['ccgs'])} CCGs on the date ({_join(ev['ccgs'])})"
+        + (f"; attached to closed {_join(ev['closed_ccgs'])}" if ev["closed_ccgs"] else "")
+    ),
 )
 def practice_single_membership(graph: Graph, *, as_at: str) -> list[Pair]:
     """Practices open on `as_at` that are members of no open CCG, or of more than one (S1, S4).
@@ -142,7 +144,10 @@ def practice_single_membership(graph: Graph, *, as_at: str) -> list[Pair]:
         if attrs["rel"] == RelType.MEMBER_OF and in_force(attrs, as_at):
             (ccgs_of if open_on(nodes[ccg], as_at) else closed_of)[practice].add(ccg)
     return [
-        (practice, {"ccgs": sorted(ccgs_of.get(practice, ())), "closed_ccgs": sorted(closed_of.get(practice, ()))})
+        (
+            practice,
+            {"ccgs": sorted(ccgs_of.get(practice, ())), "closed_ccgs": sorted(closed_of.get(practice, ()))},
+        )
         for practice, attrs in nodes_of(graph, NodeKind.PRACTICE)
         if open_on(attrs, as_at) and len(ccgs_of.get(practice, ())) != 1
     ]
@@ -200,12 +205,14 @@ def _plant_ccg_without_practices(gen: Generator) -> str:
     severity=Severity.WARNING,
     fix="Approve it as an exception (boundary_exceptions) or review the configuration.",
     reviewed="2026-11-23",
-    describe=lambda ev: "crosses "
-    + _join(
-        [
-            f"{a.get('name', '')} {a['authority']} ({a['share']:g}%)".strip()
-            for a in sorted(ev["authorities"], key=lambda a: -a["share"])
-        ]
+    describe=lambda ev: (
+        "crosses "
+        + _join(
+            [
+                f"{a.get('name', '')} {a['authority']} ({a['share']:g}%)".strip()
+                for a in sorted(ev["authorities"], key=lambda a: -a["share"])
+            ]
+        )
     ),
 )
 def boundary_crossing_ccgs(
@@ -262,7 +269,9 @@ def _plant_boundary_crossing_ccgs(gen: Generator) -> str:
     severity=Severity.ERROR,
     fix="Appoint to the missing roles and record them under governing_bodies.",
     reviewed="2026-11-23",
-    describe=lambda ev: f"missing {_join(ev['missing'])}; {ev['members']} members (at least {ev['min_members']})",
+    describe=lambda ev: (
+        f"missing {_join(ev['missing'])}; {ev['members']} members (at least {ev['min_members']})"
+    ),
     gaps=True,
 )
 def governing_body_roles(
@@ -730,30 +739,58 @@ def _plant_authorisation_conditions(gen: Generator) -> str:
 
 
 @check(
-    title="CCGs under legal directions have a named source of support",
-    rule="Intensive support under legal directions comes from the NHS CB or neighbouring CCGs.",
+    title="Support under legal directions comes from the NHS CB or a neighbouring CCG",
+    rule="A CCG under legal directions gets more intensive support from the NHS CB or from neighbouring "
+    "CCGs; nobody else.",
     source="S4 'more intensive support ... provided by the NHS Commissioning Board or neighbouring CCGs'",
     severity=Severity.ERROR,
-    fix="Record support_from for the authorisation.",
-    reviewed="2026-11-23",
-    describe=lambda ev: "under legal directions; no source of intensive support recorded",
+    fix="Record who supports it (support_from): the NHS CB, or a CCG that shares an upper-tier authority with it.",
+    reviewed="2026-11-24",
+    describe=lambda ev: f"supported by {_join(ev['ineligible'])}: neither the NHS CB nor a neighbouring CCG",
+    gaps=True,
 )
 def directions_support(graph: Graph, *, as_at: str) -> list[Pair]:
-    """CCGs under legal directions with no named source of intensive support (S4).
+    """CCGs open on `as_at` under legal directions whose support comes from anyone but the NHS CB
+    (or its area teams and regions) or a neighbouring CCG, which ccgraph takes to be a CCG
+    overlapping one of the same upper-tier authorities on the date (S4). No support recorded is a
+    data gap: the sources rarely name it.
 
-    Evidence: none (`{}`): the CCG is under legal directions and no source of support is
-    recorded.
+    Evidence: `supporters` and the `ineligible` among them; `{"recorded": False}` for a gap.
 
-    >>> g = example_graph({"C1": ("CCG", {"authorisation_outcome": "authorised_with_directions"})}, [])
+    >>> g = example_graph(
+    ...     {"C1": ("CCG", {"authorisation_outcome": "authorised_with_directions"}), "C2": "CCG",
+    ...      "C3": ("CCG", {"authorisation_outcome": "authorised_with_directions"}), "S": "CSU",
+    ...      "LA": "LocalAuthority"},
+    ...     [("C1", "C2", "INTENSIVE_SUPPORT_FROM", {}), ("C1", "S", "INTENSIVE_SUPPORT_FROM", {}),
+    ...      ("C1", "LA", "OVERLAPS", {}), ("C2", "LA", "OVERLAPS", {})],
+    ... )
     >>> directions_support(g, as_at="2013-04-01")
-    [('C1', {})]
+    [('C1', {'supporters': ['C2', 'S'], 'ineligible': ['S']}), ('C3', {'recorded': False})]
     """
-    return [
-        (ccg, {})
-        for ccg, attrs in nodes_of(graph, NodeKind.CCG)
-        if attrs.get("authorisation_outcome") == AuthorisationOutcome.WITH_DIRECTIONS
-        and not any(out_links(graph, ccg, RelType.INTENSIVE_SUPPORT_FROM, as_at))
-    ]
+    found: list[Pair] = []
+    for ccg, attrs in nodes_of(graph, NodeKind.CCG):
+        if attrs.get("authorisation_outcome") != AuthorisationOutcome.WITH_DIRECTIONS or not open_on(
+            attrs, as_at
+        ):
+            continue
+        supporters = sorted({s for s, _ in out_links(graph, ccg, RelType.INTENSIVE_SUPPORT_FROM, as_at)})
+        if not supporters:
+            found.append((ccg, {"recorded": False}))
+            continue
+        areas = {la for la, _ in out_links(graph, ccg, RelType.OVERLAPS, as_at)}
+
+        def eligible(supporter: str) -> bool:
+            kind = graph.nodes[supporter].get("kind")
+            if kind in (NodeKind.NHS_CB, NodeKind.AREA_TEAM, NodeKind.REGION):
+                return True
+            return kind == NodeKind.CCG and bool(
+                areas & {la for la, _ in out_links(graph, supporter, RelType.OVERLAPS, as_at)}
+            )
+
+        ineligible = [s for s in supporters if not eligible(s)]
+        if ineligible:
+            found.append((ccg, {"supporters": supporters, "ineligible": ineligible}))
+    return found
 
 
 @plants("directions_support")
@@ -761,6 +798,7 @@ def _plant_directions_support(gen: Generator) -> str:
     la = gen.rng.choice(gen.las)
     ccg = gen.ccg(la, outcome=AuthorisationOutcome.WITH_DIRECTIONS)
     gen.condition(ccg)
+    gen.link(ccg, gen.rng.choice(gen.csus), RelType.INTENSIVE_SUPPORT_FROM)  # a CSU is neither
     return ccg
 
 

@@ -462,7 +462,8 @@ def test_in_a_real_browser_every_page_on_the_real_data_draws_and_leaves_no_place
 
     SCREENSHOTS.mkdir(exist_ok=True)
     data = os.pathsep.join(map(str, real_history))
-    with _explorer(tmp_path, CCGRAPH_DATA=data, CCGRAPH_SCENARIO=str(EXAMPLE_SCENARIO.with_name("england_2013_facts.yaml"))) as port, sync_playwright() as p:
+    data += os.pathsep + str(real_history[0].parent / "england-2013-curated")  # and the published facts
+    with _explorer(tmp_path, CCGRAPH_DATA=data) as port, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
         page = browser.new_page()
         for link, content, shot, height in PAGES_ON_REAL_DATA:  # the page's own scroll: a tall window

@@ -335,7 +335,7 @@ def test_conditions_need_an_owner_and_an_expiry(run):
     }
 
 
-def test_a_ccg_under_legal_directions_needs_a_named_source_of_support(run):
+def test_support_under_legal_directions_comes_from_the_nhs_cb_or_a_neighbouring_ccg(run):
     s = compliant()
     s["authorisations"][0] = {
         "ccg": "C1",
@@ -343,8 +343,14 @@ def test_a_ccg_under_legal_directions_needs_a_named_source_of_support(run):
         "outcome": "authorised_with_directions",
         "conditions": [{"code": "CN1", "owner": "X24", "expires": "2014-03-31"}],
     }
-    assert found(run(build(**s), "directions_support")) == [("C1", "error")]
-    s["authorisations"][0]["support_from"] = "C2"
+    [gap] = run(build(**s), "directions_support")  # no support recorded: a gap, not a breach
+    assert (gap.org, gap.severity.value, gap.evidence) == ("C1", "info", {"recorded": False})
+    s["authorisations"][0]["support_from"] = "C2"  # C2 shares no authority with C1: not a neighbour
+    [f] = run(build(**s), "directions_support")
+    assert (f.org, f.severity.value, f.evidence["ineligible"]) == ("C1", "error", ["C2"])
+    s["overlaps"].append({"ccg": "C2", "authority": "LA1", "share": 10})  # now it is
+    assert run(build(**s), "directions_support") == []
+    s["authorisations"][0]["support_from"] = "X24"
     assert run(build(**s), "directions_support") == []
 
 

@@ -212,8 +212,7 @@ def test_parity_on_the_example_scenario(neo4j_driver):
 
 
 def test_parity_on_the_real_england_2013_data(neo4j_driver, real_data):
-    facts = EXAMPLE_SCENARIO.with_name("england_2013_facts.yaml")
-    dataset = load_inputs(real_data, facts).dataset
+    dataset = load_inputs([real_data, real_data.parent / "england-2013-curated"]).dataset
     nx_findings, neo_findings = both(neo4j_driver, dataset)
     assert len(nx_findings) > 900
     assert nx_findings == neo_findings

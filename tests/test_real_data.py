@@ -96,14 +96,30 @@ def test_boundary_crossing_ccgs_are_found_with_their_shares(england):
     assert Counter(len(f.evidence["authorities"]) for f in findings)[2] >= 15
 
 
-def test_published_authorisation_facts_lay_over_the_real_data(real_data):
-    from loaders.inputs import EXAMPLE_SCENARIO
-
-    facts = EXAMPLE_SCENARIO.with_name("england_2013_facts.yaml")
-    loaded = load_inputs(real_data, facts)
-    outcomes = {c: loaded.dataset.nodes[c].authorisation_outcome for c in ("04G", "06N", "09W")}
-    assert set(outcomes.values()) == {"authorised_with_directions"}
-    assert loaded.dataset.nodes["04G"].name == "NHS Nene"
+def test_published_facts_lay_over_the_real_data_each_with_its_source(real_data):
+    loaded = load_inputs([real_data, real_data.parent / "england-2013-curated"])
+    nodes = loaded.dataset.nodes
+    directed = {
+        n.code
+        for n in loaded.dataset.of_kind("CCG")
+        if n.authorisation_outcome == "authorised_with_directions"
+    }
+    assert len(directed) == 15 and {"04G", "06N", "09W"} <= directed  # all 15, as published
+    assert (
+        nodes["04G"].name == "NHS Nene"
+        and "england.nhs.uk/2013/01/wave2-auth" in nodes["04G"].authorisation_source
+    )
+    assert nodes["04G"].authorisation_quote
+    sourced = [
+        r
+        for r in loaded.dataset.relationships.values()
+        if r.rel in ("IN_CLUSTER", "SUPPORTED_BY", "INTENSIVE_SUPPORT_FROM")
+    ]
+    assert len(sourced) == 42 + 21 + 6 and all(r.source_url and r.quote for r in sourced)
+    support = {(r.source, r.target) for r in sourced if r.rel == "INTENSIVE_SUPPORT_FROM"}
+    assert ("04G", "03V") in support and ("04G", "X24") in support  # Corby commissions for Nene
+    note = next(n for n in loaded.report.notes if n.startswith("Published facts"))
+    assert "authorisation recorded for 44 of 211 CCGs" in note and "a PCT cluster for 42 of 151 PCTs" in note
 
 
 def test_the_report_lists_orphans(england):
