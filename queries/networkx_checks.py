@@ -546,6 +546,9 @@ def _plant_hwb_per_authority(gen: Generator) -> str:
     la = gen.authority(len(gen.las))  # a fully seated board, a CCG in its area on it ...
     gen.ccg(la)
     del gen.ds.relationships[(la, f"HWB-{la}", f"{RelType.HAS_HWB}||")]  # ... that is not the authority's
+    for src, dst, key in list(gen.ds.relationships):  # (its Healthwatch's authority then unrecorded,
+        if dst == la and key == f"{RelType.HEALTHWATCH_FOR}||":  # so that only this rule is broken)
+            del gen.ds.relationships[(src, dst, key)]
     return la
 
 
@@ -615,7 +618,8 @@ def _plant_hwb_ccg_seats(gen: Generator) -> str:
     gaps=True,
 )
 def hwb_statutory_members(graph: Graph, *, as_at: str) -> list[Pair]:
-    """HWBs without each statutory seat: CCG, DPH, DCS, DASS, councillor, Healthwatch (S1).
+    """HWBs open on `as_at` without each statutory seat: CCG, DPH, DCS, DASS, councillor,
+    Healthwatch (S1).
 
     Evidence: `missing`, the statutory seats nobody holds; `{'recorded': False}` when the board
     has no seat recorded (a data gap).
@@ -625,7 +629,9 @@ def hwb_statutory_members(graph: Graph, *, as_at: str) -> list[Pair]:
     ['director_public_health', 'director_childrens_services']
     """
     found: list[Pair] = []
-    for hwb, _ in nodes_of(graph, NodeKind.HWB):
+    for hwb, attrs in nodes_of(graph, NodeKind.HWB):
+        if not open_on(attrs, as_at):
+            continue
         seats = {link["qualifier"] for _, link in in_links(graph, hwb, RelType.SEAT_ON, as_at)}
         if not seats:
             found.append((hwb, {"recorded": False}))
@@ -644,6 +650,76 @@ def _plant_hwb_statutory_members(gen: Generator) -> str:
         if dst == hwb and key == f"{RelType.SEAT_ON}|councillor|":
             del gen.ds.relationships[(src, dst, key)]
     gen.ccg(new_la)
+    return hwb
+
+
+# Who may hold each kind of seat on a board: a CCG seat is a CCG's, the Healthwatch seat the local
+# Healthwatch of the board's own authority, the directors' and councillor's seats people's.
+SEAT_HOLDERS = {HwbSeat.CCG.value: NodeKind.CCG, HwbSeat.HEALTHWATCH.value: NodeKind.HEALTHWATCH}
+
+
+@check(
+    title="Each HWB seat is held by the right kind of body",
+    rule="A board's CCG seats are held by CCGs, its Healthwatch seat by the local Healthwatch of its "
+    "own authority, and its directors' and councillors' seats by people.",
+    source="Health and Social Care Act 2012 s.194(2); S1 (HWB membership list)",
+    severity=Severity.ERROR,
+    fix="Give the seat to the right body (the authority's own local Healthwatch; a CCG; a person).",
+    reviewed="2026-11-24",
+    describe=lambda ev: "; ".join(f"{w['seat']} seat held by {w['holder']}" for w in ev["wrong"]),
+)
+def hwb_seat_holders(graph: Graph, *, as_at: str) -> list[Pair]:
+    """HWBs open on `as_at` with a seat held by the wrong kind of body, or a Healthwatch seat held
+    by the Healthwatch of another authority (s.194(2); S1). A Healthwatch whose authority is not
+    recorded is not judged on that.
+
+    Evidence: `wrong`, each misheld seat as `seat` and `holder`.
+
+    >>> g = example_graph(
+    ...     {"H1": "HWB", "LA1": "LocalAuthority", "LA2": "LocalAuthority", "W2": "Healthwatch", "P": "Person"},
+    ...     [("LA1", "H1", "HAS_HWB", {}), ("W2", "LA2", "HEALTHWATCH_FOR", {}),
+    ...      ("W2", "H1", "SEAT_ON", {"qualifier": "healthwatch"}), ("P", "H1", "SEAT_ON", {"qualifier": "ccg"})],
+    ... )
+    >>> hwb_seat_holders(g, as_at="2013-04-01")
+    [('H1', {'wrong': [{'seat': 'healthwatch', 'holder': 'W2'}, {'seat': 'ccg', 'holder': 'P'}]})]
+    """
+    found: list[Pair] = []
+    for hwb, attrs in nodes_of(graph, NodeKind.HWB):
+        if not open_on(attrs, as_at):
+            continue
+        authorities = {la for la, _ in in_links(graph, hwb, RelType.HAS_HWB, as_at)}
+        wrong = []
+        for holder, link in in_links(graph, hwb, RelType.SEAT_ON, as_at):
+            seat, kind = link["qualifier"], graph.nodes[holder].get("kind")
+            right = kind == SEAT_HOLDERS.get(seat, NodeKind.PERSON)
+            if right and seat == HwbSeat.HEALTHWATCH.value:  # whose it is, when that is recorded
+                serves = {la for la, _ in out_links(graph, holder, RelType.HEALTHWATCH_FOR, as_at)}
+                right = not serves or bool(serves & authorities)
+            if not right:
+                wrong.append({"seat": seat, "holder": holder})
+        if wrong:
+            found.append((hwb, {"wrong": wrong}))
+    return found
+
+
+@plants("hwb_seat_holders")
+def _plant_hwb_seat_holders(gen: Generator) -> str:
+    """A board whose Healthwatch seat is held by another authority's local Healthwatch."""
+    new_la = gen.authority(len(gen.las))
+    hwb = f"HWB-{new_la}"
+    gen.ccg(new_la)
+    own = next(
+        src
+        for src, dst, key in gen.ds.relationships
+        if dst == hwb and key == f"{RelType.SEAT_ON}|healthwatch|"
+    )
+    del gen.ds.relationships[(own, hwb, f"{RelType.SEAT_ON}|healthwatch|")]
+    other = next(
+        src
+        for src, dst, key in gen.ds.relationships
+        if key.startswith(f"{RelType.HEALTHWATCH_FOR}|") and dst != new_la
+    )
+    gen.link(other, hwb, RelType.SEAT_ON, qualifier="healthwatch")
     return hwb
 
 

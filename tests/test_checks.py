@@ -54,6 +54,8 @@ def compliant() -> dict[str, Any]:
             {"source": "LA1", "target": "H1", "rel": "HAS_HWB"},
             {"source": "LA2", "target": "H2", "rel": "HAS_HWB"},
             {"source": "T1", "target": "K1", "rel": "IN_CLUSTER"},
+            {"source": "W1", "target": "LA1", "rel": "HEALTHWATCH_FOR"},
+            {"source": "W2", "target": "LA2", "rel": "HEALTHWATCH_FOR"},
         ],
         "pct_successions": [{"pct": "T1", "ccg": "C1", "share": 60}, {"pct": "T1", "ccg": "C2", "share": 40}],
         "governing_bodies": [
@@ -401,3 +403,18 @@ def test_all_planted_violations_together_are_found_and_nothing_else():
     findings = run_checks(NetworkXBackend(build_graph(synthetic.dataset)))
     by_check = {c.id: {f.org for f in findings if f.check == c.id} for c in CHECKS}
     assert by_check == {c.id: synthetic.planted[c.id] for c in CHECKS}
+
+
+def test_a_healthwatch_seat_is_held_by_the_local_healthwatch_of_the_boards_own_authority(run):
+    s = compliant()
+    s["hwb_memberships"][0]["seats"][1]["holder"] = "W2"  # H1 is LA1's board; W2 is LA2's Healthwatch
+    [f] = run(build(**s), "hwb_seat_holders")
+    assert (f.org, f.evidence) == ("H1", {"wrong": [{"seat": "healthwatch", "holder": "W2"}]})
+
+
+def test_a_ccg_seat_held_by_a_person_and_a_directors_seat_held_by_a_ccg_are_both_wrong(run):
+    s = compliant()
+    seats = s["hwb_memberships"][1]["seats"]
+    seats[0]["holder"], seats[2]["holder"] = "HW-dph", "C2"
+    [f] = run(build(**s), "hwb_seat_holders")
+    assert f.org == "H2" and sorted(w["seat"] for w in f.evidence["wrong"]) == ["ccg", "director_public_health"]

@@ -1,5 +1,6 @@
-// HWBs without each statutory seat ($seats); no seats at all is a data gap.
+// HWBs open on $as_at without each statutory seat ($seats); no seats at all is a data gap.
 MATCH (h:HWB)
+WHERE coalesce(h.open_date, '0000') <= $as_at <= coalesce(h.close_date, '9999')
 OPTIONAL MATCH ()-[s:SEAT_ON]->(h)
 WHERE coalesce(s.valid_from, '0000') <= $as_at <= coalesce(s.valid_to, '9999')
 WITH h, collect(s.qualifier) AS seats
