@@ -457,6 +457,72 @@ def _plant_collaboration_lead_eligibility(gen: Generator) -> str:
     return gen.collaboration(a, [b])
 
 
+CONDITIONAL = (AuthorisationOutcome.WITH_CONDITIONS, AuthorisationOutcome.WITH_DIRECTIONS)
+
+
+@check(
+    title="Junior-partner status only under conditions of authorisation",
+    rule="The NHS CB may give a CCG authorised with conditions junior-partner status in collaborative "
+    "commissioning; a CCG authorised without conditions is nobody's junior partner.",
+    source="S2 (under conditions the NHS CB may give a CCG 'junior partner' status in collaborative commissioning)",
+    severity=Severity.ERROR,
+    fix="Record the condition that made it a junior partner, or make it a member.",
+    reviewed="2026-11-24",
+    describe=lambda ev: (
+        f"junior partner in {_join(ev['collaborations'])} though authorised as {ev['outcome']}"
+    ),
+    gaps=True,
+)
+def junior_partner_status(graph: Graph, *, as_at: str) -> list[Pair]:
+    """CCGs open on `as_at` that are junior partners in a collaboration without an authorisation
+    with conditions or directions (S2); no outcome recorded is a data gap.
+
+    Evidence: `collaborations` (where it is a junior partner) and `outcome`; or
+    `{"recorded": False}`.
+
+    >>> g = example_graph(
+    ...     {"C1": ("CCG", {"authorisation_outcome": "authorised"}), "C2": "CCG",
+    ...      "C3": ("CCG", {"authorisation_outcome": "authorised_with_conditions"}), "X": "Collaboration"},
+    ...     [(c, "X", "PARTY_TO", {"qualifier": "junior_partner"}) for c in ("C1", "C2", "C3")],
+    ... )
+    >>> junior_partner_status(g, as_at="2013-04-01")
+    [('C1', {'collaborations': ['X'], 'outcome': 'authorised'}), ('C2', {'recorded': False})]
+    """
+    found: list[Pair] = []
+    for ccg, attrs in nodes_of(graph, NodeKind.CCG):
+        if not open_on(attrs, as_at):
+            continue
+        junior_in = sorted(
+            {
+                x
+                for x, link in out_links(graph, ccg, RelType.PARTY_TO, as_at)
+                if link["qualifier"] == PartyRole.JUNIOR_PARTNER
+            }
+        )
+        outcome = attrs.get("authorisation_outcome")
+        if not junior_in or outcome in CONDITIONAL:
+            continue
+        found.append(
+            (
+                ccg,
+                {"recorded": False} if outcome is None else {"collaborations": junior_in, "outcome": outcome},
+            )
+        )
+    return found
+
+
+@plants("junior_partner_status")
+def _plant_junior_partner_status(gen: Generator) -> str:
+    la = gen.rng.choice(gen.las)
+    ccg = gen.ccg(la)  # authorised without conditions ...
+    lead = gen.rng.choice(gen.ccgs)
+    collaboration = gen.collaboration(lead, [lead])
+    gen.link(
+        ccg, collaboration, RelType.PARTY_TO, qualifier=PartyRole.JUNIOR_PARTNER.value
+    )  # ... yet a junior partner
+    return ccg
+
+
 @check(
     title="Services commissioned by a neighbour are declared",
     rule="A neighbour commissioning services for a CCG is a condition of its authorisation and must be declared.",

@@ -418,3 +418,15 @@ def test_a_ccg_seat_held_by_a_person_and_a_directors_seat_held_by_a_ccg_are_both
     seats[0]["holder"], seats[2]["holder"] = "HW-dph", "C2"
     [f] = run(build(**s), "hwb_seat_holders")
     assert f.org == "H2" and sorted(w["seat"] for w in f.evidence["wrong"]) == ["ccg", "director_public_health"]
+
+
+def test_only_a_ccg_authorised_with_conditions_may_be_a_junior_partner(run):
+    s = compliant()
+    s["collaborations"][0] |= {"members": ["C1"], "junior_partners": ["C2"]}
+    [f] = run(build(**s), "junior_partner_status")  # C2 was authorised without conditions
+    assert (f.org, f.severity.value, f.evidence) == ("C2", "error", {"collaborations": ["X1"], "outcome": "authorised"})
+    s["authorisations"][1] |= {"outcome": "authorised_with_conditions", "conditions": [{"code": "CN2", "owner": "X24", "expires": "2014-03-31"}]}
+    assert run(build(**s), "junior_partner_status") == []
+    del s["authorisations"][1]  # nothing recorded about C2's authorisation: a gap, not a breach
+    [gap] = run(build(**s), "junior_partner_status")
+    assert (gap.org, gap.severity.value) == ("C2", "info")
