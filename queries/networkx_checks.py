@@ -14,6 +14,7 @@ Dates are ISO strings; a relationship is in force on `as_at` when
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any, TypeAlias
@@ -1036,28 +1037,47 @@ def _plant_uncommissioned_services(gen: Generator) -> str:
 
 
 @check(
-    title="Every PCT's population passes to a CCG",
-    rule="CCGs replace PCTs from April 2013.",
+    title="Every PCT's population passes to CCGs in full",
+    rule="CCGs replace PCTs from April 2013: the whole of each PCT's population passes to CCGs.",
     source="S1 'They will replace Primary Care Trusts'; S4",
     severity=Severity.ERROR,
-    fix="Record the CCG(s) succeeding the PCT.",
-    reviewed="2026-11-23",
-    describe=lambda ev: "no CCG succeeds this PCT",
+    fix="Record the CCG(s) succeeding the PCT, with the share each takes.",
+    reviewed="2026-11-24",
+    describe=lambda ev: (
+        "no CCG succeeds this PCT"
+        if ev["share_passed"] == 0
+        else f"its successors take {ev['share_passed']:g}% of it, not 100%"
+    ),
 )
 def pct_succession(graph: Graph) -> list[Pair]:
-    """2012 PCTs whose population passed to no CCG (S1, S4).
+    """2012 PCTs whose population passed to no CCG, or whose successors' recorded shares do not
+    add up to the whole of it (100%, within half a percentage point of rounding) (S1, S4).
+    Successions recorded without shares are not added up.
 
-    Evidence: none (`{}`): no CCG succeeds the PCT.
+    Evidence: `share_passed`, the % of the PCT its successors take (0 with no successor).
 
-    >>> g = example_graph({"T1": "PCT", "T2": "PCT", "C1": "CCG"}, [("T1", "C1", "SUCCEEDED_BY", {"share": 100.0})])
+    >>> g = example_graph(
+    ...     {"T1": "PCT", "T2": "PCT", "T3": "PCT", "C1": "CCG", "C2": "CCG"},
+    ...     [("T1", "C1", "SUCCEEDED_BY", {"share": 100.0}), ("T3", "C1", "SUCCEEDED_BY", {"share": 60.0}),
+    ...      ("T3", "C2", "SUCCEEDED_BY", {"share": 30.0})],
+    ... )
     >>> pct_succession(g)
-    [('T2', {})]
+    [('T2', {'share_passed': 0.0}), ('T3', {'share_passed': 90.0})]
     """
-    return [
-        (pct, {})
-        for pct, _ in nodes_of(graph, NodeKind.PCT)
-        if not any(out_links(graph, pct, RelType.SUCCEEDED_BY))
-    ]
+    found: list[Pair] = []
+    for pct, _ in nodes_of(graph, NodeKind.PCT):
+        links = [
+            link
+            for ccg, link in out_links(graph, pct, RelType.SUCCEEDED_BY)
+            if graph.nodes[ccg].get("kind") == NodeKind.CCG
+        ]
+        shares = [link["share"] for link in links if link.get("share") is not None]
+        total = sum(shares)
+        if not links or (shares and abs(total - 100.0) > 0.5):
+            found.append(
+                (pct, {"share_passed": math.floor(total * 100 + 0.5) / 100 if links else 0.0})
+            )  # as Cypher's round()
+    return found
 
 
 @plants("pct_succession")

@@ -379,6 +379,15 @@ def test_every_pct_passes_to_a_ccg_and_sits_in_a_cluster(run):
     assert found(run(build(**s), "pct_in_cluster")) == [("T2", "error")]
 
 
+def test_a_pcts_population_passes_to_ccgs_in_full(run):
+    s = compliant()
+    s["pct_successions"][1]["share"] = 30  # 60% + 30%: a tenth of T1's population passes to no CCG
+    [f] = run(build(**s), "pct_succession")
+    assert (f.org, f.evidence) == ("T1", {"share_passed": 90.0})
+    s["pct_successions"][1]["share"] = 39.7  # 99.7%: within rounding
+    assert run(build(**s), "pct_succession") == []
+
+
 def test_with_no_cluster_recorded_anywhere_unclustered_pcts_are_data_gaps(run):
     s = compliant()
     s["organisations"] = [o for o in s["organisations"] if o["kind"] != "PCTCluster"]
