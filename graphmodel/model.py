@@ -214,6 +214,11 @@ class CCG(Node):
     kind = NodeKind.CCG
     ons_code: Text | None = None
     pathfinder: bool | None = None
+    name_abbreviated: bool | None = Field(
+        default=None,
+        description="True when `name` is a publisher's short form (the ONS and ODS registers'), not "
+        "the CCG's own statutory name.",
+    )
     authorisation_wave: int | None = Field(default=None, ge=1, le=4)
     authorisation_date: date | None = None
     authorisation_outcome: AuthorisationOutcome | None = None

@@ -200,6 +200,7 @@ class _Builder:
                 field_name="CCG13CDH",
                 code=code,
                 name=row["CCG13NM"],
+                name_abbreviated=True,
                 ons_code=row["CCG13CD"],
                 open_date=START,
                 close_date=closed,
@@ -214,7 +215,15 @@ class _Builder:
             return
         self.dataset.coverage = (START, END)
         for code, (where, row, opened, closed) in self._later_ccgs.items():
-            self.add(CCG, where, code=code, name=row["name"], open_date=opened, close_date=closed)
+            self.add(
+                CCG,
+                where,
+                code=code,
+                name=row["name"],
+                name_abbreviated=True,
+                open_date=opened,
+                close_date=closed,
+            )
         self._mergers()
 
     def _register(self) -> dict[str, tuple[Location, date]]:

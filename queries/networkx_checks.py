@@ -196,6 +196,58 @@ def _plant_ccg_without_practices(gen: Generator) -> str:
     return gen.ccg(la, practices=False)
 
 
+NAME_START, NAME_END = "NHS ", " Clinical Commissioning Group"
+
+
+@check(
+    title="A CCG's name is 'NHS … Clinical Commissioning Group'",
+    rule="A CCG's name begins with 'NHS' and ends with 'Clinical Commissioning Group', a geographical "
+    "reference between (that reference is not judged here); an abbreviated name does not meet it.",
+    source="SI 2012/1631 regs 3-6 (as made)",
+    severity=Severity.ERROR,
+    fix="Record the CCG's name as its constitution gives it.",
+    reviewed="2026-11-24",
+    describe=lambda ev: f"named {ev['name']!r}: not 'NHS … Clinical Commissioning Group'",
+    gaps=True,
+)
+def ccg_name(graph: Graph, *, as_at: str) -> list[Pair]:
+    """CCGs open on `as_at` whose name does not begin "NHS " and end " Clinical Commissioning
+    Group" with something between (regs 3-6). A name the registers abbreviate ("NHS Darlington")
+    is not the CCG's statutory name: a data gap, not a breach.
+
+    Evidence: `name`; `{"recorded": False}` when only a register's short form is known.
+
+    >>> g = example_graph(
+    ...     {"C1": ("CCG", {"name": "NHS Medway Clinical Commissioning Group"}), "C2": ("CCG", {"name": "NHS Medway CCG"}),
+    ...      "C3": ("CCG", {"name": "NHS Medway", "name_abbreviated": True})},
+    ...     [],
+    ... )
+    >>> ccg_name(g, as_at="2013-04-01")
+    [('C2', {'name': 'NHS Medway CCG'}), ('C3', {'recorded': False})]
+    """
+    found: list[Pair] = []
+    for ccg, attrs in nodes_of(graph, NodeKind.CCG):
+        if not open_on(attrs, as_at):
+            continue
+        name = str(attrs.get("name", ""))
+        if attrs.get("name_abbreviated"):
+            found.append((ccg, {"recorded": False}))
+        elif not (
+            name.startswith(NAME_START) and name.endswith(NAME_END) and len(name) > len(NAME_START + NAME_END)
+        ):
+            found.append((ccg, {"name": name}))
+    return found
+
+
+@plants("ccg_name")
+def _plant_ccg_name(gen: Generator) -> str:
+    ccg = gen.ccg(gen.rng.choice(gen.las))
+    gen.ds.nodes[ccg] = gen.ds.nodes[ccg].model_copy(
+        update={"name": f"NHS Synthetic {ccg} CCG"}
+    )  # abbreviated
+    return ccg
+
+
 # --- geography --------------------------------------------------------------------------------
 
 

@@ -56,7 +56,7 @@ def org(kind: str, code: str, **properties: Any) -> dict[str, Any]:
     return {
         "kind": kind,
         "code": code,
-        "name": f"Test {kind} {code}",
+        "name": f"NHS Test {code} Clinical Commissioning Group" if kind == "CCG" else f"Test {kind} {code}",
         "illustrative": True,
         "properties": properties,
     }

@@ -439,3 +439,19 @@ def test_only_a_ccg_authorised_with_conditions_may_be_a_junior_partner(run):
     del s["authorisations"][1]  # nothing recorded about C2's authorisation: a gap, not a breach
     [gap] = run(build(**s), "junior_partner_status")
     assert (gap.org, gap.severity.value) == ("C2", "info")
+
+
+def test_a_ccg_name_begins_nhs_and_ends_clinical_commissioning_group(run):
+    s = compliant()
+    by_code = {o["code"]: o for o in s["organisations"]}
+    by_code["C1"]["name"] = "NHS Test C1 CCG"  # abbreviated
+    by_code["C2"]["name"] = "Test C2 Clinical Commissioning Group"  # no "NHS"
+    assert found(run(build(**s), "ccg_name")) == [("C1", "error"), ("C2", "error")]
+
+
+def test_a_name_a_register_abbreviates_is_a_data_gap_not_a_breach(run):
+    s = compliant()
+    c1 = next(o for o in s["organisations"] if o["code"] == "C1")
+    c1 |= {"name": "NHS Test", "properties": {"name_abbreviated": True}}
+    [gap] = run(build(**s), "ccg_name")
+    assert (gap.org, gap.severity.value) == ("C1", "info")
