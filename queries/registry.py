@@ -8,8 +8,10 @@ function with its metadata and planting recipe, and its test: docs/adding-a-chec
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
+import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from graphmodel.model import (
@@ -90,6 +92,15 @@ def generate_with_breaches(
     return _generate(scale, seed, violations, recipes())
 
 
+RULES_COVERAGE = Path(__file__).with_name("rules_coverage.yaml")
+
+
+def rules_coverage() -> list[dict[str, Any]]:
+    """Each rule of the rule book with the checks that enforce it or why none does."""
+    entries: list[dict[str, Any]] = yaml.safe_load(RULES_COVERAGE.read_text(encoding="utf-8"))
+    return entries
+
+
 def catalogue_markdown() -> str:
     """The check catalogue as Markdown; docs/checks.md is exactly this (a test keeps it so)."""
     lines = [
@@ -103,6 +114,13 @@ def catalogue_markdown() -> str:
         "[sources.md](sources.md). To add a check: [adding-a-check.md](adding-a-check.md).",
         "",
     ]
+    lines += ["## Every rule in the rule book, and what checks it", ""]
+    lines += ["| section | rule | checked by | not (fully) checked, and why |", "|---|---|---|---|"]
+    for entry in rules_coverage():
+        checks = ", ".join(f"`{c}`" for c in entry.get("checks", [])) or "-"
+        why = entry.get("not_checked") or entry.get("partly") or "-"
+        lines.append(f"| {entry['section']} | {entry['rule']} | {checks} | {why} |")
+    lines.append("")
     for c in CHECKS:
         lines += [
             f"## `{c.id}` — {c.title}",

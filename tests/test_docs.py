@@ -104,3 +104,13 @@ def test_every_source_a_check_cites_is_named_in_docs_sources():
         cited
         and [ref for ref in sorted(cited) if ref.replace("Act 2012 s.", "Act 2012 s.") not in page] == []
     )
+
+
+def test_every_rule_in_the_rule_book_has_a_check_or_a_reason():
+    from queries.registry import BY_ID, CHECKS, rules_coverage
+
+    entries = rules_coverage()
+    named = {c for e in entries for c in e.get("checks", [])}
+    assert named <= set(BY_ID), f"unknown check ids: {named - set(BY_ID)}"
+    assert {c.id for c in CHECKS} <= named, "a check that enforces no rule of the rule book"
+    assert all(e.get("checks") or e.get("not_checked") for e in entries)
