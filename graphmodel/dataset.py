@@ -79,6 +79,9 @@ class Dataset:
     origins: dict[object, Location] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     coverage: tuple[date, date] | None = None  # the dates the sources can show, if they say
+    # How the user wrote a record's fields, where that differs from the model's names
+    # (`memberships[3].practice` for a MEMBER_OF's source), so that problems name them so.
+    written: dict[object, dict[str, str]] = field(default_factory=dict)
 
     def problem(self, where: Location, field_name: str, reason: str) -> None:
         self.problems.append(Problem(where, field_name, reason))
@@ -89,17 +92,26 @@ class Dataset:
         if existing is not None:
             if existing != node:
                 first = self.origins[node.code]
+                written = self.written.get(node.code, {}).get("code")
                 self.problem(
                     where,
                     field_name,
-                    f"duplicate code {node.code!r} ({node.kind}); first defined at {first}",
+                    f"duplicate code {node.code!r} ({node.kind}); first defined at {first}"
+                    + (f" ({written})" if written else ""),
                 )
             return
         self.nodes[node.code] = node
         self.origins[node.code] = where
+        if field_name != "code":
+            self.written[node.code] = {"code": field_name}
 
-    def add_relationship(self, rel: Relationship, where: Location) -> None:
+    def add_relationship(
+        self, rel: Relationship, where: Location, *, written: dict[str, str] | None = None
+    ) -> None:
+        """Add a relationship; `written` names its source and target as the user wrote them."""
         ident = (rel.source, rel.target, rel.key)
+        if written:
+            self.written.setdefault(ident, written)
         existing = self.relationships.get(ident)
         if existing is not None and existing != rel:
             self.problem(
@@ -122,13 +134,17 @@ class Dataset:
         for ident, rel in self.relationships.items():
             where = self.origins[ident]
             sources, targets = ENDPOINTS[rel.rel]  # a StrEnum: its plain value finds it
+            written = self.written.get(ident, {})
             for end, code, allowed in (("source", rel.source, sources), ("target", rel.target, targets)):
                 node = self.nodes.get(code)
+                field_name = written.get(end, end)
                 if node is None:
-                    self.problem(where, end, f"{rel.rel} refers to unknown code {code!r}")
+                    self.problem(where, field_name, f"{rel.rel} refers to unknown code {code!r}")
                 elif node.kind not in allowed:
                     kinds = ", ".join(sorted(allowed))
-                    self.problem(where, end, f"{rel.rel} {end} {code!r} is a {node.kind}, expected {kinds}")
+                    self.problem(
+                        where, field_name, f"{code!r} is a {node.kind}, expected {kinds} ({rel.rel} {end})"
+                    )
 
     def overlapping_memberships(self) -> tuple[list[str], list[str]]:
         """Practices whose memberships overlap in time: of one CCG recorded twice (a data-quality
@@ -163,14 +179,16 @@ class Dataset:
             if existing is not None and existing.kind != node.kind:
                 self.problem(
                     other.origins[code],
-                    "code",
+                    other.written.get(code, {}).get("code", "code"),
                     f"{code!r} is a {node.kind} here but a {existing.kind} at {self.origins[code]}",
                 )
             elif existing is None:
                 self.nodes[code] = node
                 self.origins[code] = other.origins[code]
+                if code in other.written:
+                    self.written[code] = other.written[code]
         for ident, rel in other.relationships.items():
-            self.add_relationship(rel, other.origins[ident])
+            self.add_relationship(rel, other.origins[ident], written=other.written.get(ident))
         self.problems.extend(other.problems)
 
     def of_kind(self, kind: NodeKind) -> list[Node]:

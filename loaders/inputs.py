@@ -50,12 +50,12 @@ def _load(data_dirs: list[Path], scenario: Path | None) -> Loaded:
     else:
         dataset, report = Dataset(), QualityReport()
     if scenario is not None:
-        parsed, extra = load_scenario(Path(scenario))
+        parsed, extra, raw = load_scenario(Path(scenario))
         tally = report.tally(Path(scenario).name)
         tally.read = len(extra.nodes) + len(extra.relationships)
         already = sum(1 for code in extra.nodes if code in dataset.nodes)
         dataset.merge(extra)
-        apply_authorisations(dataset, parsed, Path(scenario).name)
+        apply_authorisations(dataset, parsed, Path(scenario).name, raw)
         tally.used = tally.read - already
         if already:
             tally.skipped["already in the registry data (registry copy kept)"] = already

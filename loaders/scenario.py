@@ -238,12 +238,17 @@ def _line_of(raw: Any, loc: tuple[int | str, ...]) -> int:
 
 def read_scenario(path: Path) -> Scenario:
     """Parse and validate a scenario file; errors name file, line and field."""
+    return read_scenario_with_lines(path)[0]
+
+
+def read_scenario_with_lines(path: Path) -> tuple[Scenario, Any]:
+    """The validated scenario and the file as read, each mapping with its `__line__`."""
     name = Path(path).name
     raw = load_yaml(path, _LineLoader)
     if not isinstance(raw, dict):
         raise InputError([Problem(Location(name, 1), "format", "a scenario is a YAML mapping")])
     try:
-        return Scenario.model_validate(_strip_lines(raw))
+        return Scenario.model_validate(_strip_lines(raw)), raw
     except ValidationError as err:
         problems = [
             Problem(
@@ -261,95 +266,230 @@ def read_scenario(path: Path) -> Scenario:
         raise InputError(problems) from None
 
 
-def scenario_dataset(scenario: Scenario, file_name: str) -> Dataset:
-    """Turn a validated scenario into nodes and relationships (references checked later)."""
+def _written(loc: tuple[int | str, ...]) -> str:
+    """A place in the scenario as its author sees it: ("memberships", 3, "ccg") -> memberships[3].ccg."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}" if text else part
+    return text
+
+
+def scenario_dataset(scenario: Scenario, file_name: str, raw: Any = None) -> Dataset:
+    """Turn a validated scenario into nodes and relationships (references checked later). With
+    `raw` (the file as read, with lines), every later problem names the line and the field as
+    the author wrote them: `memberships[3].ccg`, not `target`."""
     ds = Dataset()
-    here = Location(file_name)
     add_national_layer(ds)
 
-    def node(kind: NodeKind, **fields: Any) -> None:
+    def at(loc: tuple[int | str, ...]) -> Location:
+        return Location(file_name, _line_of(raw, loc) if raw is not None else 0)
+
+    def node(kind: NodeKind, loc: tuple[int | str, ...], **fields: Any) -> None:
+        where = at(loc)
         try:
-            ds.add_node(NODE_CLASSES[kind](**fields), here)
+            ds.add_node(NODE_CLASSES[kind](**fields), where, field_name=_written((*loc, "code")))
         except ValidationError as err:
             for e in err.errors():
-                ds.problem(here, f"{fields.get('code')}.{'.'.join(map(str, e['loc']))}", e["msg"])
+                ds.problem(where, _written((*loc, *(p for p in e["loc"] if p != "properties"))), e["msg"])
 
-    def link(source: str, target: str, rel: RelType, **fields: Any) -> None:
+    def link(
+        source: str,
+        target: str,
+        rel: RelType,
+        loc: tuple[int | str, ...],
+        source_at: tuple[int | str, ...],
+        target_at: tuple[int | str, ...],
+        **fields: Any,
+    ) -> None:
+        where = at(loc)
         try:
-            ds.add_relationship(Relationship(source=source, target=target, rel=rel, **fields), here)
+            relationship = Relationship(source=source, target=target, rel=rel, **fields)
         except ValidationError as err:
             for e in err.errors():
-                ds.problem(here, f"{rel}.{'.'.join(map(str, e['loc']))}", e["msg"])
+                ds.problem(where, _written((*loc, *e["loc"])), e["msg"])
+            return
+        ds.add_relationship(
+            relationship, where, written={"source": _written(source_at), "target": _written(target_at)}
+        )
 
-    for org in scenario.organisations:
-        node(org.kind, code=org.code, name=org.name, illustrative=org.illustrative, **org.properties)
-    for p in scenario.people:
-        node(NodeKind.PERSON, **p.model_dump())
-    for m in scenario.memberships:
-        link(m.practice, m.ccg, RelType.MEMBER_OF, valid_from=m.valid_from, valid_to=m.valid_to)
-    for overlap in scenario.overlaps:
-        link(overlap.ccg, overlap.authority, RelType.OVERLAPS, share=overlap.share)
-    for cluster in scenario.pct_clusters:
-        node(NodeKind.PCT_CLUSTER, code=cluster.code, name=cluster.name, illustrative=cluster.illustrative)
-        for pct in cluster.pcts:
-            link(pct, cluster.code, RelType.IN_CLUSTER)
-    for succession in scenario.pct_successions:
-        link(succession.pct, succession.ccg, RelType.SUCCEEDED_BY, share=succession.share)
-    for gb in scenario.governing_bodies:
-        for member in gb.members:
+    here: tuple[int | str, ...]  # where in the file each record was written
+    for i, org in enumerate(scenario.organisations):
+        node(
+            org.kind,
+            ("organisations", i),
+            code=org.code,
+            name=org.name,
+            illustrative=org.illustrative,
+            **org.properties,
+        )
+    for i, p in enumerate(scenario.people):
+        node(NodeKind.PERSON, ("people", i), **p.model_dump())
+    for i, m in enumerate(scenario.memberships):
+        here = ("memberships", i)
+        link(
+            m.practice,
+            m.ccg,
+            RelType.MEMBER_OF,
+            here,
+            (*here, "practice"),
+            (*here, "ccg"),
+            valid_from=m.valid_from,
+            valid_to=m.valid_to,
+        )
+    for i, overlap in enumerate(scenario.overlaps):
+        here = ("overlaps", i)
+        link(
+            overlap.ccg,
+            overlap.authority,
+            RelType.OVERLAPS,
+            here,
+            (*here, "ccg"),
+            (*here, "authority"),
+            share=overlap.share,
+        )
+    for i, cluster in enumerate(scenario.pct_clusters):
+        here = ("pct_clusters", i)
+        node(
+            NodeKind.PCT_CLUSTER,
+            here,
+            code=cluster.code,
+            name=cluster.name,
+            illustrative=cluster.illustrative,
+        )
+        for j, pct in enumerate(cluster.pcts):
+            link(pct, cluster.code, RelType.IN_CLUSTER, here, (*here, "pcts", j), (*here, "code"))
+    for i, succession in enumerate(scenario.pct_successions):
+        here = ("pct_successions", i)
+        link(
+            succession.pct,
+            succession.ccg,
+            RelType.SUCCEEDED_BY,
+            here,
+            (*here, "pct"),
+            (*here, "ccg"),
+            share=succession.share,
+        )
+    for i, gb in enumerate(scenario.governing_bodies):
+        for j, member in enumerate(gb.members):
+            here = ("governing_bodies", i, "members", j)
             for role in member.roles:
                 link(
                     member.person,
                     gb.ccg,
                     RelType.HOLDS_ROLE,
+                    here,
+                    (*here, "person"),
+                    ("governing_bodies", i, "ccg"),
                     qualifier=role,
                     valid_from=member.valid_from,
                     valid_to=member.valid_to,
                 )
-    for h in scenario.hwb_memberships:
-        for seat in h.seats:
-            link(seat.holder, h.hwb, RelType.SEAT_ON, qualifier=seat.seat)
-    for support in scenario.csu_support:
+    for i, h in enumerate(scenario.hwb_memberships):
+        for j, seat in enumerate(h.seats):
+            here = ("hwb_memberships", i, "seats", j)
+            link(
+                seat.holder,
+                h.hwb,
+                RelType.SEAT_ON,
+                here,
+                (*here, "holder"),
+                ("hwb_memberships", i, "hwb"),
+                qualifier=seat.seat,
+            )
+    for i, support in enumerate(scenario.csu_support):
+        here = ("csu_support", i)
         link(
             support.ccg,
             support.csu,
             RelType.SUPPORTED_BY,
+            here,
+            (*here, "ccg"),
+            (*here, "csu"),
             valid_from=support.valid_from,
             valid_to=support.valid_to,
         )
-    for collab in scenario.collaborations:
+    for i, collab in enumerate(scenario.collaborations):
+        here = ("collaborations", i)
         node(
             NodeKind.COLLABORATION,
+            here,
             code=collab.code,
             name=collab.name,
             illustrative=collab.illustrative,
             services=tuple(collab.services),
         )
-        for lead in collab.lead:
-            link(collab.code, lead, RelType.LED_BY)
-        for party in collab.members:
-            link(party, collab.code, RelType.PARTY_TO, qualifier=PartyRole.MEMBER)
-        for junior in collab.junior_partners:
-            link(junior, collab.code, RelType.PARTY_TO, qualifier=PartyRole.JUNIOR_PARTNER)
+        for j, lead in enumerate(collab.lead):
+            link(collab.code, lead, RelType.LED_BY, here, (*here, "code"), (*here, "lead", j))
+        for j, party in enumerate(collab.members):
+            link(
+                party,
+                collab.code,
+                RelType.PARTY_TO,
+                here,
+                (*here, "members", j),
+                (*here, "code"),
+                qualifier=PartyRole.MEMBER,
+            )
+        for j, junior in enumerate(collab.junior_partners):
+            link(
+                junior,
+                collab.code,
+                RelType.PARTY_TO,
+                here,
+                (*here, "junior_partners", j),
+                (*here, "code"),
+                qualifier=PartyRole.JUNIOR_PARTNER,
+            )
         if collab.provider:
-            link(collab.code, collab.provider, RelType.WITH_PROVIDER)
-    for a in scenario.authorisations:
-        _authorise(ds, a, node, link)
-    for order in scenario.commissioning:
-        link(order.commissioner, service_code(order.service), RelType.COMMISSIONS, qualifier=order.population)
-    for oversight in scenario.oversight:
-        link(oversight.body, oversight.accountable_to, RelType.ACCOUNTABLE_TO)
-    for x in scenario.links:
-        ds.add_relationship(x, here)
+            link(
+                collab.code,
+                collab.provider,
+                RelType.WITH_PROVIDER,
+                here,
+                (*here, "code"),
+                (*here, "provider"),
+            )
+    for i, a in enumerate(scenario.authorisations):
+        _authorise(a, ("authorisations", i), node, link)
+    for i, order in enumerate(scenario.commissioning):
+        here = ("commissioning", i)
+        link(
+            order.commissioner,
+            service_code(order.service),
+            RelType.COMMISSIONS,
+            here,
+            (*here, "commissioner"),
+            (*here, "service"),
+            qualifier=order.population,
+        )
+    for i, oversight in enumerate(scenario.oversight):
+        here = ("oversight", i)
+        link(
+            oversight.body,
+            oversight.accountable_to,
+            RelType.ACCOUNTABLE_TO,
+            here,
+            (*here, "body"),
+            (*here, "accountable_to"),
+        )
+    for i, x in enumerate(scenario.links):
+        here = ("links", i)
+        ds.add_relationship(
+            x,
+            at(here),
+            written={"source": _written((*here, "source")), "target": _written((*here, "target"))},
+        )
     return ds
 
 
-def _authorise(ds: Dataset, a: Authorisation, node, link) -> None:
+def _authorise(a: Authorisation, here: tuple[int | str, ...], node, link) -> None:
     """Conditions and the source of intensive support; the outcome itself is set on the CCG
     node by `apply_authorisations` once the registry and the scenario are merged."""
-    for c in a.conditions:
+    for j, c in enumerate(a.conditions):
+        at = (*here, "conditions", j)
         node(
             NodeKind.CONDITION,
+            at,
             code=c.code,
             name=c.description or c.code,
             illustrative=c.illustrative,
@@ -358,19 +498,28 @@ def _authorise(ds: Dataset, a: Authorisation, node, link) -> None:
             expires=c.expires,
             neighbour_commissions=c.neighbour_commissions,
         )
-        link(a.ccg, c.code, RelType.HAS_CONDITION)
+        link(a.ccg, c.code, RelType.HAS_CONDITION, at, (*here, "ccg"), (*at, "code"))
         if c.owner:
-            link(c.code, c.owner, RelType.CONDITION_OWNER)
+            link(c.code, c.owner, RelType.CONDITION_OWNER, at, (*at, "code"), (*at, "owner"))
     if a.support_from:
-        link(a.ccg, a.support_from, RelType.INTENSIVE_SUPPORT_FROM)
+        link(
+            a.ccg,
+            a.support_from,
+            RelType.INTENSIVE_SUPPORT_FROM,
+            here,
+            (*here, "ccg"),
+            (*here, "support_from"),
+        )
 
 
-def apply_authorisations(target: Dataset, scenario: Scenario, file_name: str) -> None:
+def apply_authorisations(target: Dataset, scenario: Scenario, file_name: str, raw: Any = None) -> None:
     """Set each CCG's authorisation wave, date and outcome on its node in the merged dataset."""
-    for a in scenario.authorisations:
+    for i, a in enumerate(scenario.authorisations):
         ccg = target.nodes.get(a.ccg)
         if ccg is None or ccg.kind != NodeKind.CCG:
-            target.problem(Location(file_name), f"authorisations.{a.ccg}", f"unknown CCG {a.ccg!r}")
+            line = _line_of(raw, ("authorisations", i)) if raw is not None else 0
+            found = f"a {ccg.kind}, not a CCG" if ccg is not None else "unknown CCG"
+            target.problem(Location(file_name, line), f"authorisations[{i}].ccg", f"{found}: {a.ccg!r}")
             continue
         target.nodes[a.ccg] = ccg.model_copy(
             update={
@@ -381,6 +530,7 @@ def apply_authorisations(target: Dataset, scenario: Scenario, file_name: str) ->
         )
 
 
-def load_scenario(path: Path) -> tuple[Scenario, Dataset]:
-    scenario = read_scenario(path)
-    return scenario, scenario_dataset(scenario, Path(path).name)
+def load_scenario(path: Path) -> tuple[Scenario, Dataset, Any]:
+    """The scenario, its dataset, and the file as read (with lines, for later problems)."""
+    scenario, raw = read_scenario_with_lines(path)
+    return scenario, scenario_dataset(scenario, Path(path).name, raw), raw

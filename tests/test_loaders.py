@@ -292,3 +292,47 @@ def test_each_source_in_the_manifest_is_read_by_its_step(source, tmp_path):
     tallies = {t["file"]: t for t in load_inputs(folder).report.as_dict()["sources"]}
     assert tallies[source.file]["read"] > 0
     assert source.step in step_order()
+
+
+def test_scenario_errors_name_the_line_and_the_field_as_the_author_wrote_it(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        "format: ccgraph-scenario/1\n"
+        "title: bad\n"
+        "organisations:\n"
+        "  - {kind: CCG, code: C1, name: NHS One Clinical Commissioning Group, illustrative: true}\n"
+        "  - {kind: CCG, code: C1, name: NHS Other Clinical Commissioning Group, illustrative: true}\n"
+        "  - {kind: Practice, code: P1, name: Practice one, illustrative: true}\n"
+        "memberships:\n"
+        "  - {practice: P1, ccg: C9}\n"
+        "  - {practice: C1, ccg: C1}\n"
+        "  - {practice: P1, ccg: C1, valid_from: 2014-01-01, valid_to: 2013-01-01}\n"
+        "governing_bodies:\n"
+        "  - ccg: C1\n"
+        "    members:\n"
+        "      - {person: PE9, roles: [chair]}\n"
+        "authorisations:\n"
+        "  - {ccg: P1, outcome: authorised}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as err:
+        load_inputs(scenario=path)
+    said = {str(p) for p in err.value.problems}
+    assert (
+        "bad.yaml:5: field 'organisations[1].code': duplicate code 'C1' (CCG); first defined at bad.yaml:4 (organisations[0].code)"
+        in said
+    )
+    assert "bad.yaml:8: field 'memberships[0].ccg': MEMBER_OF refers to unknown code 'C9'" in said
+    assert (
+        "bad.yaml:9: field 'memberships[1].practice': 'C1' is a CCG, expected Practice (MEMBER_OF source)"
+        in said
+    )
+    assert any(
+        s.startswith("bad.yaml:10: field 'memberships[2].valid_to'") and "before valid_from" in s
+        for s in said
+    )
+    assert (
+        "bad.yaml:14: field 'governing_bodies[0].members[0].person': HOLDS_ROLE refers to unknown code 'PE9'"
+        in said
+    )
+    assert "bad.yaml:16: field 'authorisations[0].ccg': a Practice, not a CCG: 'P1'" in said
