@@ -83,7 +83,7 @@ def _open(code: str) -> None:
 def explore(graph, view, findings, day: str) -> None:
     """Search, profile and network of the bodies open on `day` (`view` is the graph that day)."""
     flagged = findings_by_org(findings)
-    breaching = {org for org, found in flagged.items() if any(f.severity.value != "info" for f in found)}
+    breaching = {org for org, found in flagged.items() if any(f.kind == "breach" for f in found)}
     st.session_state.setdefault("search", st.query_params.get("org", ""))
     text = st.text_input(
         "Search organisations by code or name", key="search", placeholder="e.g. Medway, 09W, HWB"
@@ -128,22 +128,26 @@ def explore(graph, view, findings, day: str) -> None:
             hide_index=True,
         )
     mine = flagged.get(code, [])
-    breaches = [f for f in mine if f.severity.value != "info"]
-    gaps = [f for f in mine if f.severity.value == "info"]
+    breaches = [f for f in mine if f.kind == "breach"]
+    gaps = [f for f in mine if f.kind == "gap"]
+    advice = [f for f in mine if f.kind == "recommendation"]
     if breaches:
         st.error(f"{len(breaches)} breach(es) of the rules")
     if gaps:
         st.info(f"{len(gaps)} data gap(s): nothing recorded that these checks could test")
+    if advice:
+        st.caption(f"{len(advice)} recommendation(s): advice only, not a breach of any rule")
     if mine:
         st.dataframe(
             pd.DataFrame(
                 [
                     {
                         "check": f.check,
-                        "severity": "gap" if f.severity.value == "info" else f.severity.value,
+                        "finding": f.kind,
+                        "severity": f.severity.value,
                         "message": f.message,
                     }
-                    for f in breaches + gaps
+                    for f in breaches + gaps + advice
                 ]
             ),
             hide_index=True,
@@ -241,7 +245,7 @@ def boundary_map(graph, view, findings, kml: Path | None, day: str) -> None:
     )
     ccgs = {c: a for c, a in view.nodes(data=True) if a.get("kind") == "CCG"}
     if measure.startswith("findings"):
-        values = Counter(f.org for f in findings if f.severity.value != "info" and f.org in ccgs)
+        values = Counter(f.org for f in findings if f.kind == "breach" and f.org in ccgs)
     elif measure.startswith("registered"):
         values = Counter()
         for practice, ccg, attrs in view.edges(data=True):
@@ -418,7 +422,7 @@ def main() -> None:
         "Minimum severity",
         SEVERITIES,
         key="min",
-        help="info includes data gaps; warning and error are breaches.",
+        help="info includes data gaps and recommendations; warning and error are breaches.",
     )
     st.query_params["min"] = floor
     shown = report_on(inputs, day).at_least(floor)

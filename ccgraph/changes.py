@@ -1,7 +1,7 @@
 """How the structure and its findings changed between two dates, and one body's history, as
 table, JSON or CSV (`ccgraph diff`, `ccgraph history`, the explorer's timeline).
 
-Breaches (error, warning) and data gaps (info) are counted apart here as everywhere.
+Breaches (error, warning), data gaps and recommendations are counted apart here as everywhere.
 """
 
 from __future__ import annotations
@@ -22,10 +22,6 @@ FORMATS = ("table", "json", "csv")
 SHOWN = 20  # rows of each list a table shows; JSON and CSV give them all
 
 
-def _kind(severity: str) -> str:
-    return "gap" if severity == "info" else "breach"
-
-
 @dataclass
 class Changes:
     """The structure on two dates and the findings of each (`System.diff`)."""
@@ -37,7 +33,7 @@ class Changes:
     @property
     def findings(self) -> dict[str, list[dict[str, str]]]:
         """Findings that appeared by the later date and those that went away, each marked
-        breach or gap."""
+        breach, gap or recommendation."""
 
         def keyed(report: Report) -> dict[tuple[str, str], dict[str, str]]:
             return {
@@ -46,7 +42,7 @@ class Changes:
                     "org": f.org,
                     "org_name": f.org_name,
                     "severity": f.severity.value,
-                    "kind": _kind(f.severity.value),
+                    "kind": f.kind,
                     "message": f.message,
                 }
                 for f in report.findings
@@ -64,7 +60,8 @@ class Changes:
             return {
                 **self.structure["counts"][("before" if report is self.before else "after")],
                 "breaches": by.get("error", 0) + by.get("warning", 0),
-                "gaps": by.get("info", 0),
+                "gaps": sum(1 for f in report.findings if f.kind == "gap"),
+                "recommendations": sum(1 for f in report.findings if f.kind == "recommendation"),
             }
 
         return {"before": of(self.before), "after": of(self.after)}

@@ -9,7 +9,7 @@ option means the same everywhere. In a notebook:
 >>> report.counts["error"] > 0
 True
 >>> report.to_frame().columns.tolist()[:4]
-['check', 'severity', 'org', 'org_name']
+['check', 'kind', 'severity', 'org']
 
 `System.open(data=..., scenario=..., synthetic=..., backend="neo4j")` reads real registers, a
 scenario, or a generated system; with the Neo4j backend the graph is loaded into (or, with no
@@ -63,7 +63,8 @@ class Report:
 
     @property
     def counts(self) -> Counter[str]:
-        """Findings by severity: `error` and `warning` are breaches, `info` data gaps."""
+        """Findings by severity: `error` and `warning` are breaches; `info` are data gaps and
+        recommendations (`Finding.kind` tells them apart)."""
         return Counter(f.severity.value for f in self.findings)
 
     @property
@@ -82,7 +83,7 @@ class Report:
         """One row per open finding (pandas), evidence as a dict column."""
         import pandas as pd
 
-        columns = ["check", "severity", "org", "org_name", "message", "evidence"]
+        columns = ["check", "kind", "severity", "org", "org_name", "message", "evidence"]
         return pd.DataFrame([f.model_dump(mode="json") for f in self.findings], columns=columns)
 
     def to_json(self) -> str:
@@ -360,7 +361,7 @@ class System:
                     "date": day.isoformat(),
                     **counts,
                     "stps": counts["stps"] or None,  # none in force: the data has no STP lookup then
-                    "boundary_crossing_ccgs": sum(1 for f in crossing.findings if f.severity.value != "info"),
+                    "boundary_crossing_ccgs": sum(1 for f in crossing.findings if f.kind == "breach"),
                 }
             )
         return rows

@@ -304,11 +304,17 @@ def lineage_chart(graph: Any, *, day: str | None = None) -> alt.LayerChart:
     return cast(alt.LayerChart, alt.layer(edges, points).properties(height=max(360, 3 * len(dots))))
 
 
-FINDING_COLOURS = {"breach: error": "#d5281b", "breach: warning": "#ed8b00", "gap: nothing recorded": "#aeb7bd"}
+FINDING_COLOURS = {
+    "breach: error": "#d5281b",
+    "breach: warning": "#ed8b00",
+    "gap: nothing recorded": "#aeb7bd",
+    "recommendation: advice only": "#41b6e6",
+}
 
 
 def findings_chart(findings: list[Any]) -> alt.Chart:
-    """Findings per check, breaches (error red, warning amber) apart from data gaps (grey).
+    """Findings per check: breaches (error red, warning amber) apart from data gaps (grey) and
+    recommendations (blue).
 
     >>> from queries.findings import Finding
     >>> from queries.check import Severity
@@ -316,8 +322,12 @@ def findings_chart(findings: list[Any]) -> alt.Chart:
     >>> findings_chart([f]).to_dict()["encoding"]["color"]["scale"]["domain"][2]
     'gap: nothing recorded'
     """
-    kinds = {"error": "breach: error", "warning": "breach: warning", "info": "gap: nothing recorded"}
-    counts = Counter((f.check, kinds[f.severity.value]) for f in findings)
+    def kind(f: Any) -> str:
+        return {"gap": "gap: nothing recorded", "recommendation": "recommendation: advice only"}.get(
+            f.kind, f"breach: {f.severity.value}"
+        )
+
+    counts = Counter((f.check, kind(f)) for f in findings)
     rows = [{"check": c, "finding": k, "findings": n} for (c, k), n in sorted(counts.items())]
     return (
         alt.Chart(alt.Data(values=rows))

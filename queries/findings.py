@@ -5,13 +5,18 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, computed_field
 
 from queries.registry import Check, Severity
 
 
+KINDS = ("breach", "gap", "recommendation")
+
+
 class Finding(BaseModel):
-    """One breach (or data gap) of one rule by one organisation."""
+    """What one check found about one organisation: a breach of a rule (error: what the law
+    requires; warning: what it expects), a data gap (nothing recorded to check), or a
+    recommendation (what only this tool advises). The three are never counted together."""
 
     model_config = ConfigDict(frozen=True)
     check: str
@@ -20,6 +25,14 @@ class Finding(BaseModel):
     org_name: str = ""
     message: str
     evidence: dict[str, Any]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def kind(self) -> str:
+        """`breach`, `gap` or `recommendation` (see the class docstring)."""
+        if self.severity != Severity.INFO:
+            return "breach"
+        return "gap" if self.evidence.get("recorded") is False else "recommendation"
 
     @property
     def identity(self) -> str:

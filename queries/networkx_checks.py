@@ -884,23 +884,21 @@ def _plant_authorisation_by_april_2013(gen: Generator) -> str:
 
 
 @check(
-    title="Conditions have an owner and an expiry",
-    rule="Conditions give formal, possibly time-limited support: each needs an owner and an end date.",
+    title="Conditions have an owner and an end date (recommended)",
+    rule="Conditions give formal support that could be time-limited (S2): recording who owns each "
+    "and when it ends is this tool's advice, not a requirement; a condition without them is lawful.",
     source="S2 'Conditions could be time-limited'; S4 (formal support)",
-    severity=Severity.WARNING,
-    fix="Record who owns each condition and when it expires.",
-    reviewed="2026-11-23",
-    describe=lambda ev: (
-        "conditional authorisation outcome but no condition recorded"
-        if ev.get("condition") is None
-        else f"condition {ev['condition']} lacks {_join(ev['missing'])}"
-    ),
+    severity=Severity.INFO,
+    fix="Record who owns each condition and when it is to end.",
+    reviewed="2026-11-24",
+    describe=lambda ev: f"condition {ev['condition']} has no {_join(ev['missing'])} recorded",
+    gaps=True,
 )
 def authorisation_conditions(graph: Graph) -> list[Pair]:
-    """Conditions without an owner or an expiry, and conditional outcomes with none recorded (S2).
+    """Conditions without an owner or an end date (a recommendation: S2 says conditions *could*
+    be time-limited), and conditional outcomes with no condition recorded (a data gap).
 
-    Evidence: `condition` (None when a conditional outcome has no condition recorded) and
-    `missing` (`owner`, `expiry`, or `conditions`).
+    Evidence: `condition` and `missing` (`owner`, `expiry`); `{"recorded": False}` for a gap.
 
     >>> g = example_graph({"C1": ("CCG", {"authorisation_outcome": "authorised_with_conditions"}),
     ...                    "K": ("AuthorisationCondition", {"expires": "2014-03-31"})},
@@ -913,7 +911,7 @@ def authorisation_conditions(graph: Graph) -> list[Pair]:
     for ccg, attrs in nodes_of(graph, NodeKind.CCG):
         conditions = [c for c, _ in out_links(graph, ccg, RelType.HAS_CONDITION)]
         if attrs.get("authorisation_outcome") in conditional and not conditions:
-            found.append((ccg, {"condition": None, "missing": ["conditions"]}))
+            found.append((ccg, {"recorded": False}))
         for cond in conditions:
             missing = []
             if not any(out_links(graph, cond, RelType.CONDITION_OWNER)):

@@ -22,6 +22,7 @@ REPORT_FORMAT = "ccgraph-findings/1"
 
 def summary(checks: list[Check], findings: list[Finding], waived: list[Finding]) -> list[dict[str, Any]]:
     by_check = Counter((f.check, f.severity.value) for f in findings)
+    kinds = Counter((f.check, f.kind) for f in findings)
     waived_by = Counter(f.check for f in waived)
     return [
         {
@@ -30,8 +31,9 @@ def summary(checks: list[Check], findings: list[Finding], waived: list[Finding])
             "severity": c.severity.value,
             "source": c.source,
             "findings": sum(n for (cid, _), n in by_check.items() if cid == c.id),
-            "breaches": sum(n for (cid, sev), n in by_check.items() if cid == c.id and sev != "info"),
-            "gaps": by_check.get((c.id, "info"), 0),
+            "breaches": kinds.get((c.id, "breach"), 0),
+            "gaps": kinds.get((c.id, "gap"), 0),
+            "recommendations": kinds.get((c.id, "recommendation"), 0),
             "by_severity": {s: n for (cid, s), n in sorted(by_check.items()) if cid == c.id},
             "waived": waived_by.get(c.id, 0),
         }
@@ -54,10 +56,11 @@ def to_csv(findings: list[Finding]) -> str:
     """One row per finding; a cell that a spreadsheet would run as a formula is quoted."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["check", "severity", "org", "org_name", "message", "evidence"])
+    writer.writerow(["check", "kind", "severity", "org", "org_name", "message", "evidence"])
     for f in findings:
         row = [
             f.check,
+            f.kind,
             f.severity.value,
             f.org,
             f.org_name,
@@ -94,7 +97,7 @@ def to_junit(checks: list[Check], findings: list[Finding], *, fail_on: str = "er
         if others:
             ET.SubElement(case, "system-out").text = "\n".join(
                 xml_text(
-                    f"{'gap' if f.severity.value == 'info' else f.severity.value} {f.org} {f.org_name}: {f.message}"
+                    f"{_label(f)} {f.org} {f.org_name}: {f.message}"
                 )
                 for f in others
             )
@@ -107,10 +110,11 @@ def to_table(
 ) -> str:
     """Plain-text table: a summary line per check (breaches and data gaps in their own columns,
     so that nothing recorded is never read as a breach), then up to `per_check` findings each."""
-    lines = [f"{'check':38} {'severity':8} {'breaches':>8} {'gaps':>6} {'waived':>6}"]
+    lines = [f"{'check':38} {'severity':8} {'breaches':>8} {'gaps':>6} {'advice':>6} {'waived':>6}"]
     for row in summary(checks, findings, waived):
         lines.append(
-            f"{row['check']:38} {row['severity']:8} {row['breaches']:>8} {row['gaps']:>6} {row['waived']:>6}"
+            f"{row['check']:38} {row['severity']:8} {row['breaches']:>8} {row['gaps']:>6} "
+            f"{row['recommendations']:>6} {row['waived']:>6}"
         )
     for check in checks:
         mine = [f for f in findings if f.check == check.id]
@@ -119,14 +123,20 @@ def to_table(
         lines += ["", f"{check.id}: {check.title}  [{check.source}]", f"  fix: {check.fix}"]
         for f in mine[:per_check]:
             name = f" {f.org_name}" if f.org_name else ""
-            label = "gap" if f.severity.value == "info" else f.severity.value
-            lines.append(one_line(f"  {label:7} {f.org}{name}: {f.message}"))
+            lines.append(one_line(f"  {_label(f):7} {f.org}{name}: {f.message}"))
         if len(mine) > per_check:
             lines.append(f"  ... and {len(mine) - per_check} more (use --format json or csv for all)")
     counts = Counter(f.severity.value for f in findings)
+    kinds = Counter(f.kind for f in findings)
     lines += [
         "",
         f"{counts.get('error', 0)} error(s) and {counts.get('warning', 0)} warning(s) (breaches), "
-        f"{counts.get('info', 0)} data gap(s) (nothing recorded to check), {len(waived)} waived",
+        f"{kinds.get('gap', 0)} data gap(s) (nothing recorded to check), "
+        f"{kinds.get('recommendation', 0)} recommendation(s) (advice only), {len(waived)} waived",
     ]
     return "\n".join(lines)
+
+
+def _label(finding: Finding) -> str:
+    """A breach by its severity; a gap or a recommendation by its kind ("advice")."""
+    return {"gap": "gap", "recommendation": "advice"}.get(finding.kind, finding.severity.value)

@@ -89,7 +89,8 @@ def test_selecting_an_organisation_shows_its_profile_findings_and_network():
     at.text_input[0].input("Beta").run()
     assert not at.exception
     assert "ILC-B" in unescaped(at.subheader[0].value)
-    assert at.error[0].value.startswith("5 breach(es)")
+    assert at.error[0].value.startswith("4 breach(es)")
+    assert any(c.value.startswith("1 recommendation(s): advice only") for c in at.caption)  # not a 5th breach
     network = drawn(at)
     assert network["centre"] == "ILC-B" and "ILC-B" in network["codes"]
     flagged = {n["id"] for n in network["nodes"] if n["borderWidth"] == 4}
@@ -143,7 +144,7 @@ def test_a_ccg_with_nothing_recorded_to_check_shows_data_gaps_not_breaches(real_
     at.text_input[0].set_value("00C").run()  # NHS Darlington: no governing body etc. in open data
     assert not at.exception and not at.error
     assert any("data gap(s)" in info.value for info in at.info)
-    assert set(at.main.dataframe[1].value["severity"]) == {"gap"}
+    assert set(at.main.dataframe[1].value["finding"]) == {"gap"}
     [centre] = [node for node in drawn(at)["nodes"] if node["id"] == "00C"]
     assert centre["borderWidth"] == 1  # no red border: it breaks no rule that could be checked
 

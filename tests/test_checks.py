@@ -321,7 +321,7 @@ def test_a_ccg_not_authorised_by_april_2013_is_reported(run):
     assert found(run(build(**s), "authorisation_by_april_2013")) == [("C1", "error"), ("C2", "error")]
 
 
-def test_conditions_need_an_owner_and_an_expiry(run):
+def test_a_condition_without_owner_or_end_date_is_lawful_and_only_advised_against(run):
     s = compliant()
     s["authorisations"][0] = {
         "ccg": "C1",
@@ -330,11 +330,10 @@ def test_conditions_need_an_owner_and_an_expiry(run):
         "conditions": [{"code": "CN1", "domain": 3}],
     }
     s["authorisations"][1] = {"ccg": "C2", "wave": 2, "outcome": "authorised_with_conditions"}
-    findings = run(build(**s), "authorisation_conditions")
-    assert {f.org: f.evidence for f in findings} == {
-        "C1": {"condition": "CN1", "missing": ["expiry", "owner"]},
-        "C2": {"missing": ["conditions"]},
-    }
+    findings = {f.org: f for f in run(build(**s), "authorisation_conditions")}
+    assert findings["C1"].evidence == {"condition": "CN1", "missing": ["expiry", "owner"]}
+    assert (findings["C1"].severity.value, findings["C1"].kind) == ("info", "recommendation")  # S2: "could be"
+    assert (findings["C2"].evidence, findings["C2"].kind) == ({"recorded": False}, "gap")  # none recorded
 
 
 def test_support_under_legal_directions_comes_from_the_nhs_cb_or_a_neighbouring_ccg(run):

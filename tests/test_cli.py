@@ -23,16 +23,19 @@ def test_check_on_the_bundled_example_exits_1_because_errors_are_found():
     result = ccgraph("check")
     assert result.exit_code == 1
     assert (
-        "ILC-B" in result.output and "17 error(s) and 2 warning(s) (breaches), 1 data gap(s)" in result.output
+        "ILC-B" in result.output and "17 error(s) and 1 warning(s) (breaches), 1 data gap(s)" in result.output
     )
 
 
-def test_the_summary_table_counts_breaches_and_data_gaps_in_separate_columns():
+def test_the_summary_table_counts_breaches_data_gaps_and_advice_in_separate_columns():
     lines = ccgraph("check").stdout.splitlines()
-    assert lines[0].split() == ["check", "severity", "breaches", "gaps", "waived"]
+    assert lines[0].split() == ["check", "severity", "breaches", "gaps", "advice", "waived"]
     roles = next(line.split() for line in lines if line.startswith("governing_body_roles "))
-    assert roles[1:] == ["error", "1", "1", "0"]  # ILC-B breaks reg 11; ILC-C records no body
+    assert roles[1:] == ["error", "1", "1", "0", "0"]  # ILC-B breaks reg 11; ILC-C records no body
     assert any(line.startswith("  gap     ILC-C") for line in lines)
+    conditions = next(line.split() for line in lines if line.startswith("authorisation_conditions "))
+    assert conditions[1:] == ["info", "0", "0", "1", "0"]  # ILCOND-B2 has no owner: advice, lawful
+    assert any(line.startswith("  advice  ILC-B") for line in lines)
 
 
 def test_a_clean_selection_exits_0():

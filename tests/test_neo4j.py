@@ -212,7 +212,7 @@ def test_the_stored_graph_reads_back_as_the_embedded_graph(neo4j_driver):
 def test_parity_on_the_example_scenario(neo4j_driver):
     nx_findings, neo_findings = both(neo4j_driver, load_inputs(scenario=EXAMPLE_SCENARIO).dataset)
     assert nx_findings == neo_findings
-    assert {f.check for f in nx_findings} == EXAMPLE_BREAKS
+    assert {f.check for f in nx_findings if f.kind != "recommendation"} == EXAMPLE_BREAKS
 
 
 def test_parity_on_the_real_england_2013_data(neo4j_driver, real_data):

@@ -35,7 +35,8 @@ def finding(name: str, message: str = "crosses a boundary") -> Finding:
 def test_a_csv_cell_that_would_be_a_formula_is_quoted(start):
     name = f'{start}HYPERLINK("http://evil/","click")'
     rows = list(csv.reader(io.StringIO(report.to_csv([finding(name, message=name)]))))
-    assert rows[1][3] == rows[1][4] == "'" + name
+    by_column = dict(zip(rows[0], rows[1]))
+    assert by_column["org_name"] == by_column["message"] == "'" + name
     assert all(not cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in rows[1])
 
 

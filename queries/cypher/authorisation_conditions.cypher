@@ -1,4 +1,5 @@
-// Conditions without an owner or expiry; conditional outcomes with no condition recorded.
+// Conditions without an owner or an end date (advice); conditional outcomes with no condition
+// recorded (a data gap).
 MATCH (c:CCG)
 OPTIONAL MATCH (c)-[:HAS_CONDITION]->(cond:AuthorisationCondition)
 WITH c, cond,
@@ -10,6 +11,6 @@ WITH c, collect(CASE WHEN size(missing) > 0 THEN {condition: cond.code, missing:
      count(cond) AS conditions
 WITH c, incomplete + CASE
        WHEN conditions = 0 AND c.authorisation_outcome IN ['authorised_with_conditions', 'authorised_with_directions']
-       THEN [{condition: null, missing: ['conditions']}] ELSE [] END AS evidences
+       THEN [{recorded: false}] ELSE [] END AS evidences
 UNWIND evidences AS evidence
 RETURN c.code AS org, evidence
