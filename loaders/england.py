@@ -779,8 +779,7 @@ class _Builder:
         tally = self.report.tally(epcmem.name)
         members_on_day: dict[str, str] = {}
         pct_on_eve: dict[str, str] = {}
-        open_ended: list[tuple[str, str, date | None, Location]] = []
-        recorded_until: dict[str, date] = {}
+        recorded: list[tuple[str, str, date | None, date | None, Location]] = []
         pcts = {code for code, node in self.dataset.nodes.items() if node.kind == "PCT"}
         ccgs = {code for code, node in self.dataset.nodes.items() if isinstance(node, CCG)}
         table = ods.memberships(epcmem, gp, pcts | ccgs)
@@ -800,15 +799,9 @@ class _Builder:
                 continue
             if (joined is None or joined <= START) and (left is None or left >= START):
                 members_on_day[code] = parent
-            if left is None:
-                open_ended.append((code, parent, joined, where))
-            else:
-                self.link(
-                    where, source=code, target=parent, rel=RelType.MEMBER_OF, valid_from=joined, valid_to=left
-                )
-                recorded_until[code] = max(recorded_until.get(code, left), left)
+            recorded.append((code, parent, joined, left, where))
             tally.used += 1
-        self._carry_forward(open_ended, gp, recorded_until, extract)
+        self._follow_mergers(recorded, gp, extract)
         self._successions_from_practices(pct_on_eve, members_on_day, Location(epcmem.name))
         members = {r.source for r in self.dataset.relationships.values() if r.rel == RelType.MEMBER_OF}
         for code in sorted(members):
@@ -826,44 +819,53 @@ class _Builder:
             )
         self._compare_with_list_sizes(members_on_day)
 
-    def _carry_forward(
+    def _follow_mergers(
         self,
-        open_ended: list[tuple[str, str, date | None, Location]],
+        recorded: list[tuple[str, str, date | None, date | None, Location]],
         gp: dict[str, tuple[Location, dict[str, str], date | None, date | None]],
-        recorded_until: dict[str, date],
         extract: date,
     ) -> None:
-        """A membership the extract leaves open ends when its CCG closes; if the CCG merged, the
-        practice continues in the CCG it merged into (derived, not read from a source)."""
-        derived = 0
-        for code, ccg, joined, where in open_ended:
+        """Each recorded membership, as far as its CCG lasted. A membership cannot outlast its
+        CCG: one left open by the extract, or recorded past the CCG's closure (the register
+        catching up with a merger), ends on the closure, and the practice continues in the CCG
+        it merged into (derived) until the record's own end, or the practice's next recorded
+        membership, or the practice's closure."""
+        starts: dict[str, list[date]] = defaultdict(list)
+        for code, _, joined, _, _ in recorded:
+            starts[code].append(joined or date.min)
+        derived = outlasting = 0
+        for code, ccg, joined, left, where in recorded:
             closed_practice = gp[code][3]
-            start = joined
-            is_derived = None
+            start, is_derived = joined, None
             while True:
-                node = self.dataset.nodes[ccg]
-                close = node.close_date  # type: ignore[attr-defined]
+                close = self.dataset.nodes[ccg].close_date  # type: ignore[attr-defined]
+                end = left if close is None or (left is not None and left <= close) else close
                 self.link(
                     where,
                     source=code,
                     target=ccg,
                     rel=RelType.MEMBER_OF,
                     valid_from=start,
-                    valid_to=close,
+                    valid_to=end,
                     derived=is_derived,
                 )
-                if ccg not in self.merged_into or close is None:
+                if end == left or ccg not in self.merged_into:
                     break
+                outlasting += left is not None and not is_derived
                 ccg, start = self.merged_into[ccg]
-                if (closed_practice is not None and closed_practice < start) or start <= recorded_until.get(
-                    code, date.min
-                ):
-                    break  # the practice closed first, or a recorded membership covers the time
+                later = [s for s in starts[code] if s >= start]
+                if later and min(later) == start:
+                    break  # a recorded membership takes over on the day
+                if closed_practice is not None and closed_practice < start:
+                    break
+                if later:
+                    left = min(left or date.max, min(later) - ONE_DAY)
                 is_derived, derived = True, derived + 1
         if derived:
             self.report.note(
-                f"{derived} memberships after the epcmem extract ({extract}) are derived: a practice whose "
-                "CCG merged is counted in the CCG it merged into (marked derived)."
+                f"{derived} memberships are derived: a practice whose CCG merged is counted in the CCG it "
+                f"merged into, after the epcmem extract ({extract}) or where the register records the "
+                f"practice in the closed CCG for a while ({outlasting} such records, ended on the closure)."
             )
 
     def _compare_with_list_sizes(self, members_on_day: dict[str, str]) -> None:

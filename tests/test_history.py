@@ -64,7 +64,9 @@ def test_ccgs_close_on_30_june_2022_when_integrated_care_boards_take_over(dated)
 @pytest.mark.parametrize("year", range(2014, 2023))
 def test_no_practice_is_left_in_no_ccg_because_its_ccg_merged(dated, year):
     graph, day = dated.graph, f"{year}-04-01"
-    orphans = [p for p, ev in practice_single_membership(graph, as_at=day) if not ev["ccgs"]]
+    reported = practice_single_membership(graph, as_at=day)
+    assert not [p for p, ev in reported if ev["closed_ccgs"]]  # none still attached to a merged CCG
+    orphans = [p for p, ev in reported if not ev["ccgs"]]
     for practice in orphans:
         before = [m for m in practice_history(graph, practice) if (m["to"] or "9999") < day]
         if before:
@@ -72,6 +74,17 @@ def test_no_practice_is_left_in_no_ccg_because_its_ccg_merged(dated, year):
             merged = lineage(graph, last["ccg"])["merged_into"]
             assert not (merged and last["to"] == graph.nodes[last["ccg"]]["close_date"]), practice
     assert len(orphans) < 5  # the few left are gaps in the ODS history itself, not mergers
+
+
+def test_a_membership_recorded_past_its_ccgs_merger_continues_in_the_successor(dated):
+    # The register keeps P84676 in NHS Central Manchester (00W) to 4 July 2017, though 00W merged
+    # into NHS Manchester (14L) on 1 April 2017.
+    history = practice_history(dated.graph, "P84676")
+    assert [(m["ccg"], m["from"], m["to"], m["derived"]) for m in history] == [
+        ("00W", "2013-04-01", "2017-03-31", False),
+        ("14L", "2017-04-01", "2017-07-04", True),
+        ("14L", "2017-07-05", "2017-10-31", False),
+    ]
 
 
 def test_memberships_after_the_extract_follow_mergers_and_are_marked_derived(dated):
