@@ -155,6 +155,10 @@ class _Builder:
             raise _row_error(err, where, str(fields.get("rel", "*"))) from None
         self.dataset.add_relationship(rel, where)
 
+    def cite(self, where: Location, row: dict[str, str], **fields: Any) -> None:
+        """A link for a published fact, carrying the row's source page and quote with it."""
+        self.link(where, source_url=row["source_url"], quote=row["quote"], **fields)
+
     def path(self, source_id: str) -> Path | None:
         """The file of a manifest source in the first data directory that has it."""
         for folder in self.dirs:
@@ -608,14 +612,7 @@ class _Builder:
                 continue
             cluster = named_code("CLU", row["cluster_name"])
             self.add(PCTCluster, where, field_name="cluster_name", code=cluster, name=row["cluster_name"])
-            self.link(
-                where,
-                source=row["pct_code"],
-                target=cluster,
-                rel=RelType.IN_CLUSTER,
-                source_url=row["source_url"],
-                quote=row["quote"],
-            )
+            self.cite(where, row, source=row["pct_code"], target=cluster, rel=RelType.IN_CLUSTER)
             clusters.add(cluster)
             tally.used += 1
         pcts = sum(1 for n in self.dataset.nodes.values() if isinstance(n, PCT))
@@ -638,14 +635,7 @@ class _Builder:
             else:
                 csu = named_code("CSU", row["csu_name"])
                 self.add(CSU, where, field_name="csu_name", code=csu, name=row["csu_name"])
-                self.link(
-                    where,
-                    source=code,
-                    target=csu,
-                    rel=RelType.SUPPORTED_BY,
-                    source_url=row["source_url"],
-                    quote=row["quote"],
-                )
+                self.cite(where, row, source=code, target=csu, rel=RelType.SUPPORTED_BY)
                 tally.used += 1
         kept = f", and {len(in_house)} keeping it in-house ({', '.join(in_house)})" if in_house else ""
         return f"commissioning support for {tally.used} of {len(ccgs_2013)} CCGs{kept}"
@@ -678,14 +668,13 @@ class _Builder:
                 tally.skip("not a 2013 CCG")
                 continue
             for code in codes:
-                self.link(
+                self.cite(
                     where,
+                    row,
                     source=code,
                     target=supporter,
                     rel=RelType.INTENSIVE_SUPPORT_FROM,
                     qualifier=row["arrangement"],
-                    source_url=row["source_url"],
-                    quote=row["quote"],
                 )
                 links += 1
             tally.used += 1
