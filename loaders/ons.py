@@ -1,7 +1,7 @@
 """ONS code lookups (headered CSV): CCGs, area teams, regions, PCTs, SHAs, LSOAs, districts, counties.
 
 Each function reads one published file and returns plain rows keyed by its own column names;
-`loaders.england2013` turns them into the model. Quoted or bare headers and CR-only line endings
+`loaders.england` turns them into the model. Quoted or bare headers and CR-only line endings
 are handled by `loaders.tabular`.
 """
 
