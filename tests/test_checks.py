@@ -454,3 +454,37 @@ def test_a_name_a_register_abbreviates_is_a_data_gap_not_a_breach(run):
     c1 |= {"name": "NHS Test", "properties": {"name_abbreviated": True}}
     [gap] = run(build(**s), "ccg_name")
     assert (gap.org, gap.severity.value) == ("C1", "info")
+
+
+def lawful_with_traps() -> dict[str, Any]:
+    """The compliant economy with every lawful thing that a too-wide rule would flag."""
+    s = compliant()
+    s["organisations"] += [
+        org("Practice", "P3"),
+        org("Practice", "P9", close_date="2012-01-31"),  # closed before the date: needs no CCG
+        org("CCG", "C0", close_date="2013-03-31"),  # closed before the date: needs no practices
+    ]
+    s["memberships"] += [  # P3 moves from C1 to C2: one CCG at a time
+        {"practice": "P3", "ccg": "C1", "valid_to": "2015-03-31"},
+        {"practice": "P3", "ccg": "C2", "valid_from": "2015-04-01"},
+    ]
+    s["overlaps"].append({"ccg": "C1", "authority": "LA2", "share": 3})  # a sliver, under tolerance
+    s["overlaps"][0]["share"] = 97
+    s["authorisations"][1] = {  # C2 under directions, supported by its neighbour C1 (both in LA2)
+        "ccg": "C2",
+        "wave": 2,
+        "outcome": "authorised_with_directions",
+        "support_from": "C1",
+        "conditions": [{"code": "CN2", "owner": "X24"}],  # no end date: lawful, advice only
+    }
+    s["collaborations"][0] |= {"members": ["C1"], "junior_partners": ["C2"]}  # junior under conditions
+    s["links"] = [link for link in s["links"] if link["source"] != "W2"]  # W2's authority unrecorded
+    s["pct_successions"][1]["share"] = 39.7  # 99.7% in all: within rounding
+    return s
+
+
+@pytest.mark.parametrize("as_at", ["2013-04-01", "2016-04-01", "2022-05-01"])
+def test_a_lawful_economy_full_of_traps_breaks_no_rule(run, as_at):
+    findings = [f for c in CHECKS for f in run(build(**lawful_with_traps()), c.id, as_at=as_at)]
+    assert [f for f in findings if f.kind == "breach"] == []
+    assert {(f.check, f.kind) for f in findings} == {("authorisation_conditions", "recommendation")}
