@@ -56,6 +56,7 @@ LAY_EXCLUDED_EMPLOYERS = frozenset(  # SI 2012/1631 Schedule 4: who may not be a
         Employer.CQC,
         Employer.MONITOR,
         Employer.COMMISSIONED_PROVIDER,
+        Employer.GP_PRACTICE,  # para 9: it provides services the NHS CB commissions
     }
 )
 
@@ -376,7 +377,10 @@ def _plant_governing_body_roles(gen: Generator) -> str:
     describe=lambda ev: f"{ev['person']}: {'; '.join(ev['problems'])}",
 )
 def governing_body_incompatible_roles(graph: Graph, *, as_at: str) -> list[Pair]:
-    """People holding roles they cannot hold together or are not qualified for (regs 11-12, Sch 4).
+    """People holding roles they cannot hold together or are not qualified for (regs 11-12, Sch 4):
+    a lay member is no registered health-care professional and works for no body Schedule 4
+    excludes (a GP practice among them, para 9); the chief finance officer is an employee of the
+    CCG (reg 11(3)(a); an employer not recorded is not judged).
 
     Evidence: `person` and `problems`, each a sentence saying which rule the roles break.
 
@@ -407,8 +411,17 @@ def governing_body_incompatible_roles(graph: Graph, *, as_at: str) -> list[Pair]
                 problems.append("registered nurse is not on the NMC register")
             if "chief_finance_officer" in roles and not p.get("accountancy_qualified"):
                 problems.append("chief finance officer is not qualified in accountancy")
+            if "chief_finance_officer" in roles and p.get("employer", Employer.NONE) not in (
+                Employer.NONE,
+                Employer.CCG,
+            ):
+                problems.append(f"chief finance officer is not an employee of the CCG ({p.get('employer')})")
             if roles & set(LAY_ROLES) and p.get("employer") in LAY_EXCLUDED_EMPLOYERS:
                 problems.append(f"lay member employed by an excluded body ({p.get('employer')})")
+            if roles & set(LAY_ROLES) and (
+                p.get("gp_register") or p.get("specialist_register") or p.get("nmc_register")
+            ):
+                problems.append("lay member is a registered health-care professional")
             if problems:
                 found.append((ccg, {"person": person, "problems": problems}))
     return found

@@ -332,7 +332,10 @@ def test_a_condition_without_owner_or_end_date_is_lawful_and_only_advised_agains
     s["authorisations"][1] = {"ccg": "C2", "wave": 2, "outcome": "authorised_with_conditions"}
     findings = {f.org: f for f in run(build(**s), "authorisation_conditions")}
     assert findings["C1"].evidence == {"condition": "CN1", "missing": ["expiry", "owner"]}
-    assert (findings["C1"].severity.value, findings["C1"].kind) == ("info", "recommendation")  # S2: "could be"
+    assert (findings["C1"].severity.value, findings["C1"].kind) == (
+        "info",
+        "recommendation",
+    )  # S2: "could be"
     assert (findings["C2"].evidence, findings["C2"].kind) == ({"recorded": False}, "gap")  # none recorded
 
 
@@ -425,15 +428,25 @@ def test_a_ccg_seat_held_by_a_person_and_a_directors_seat_held_by_a_ccg_are_both
     seats = s["hwb_memberships"][1]["seats"]
     seats[0]["holder"], seats[2]["holder"] = "HW-dph", "C2"
     [f] = run(build(**s), "hwb_seat_holders")
-    assert f.org == "H2" and sorted(w["seat"] for w in f.evidence["wrong"]) == ["ccg", "director_public_health"]
+    assert f.org == "H2" and sorted(w["seat"] for w in f.evidence["wrong"]) == [
+        "ccg",
+        "director_public_health",
+    ]
 
 
 def test_only_a_ccg_authorised_with_conditions_may_be_a_junior_partner(run):
     s = compliant()
     s["collaborations"][0] |= {"members": ["C1"], "junior_partners": ["C2"]}
     [f] = run(build(**s), "junior_partner_status")  # C2 was authorised without conditions
-    assert (f.org, f.severity.value, f.evidence) == ("C2", "error", {"collaborations": ["X1"], "outcome": "authorised"})
-    s["authorisations"][1] |= {"outcome": "authorised_with_conditions", "conditions": [{"code": "CN2", "owner": "X24", "expires": "2014-03-31"}]}
+    assert (f.org, f.severity.value, f.evidence) == (
+        "C2",
+        "error",
+        {"collaborations": ["X1"], "outcome": "authorised"},
+    )
+    s["authorisations"][1] |= {
+        "outcome": "authorised_with_conditions",
+        "conditions": [{"code": "CN2", "owner": "X24", "expires": "2014-03-31"}],
+    }
     assert run(build(**s), "junior_partner_status") == []
     del s["authorisations"][1]  # nothing recorded about C2's authorisation: a gap, not a breach
     [gap] = run(build(**s), "junior_partner_status")
@@ -488,3 +501,29 @@ def test_a_lawful_economy_full_of_traps_breaks_no_rule(run, as_at):
     findings = [f for c in CHECKS for f in run(build(**lawful_with_traps()), c.id, as_at=as_at)]
     assert [f for f in findings if f.kind == "breach"] == []
     assert {(f.check, f.kind) for f in findings} == {("authorisation_conditions", "recommendation")}
+
+
+def _person(s: dict[str, Any], code: str) -> dict[str, Any]:
+    return next(p for p in s["people"] if p["code"] == code)
+
+
+def test_a_lay_member_is_not_a_registered_health_care_professional_nor_works_for_a_gp_practice(run):
+    s = compliant()
+    _person(s, "GB-lay_member_finance_audit")["gp_register"] = True  # a GP is no lay person
+    _person(s, "GB2-lay_member_area_knowledge")["employer"] = "gp_practice"  # Schedule 4 para 9
+    problems = {f.org: f.evidence["problems"] for f in run(build(**s), "governing_body_incompatible_roles")}
+    assert problems == {
+        "C1": ["lay member is a registered health-care professional"],
+        "C2": ["lay member employed by an excluded body (gp_practice)"],
+    }
+
+
+def test_the_chief_finance_officer_is_an_employee_of_the_ccg(run):
+    s = compliant()
+    _person(s, "GB-chief_finance_officer")["employer"] = "ccg"  # as reg 11(3)(a) requires
+    _person(s, "GB2-chief_finance_officer")["employer"] = "nhs_body"  # seconded from elsewhere
+    [f] = run(build(**s), "governing_body_incompatible_roles")
+    assert (f.org, f.evidence["problems"]) == (
+        "C2",
+        ["chief finance officer is not an employee of the CCG (nhs_body)"],
+    )

@@ -12,9 +12,15 @@ WITH c, p, [x IN [
          THEN 'registered nurse is not on the NMC register' END,
     CASE WHEN 'chief_finance_officer' IN roles AND NOT coalesce(p.accountancy_qualified, false)
          THEN 'chief finance officer is not qualified in accountancy' END,
+    CASE WHEN 'chief_finance_officer' IN roles AND NOT coalesce(p.employer, 'none') IN ['none', 'ccg']
+         THEN 'chief finance officer is not an employee of the CCG (' + p.employer + ')' END,
     CASE WHEN any(r IN roles WHERE r IN $lay_roles)
               AND p.employer IN $lay_excluded_employers
-         THEN 'lay member employed by an excluded body (' + p.employer + ')' END
+         THEN 'lay member employed by an excluded body (' + p.employer + ')' END,
+    CASE WHEN any(r IN roles WHERE r IN $lay_roles)
+              AND (coalesce(p.gp_register, false) OR coalesce(p.specialist_register, false)
+                   OR coalesce(p.nmc_register, false))
+         THEN 'lay member is a registered health-care professional' END
   ] WHERE x IS NOT NULL] AS problems
 WHERE size(problems) > 0
 RETURN c.code AS org, {person: p.code, problems: problems} AS evidence
