@@ -237,6 +237,11 @@ class CCG(Node):
 class PCT(Node):
     kind = NodeKind.PCT
     ons_code: Text | None = None
+    cluster_recorded: bool | None = Field(
+        default=None,
+        description="False when the sources say nothing of the PCT's cluster (the registers do not "
+        "record clusters): a missing cluster is then a data gap, not a breach.",
+    )
 
 
 class PCTCluster(Node):

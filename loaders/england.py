@@ -370,7 +370,9 @@ class _Builder:
         for where, row in ons.pcts_2012(self.required("pcts_2012")):
             tally.read += 1
             pct, sha = row["PCO12CDO"], row["SHA12CDO"]
-            self.add(PCT, where, code=pct, name=row["PCO12NM"], ons_code=row["PCO12CD"])
+            self.add(
+                PCT, where, code=pct, name=row["PCO12NM"], ons_code=row["PCO12CD"], cluster_recorded=False
+            )
             self.add(SHA, where, code=sha, name=row["SHA12NM"], ons_code=row["SHA12CD"])
             self.link(where, source=pct, target=sha, rel=RelType.IN_SHA, valid_to=START - ONE_DAY)
             pct_shas[pct].append(sha)

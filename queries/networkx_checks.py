@@ -1164,8 +1164,9 @@ def _plant_pct_succession(gen: Generator) -> str:
 def pct_in_cluster(graph: Graph) -> list[Pair]:
     """PCTs in no cluster (S1: the PCTs were organised into 51 clusters).
 
-    Evidence: none (`{}`); `{'recorded': False}` when no cluster is recorded anywhere (a data
-    gap).
+    Evidence: none (`{}`); `{'recorded': False}` (a data gap) when no cluster is recorded
+    anywhere, or the PCT's own sources do not record clusters (`cluster_recorded: False`: the
+    registers; published facts cover some PCTs only).
 
     >>> g = example_graph({"T1": "PCT", "T2": "PCT", "K1": "PCTCluster"}, [("T1", "K1", "IN_CLUSTER", {})])
     >>> pct_in_cluster(g)
@@ -1173,8 +1174,8 @@ def pct_in_cluster(graph: Graph) -> list[Pair]:
     """
     recorded = any(True for _ in nodes_of(graph, NodeKind.PCT_CLUSTER))
     return [
-        (pct, {} if recorded else {"recorded": False})
-        for pct, _ in nodes_of(graph, NodeKind.PCT)
+        (pct, {} if recorded and attrs.get("cluster_recorded") is not False else {"recorded": False})
+        for pct, attrs in nodes_of(graph, NodeKind.PCT)
         if not any(out_links(graph, pct, RelType.IN_CLUSTER))
     ]
 

@@ -118,6 +118,9 @@ def test_published_facts_lay_over_the_real_data_each_with_its_source(real_data):
     assert len(sourced) == 42 + 21 + 6 and all(r.source_url and r.quote for r in sourced)
     support = {(r.source, r.target) for r in sourced if r.rel == "INTENSIVE_SUPPORT_FROM"}
     assert ("04G", "03V") in support and ("04G", "X24") in support  # Corby commissions for Nene
+    graph = build_graph(loaded.dataset)
+    unclustered = run_checks(NetworkXBackend(graph), only=["pct_in_cluster"])
+    assert len(unclustered) == 151 - 42 and {f.kind for f in unclustered} == {"gap"}  # partial facts: gaps
     note = next(n for n in loaded.report.notes if n.startswith("Published facts"))
     assert "authorisation recorded for 44 of 211 CCGs" in note and "a PCT cluster for 42 of 151 PCTs" in note
 
