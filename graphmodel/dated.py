@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 import networkx as nx
 
@@ -165,24 +165,37 @@ def _links_on(graph: nx.MultiDiGraph, rel: RelType, day: str) -> dict[tuple[str,
     return {(u, v): a for u, v, a in graph.edges(data=True) if a["rel"] == rel and in_force(a, day)}
 
 
-def structure_on(graph: nx.MultiDiGraph, day: date | str) -> dict[str, int]:
-    """How many CCGs, member practices, STPs, upper-tier authorities and CCG-authority overlaps
-    there were on `day`."""
-    day = _iso(day)
+class _State(NamedTuple):
+    """The structure on one day, read once: open CCGs, memberships, overlaps in force, counts."""
+
+    ccgs: dict[str, Attrs]
+    members: dict[str, str]
+    overlaps: set[tuple[str, str]]
+    counts: dict[str, int]
+
+
+def _state(graph: nx.MultiDiGraph, day: str) -> _State:
     nodes = graph.nodes
-    return {
-        "ccgs": len(ccgs_open(graph, day)),
-        "member_practices": len(memberships_on(graph, day)),
+    ccgs, members = dict(ccgs_open(graph, day)), memberships_on(graph, day)
+    overlaps = set(_links_on(graph, RelType.OVERLAPS, day))
+    counts = {
+        "ccgs": len(ccgs),
+        "member_practices": len(members),
         "stps": len({stp for _, stp in _links_on(graph, RelType.IN_STP, day)}),
         "local_authorities": sum(
             1
             for _, a in graph.nodes(data=True)
             if a.get("kind") == NodeKind.LOCAL_AUTHORITY and open_on(a, day)
         ),
-        "overlaps": sum(
-            1 for (ccg, _) in _links_on(graph, RelType.OVERLAPS, day) if open_on(nodes[ccg], day)
-        ),
+        "overlaps": sum(1 for ccg, _ in overlaps if open_on(nodes[ccg], day)),
     }
+    return _State(ccgs, members, overlaps, counts)
+
+
+def structure_on(graph: nx.MultiDiGraph, day: date | str) -> dict[str, int]:
+    """How many CCGs, member practices, STPs, upper-tier authorities and CCG-authority overlaps
+    there were on `day`."""
+    return _state(graph, _iso(day)).counts
 
 
 def structure_diff(graph: nx.MultiDiGraph, before: date | str, after: date | str) -> Attrs:
@@ -191,7 +204,8 @@ def structure_diff(graph: nx.MultiDiGraph, before: date | str, after: date | str
     overlaps that appeared or went away, and the counts on each day."""
     before, after = _iso(before), _iso(after)
     low, high = min(before, after), max(before, after)
-    was, now = dict(ccgs_open(graph, before)), dict(ccgs_open(graph, after))
+    then, later = _state(graph, before), _state(graph, after)
+    was, now = then.ccgs, later.ccgs
     nodes = graph.nodes
     mergers = [
         {
@@ -206,18 +220,17 @@ def structure_diff(graph: nx.MultiDiGraph, before: date | str, after: date | str
         and nodes[u].get("kind") == NodeKind.CCG
         and low < a.get("valid_from", "") <= high
     ]
-    members_before, members_after = memberships_on(graph, before), memberships_on(graph, after)
+    members_before, members_after = then.members, later.members
     moved = [
         {"practice": p, "name": nodes[p].get("name", ""), "from": members_before[p], "to": ccg}
         for p, ccg in sorted(members_after.items())
         if p in members_before and members_before[p] != ccg
     ]
-    overlaps_before = set(_links_on(graph, RelType.OVERLAPS, before))
-    overlaps_after = set(_links_on(graph, RelType.OVERLAPS, after))
+    overlaps_before, overlaps_after = then.overlaps, later.overlaps
     return {
         "before": before,
         "after": after,
-        "counts": {"before": structure_on(graph, before), "after": structure_on(graph, after)},
+        "counts": {"before": then.counts, "after": later.counts},
         "ccgs_opened": [_about(graph, c) for c in sorted(set(now) - set(was))],
         "ccgs_closed": [_about(graph, c) for c in sorted(set(was) - set(now))],
         "mergers": sorted(mergers, key=lambda m: (m["on"], m["into"], m["from"])),

@@ -193,11 +193,11 @@ class _Builder:
     # -- CCGs and their mergers ---------------------------------------------------------------
     def ccgs(self) -> None:
         tally = self.report.tally(file_of("ccgs_2013"))
-        register = self._register()
+        register = self._register_rows
         for where, row in ons.ccgs_2013(self.required("ccgs_2013")):
             tally.read += 1
             code = row["CCG13CDH"]
-            _, closed = register.get(code, (None, None))
+            closed = register[code][3] if code in register else None
             self.add(
                 CCG,
                 where,
@@ -230,12 +230,10 @@ class _Builder:
             )
         self._mergers()
 
-    def _register(self) -> dict[str, tuple[Location, date]]:
-        """Close dates of the CCGs in the ODS register (30 June 2022 for those it shows open)."""
-        return {code: (where, closed) for code, (where, _, _, closed) in self._register_rows.items()}
-
     @cached_property
     def _register_rows(self) -> dict[str, tuple[Location, dict[str, str], date, date]]:
+        """The CCGs of the ODS register with open and close dates (30 June 2022 for those it
+        shows open)."""
         path = self.path("ccg_dates")
         if path is None:
             return {}

@@ -920,10 +920,9 @@ def authorisation_conditions(graph: Graph) -> list[Pair]:
     [('C1', {'condition': 'K', 'missing': ['owner']})]
     """
     found: list[Pair] = []
-    conditional = {AuthorisationOutcome.WITH_CONDITIONS, AuthorisationOutcome.WITH_DIRECTIONS}
     for ccg, attrs in nodes_of(graph, NodeKind.CCG):
         conditions = [c for c, _ in out_links(graph, ccg, RelType.HAS_CONDITION)]
-        if attrs.get("authorisation_outcome") in conditional and not conditions:
+        if attrs.get("authorisation_outcome") in CONDITIONAL and not conditions:
             found.append((ccg, {"recorded": False}))
         for cond in conditions:
             missing = []
