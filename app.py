@@ -213,7 +213,17 @@ def compliance(graph, shown: Report) -> None:
     check = st.selectbox("Drill down into a check", [c.id for c in CHECKS])
     rows = [f for f in findings if f.check == check]
     table = pd.DataFrame(
-        [{"org": f.org, "name": f.org_name, "severity": f.severity.value, "message": f.message} for f in rows]
+        [
+            {
+                "org": f.org,
+                "name": f.org_name,
+                "kind": f.kind,
+                "severity": f.severity.value,
+                "message": f.message,
+                "source": " | ".join(f.sources),
+            }
+            for f in rows
+        ]
     )
     st.dataframe(table, hide_index=True)
     if rows:

@@ -83,7 +83,7 @@ class Report:
         """One row per open finding (pandas), evidence as a dict column."""
         import pandas as pd
 
-        columns = ["check", "kind", "severity", "org", "org_name", "message", "evidence"]
+        columns = ["check", "kind", "severity", "org", "org_name", "message", "evidence", "sources"]
         return pd.DataFrame([f.model_dump(mode="json") for f in self.findings], columns=columns)
 
     def to_json(self) -> str:

@@ -526,6 +526,7 @@ def apply_authorisations(target: Dataset, scenario: Scenario, file_name: str, ra
                 "authorisation_wave": a.wave,
                 "authorisation_date": a.date,
                 "authorisation_outcome": a.outcome,
+                "authorisation_source": a.source,
             }
         )
 

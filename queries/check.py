@@ -52,6 +52,9 @@ class Check:
     reviewed: date  # when the rule text was last written or reviewed against its source
     networkx: Callable[..., list[Pair]]
     describe: Callable[[dict[str, Any]], str]
+    # Properties of the reported body holding the published source of a fact the check rests
+    # on (e.g. `authorisation_source`): a finding carries those sources wherever it shows.
+    cites: tuple[str, ...] = ()
 
     @cached_property
     def cypher(self) -> str:
@@ -75,18 +78,23 @@ def check(
     fix: str,
     reviewed: str,
     describe: Callable[[dict[str, Any]], str],
-    gaps: bool = False,
+    gaps: bool | str = False,
+    cites: tuple[str, ...] = (),
 ) -> Callable[[Callable[..., list[Pair]]], Callable[..., list[Pair]]]:
     """Register the decorated NetworkX function as a check; its name is the check's id.
 
-    `describe` turns a finding's evidence into its message; with `gaps=True`, evidence
-    `{"recorded": False}` reads as a data gap (reported as `info`) instead.
+    `describe` turns a finding's evidence into its message; with `gaps`, evidence
+    `{"recorded": False}` reads as a data gap (reported as `info`) instead: `gaps` may say what
+    is missing, in place of the general "nothing recorded to check". `cites` names the
+    reported body's properties that hold the published source of the facts the check rests on;
+    each finding carries those sources.
     """
 
     def register(function: Callable[..., list[Pair]]) -> Callable[..., list[Pair]]:
         if function.__name__ in _REGISTERED:
             raise ValueError(f"check {function.__name__!r} is registered twice")
-        message = _gap_or(describe) if gaps else describe
+        gap = GAP if gaps is True else f"{gaps} (data gap)"
+        message = _gap_or(describe, gap) if gaps else describe
         _REGISTERED[function.__name__] = Check(
             function.__name__,
             title,
@@ -97,6 +105,7 @@ def check(
             date.fromisoformat(reviewed),
             function,
             message,
+            cites,
         )
         return function
 
@@ -123,5 +132,5 @@ def recipes() -> dict[str, Recipe]:
     return dict(_RECIPES)
 
 
-def _gap_or(describe: Callable[[dict[str, Any]], str]) -> Callable[[dict[str, Any]], str]:
-    return lambda ev: GAP if ev.get("recorded") is False else describe(ev)
+def _gap_or(describe: Callable[[dict[str, Any]], str], gap: str) -> Callable[[dict[str, Any]], str]:
+    return lambda ev: gap if ev.get("recorded") is False else describe(ev)

@@ -25,6 +25,8 @@ class Finding(BaseModel):
     org_name: str = ""
     message: str
     evidence: dict[str, Any]
+    sources: tuple[str, ...] = ()  # where the facts the finding rests on were published
+
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -52,20 +54,41 @@ def normalise(value: Any) -> Any:
 
 
 def to_findings(
-    check: Check, pairs: list[tuple[str, dict[str, Any]]], names: dict[str, str]
+    check: Check, pairs: list[tuple[str, dict[str, Any]]], labels: dict[str, dict[str, Any]]
 ) -> list[Finding]:
-    """Turn a check's `(org, evidence)` pairs into findings, one per distinct pair, sorted."""
+    """Turn a check's `(org, evidence)` pairs into findings, one per distinct pair, sorted.
+
+    `labels` gives each organisation's `name` and the properties the check `cites`. A gap cites
+    them too: "authorised with directions, no support recorded" rests on the published outcome.
+    """
     unique: dict[str, Finding] = {}
     for org, evidence in pairs:
         evidence = normalise(dict(evidence))
-        severity = Severity.INFO if evidence.get("recorded") is False else check.severity
+        gap = evidence.get("recorded") is False
+        label = labels.get(org, {})
         finding = Finding(
             check=check.id,
-            severity=severity,
+            severity=Severity.INFO if gap else check.severity,
             org=org,
-            org_name=names.get(org, ""),
+            org_name=label.get("name") or "",
             message=check.describe(evidence),
             evidence=evidence,
+            sources=cited_sources(label, check.cites),
         )
         unique.setdefault(finding.identity, finding)
     return sorted(unique.values(), key=lambda f: (f.org, f.identity))
+
+
+def cited_sources(label: dict[str, Any], properties: tuple[str, ...]) -> tuple[str, ...]:
+    """The distinct sources held in `properties` of a body, in order (a property may hold
+    several, separated by ' | ', as the published-facts layer writes them).
+
+    >>> cited_sources({"authorisation_source": "https://a | https://b"}, ("authorisation_source",))
+    ('https://a', 'https://b')
+    """
+    found: dict[str, None] = {}
+    for prop in properties:
+        for source in str(label.get(prop) or "").split(" | "):
+            if source.strip():
+                found.setdefault(source.strip(), None)
+    return tuple(found)

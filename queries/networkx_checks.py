@@ -537,7 +537,8 @@ CONDITIONAL = (AuthorisationOutcome.WITH_CONDITIONS, AuthorisationOutcome.WITH_D
     describe=lambda ev: (
         f"junior partner in {_join(ev['collaborations'])} though authorised as {ev['outcome']}"
     ),
-    gaps=True,
+    gaps="a junior partner; no authorisation outcome recorded",
+    cites=("authorisation_source",),
 )
 def junior_partner_status(graph: Graph, *, as_at: str) -> list[Pair]:
     """CCGs open on `as_at` that are junior partners in a collaboration without an authorisation
@@ -867,6 +868,7 @@ def _plant_hwb_seat_holders(gen: Generator) -> str:
     reviewed="2026-11-23",
     describe=lambda ev: f"not authorised by 2013-04-01 (outcome {ev.get('outcome')}, date {ev.get('date')})",
     gaps=True,
+    cites=("authorisation_source",),
 )
 def authorisation_by_april_2013(graph: Graph, *, as_at: str, deadline: str) -> list[Pair]:
     """CCGs not authorised by `deadline` (1 April 2013: S2, S4).
@@ -905,7 +907,8 @@ def _plant_authorisation_by_april_2013(gen: Generator) -> str:
     fix="Record who owns each condition and when it is to end.",
     reviewed="2026-11-24",
     describe=lambda ev: f"condition {ev['condition']} has no {_join(ev['missing'])} recorded",
-    gaps=True,
+    gaps="authorised with conditions or directions; no condition recorded",
+    cites=("authorisation_source",),
 )
 def authorisation_conditions(graph: Graph) -> list[Pair]:
     """Conditions without an owner or an end date (a recommendation: S2 says conditions *could*
@@ -952,7 +955,8 @@ def _plant_authorisation_conditions(gen: Generator) -> str:
     fix="Record who supports it (support_from): the NHS CB, or a CCG that shares an upper-tier authority with it.",
     reviewed="2026-11-24",
     describe=lambda ev: f"supported by {_join(ev['ineligible'])}: neither the NHS CB nor a neighbouring CCG",
-    gaps=True,
+    gaps="under legal directions; who supports it is not recorded",
+    cites=("authorisation_source",),
 )
 def directions_support(graph: Graph, *, as_at: str) -> list[Pair]:
     """CCGs open on `as_at` under legal directions whose support comes from anyone but the NHS CB

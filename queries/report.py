@@ -56,7 +56,7 @@ def to_csv(findings: list[Finding]) -> str:
     """One row per finding; a cell that a spreadsheet would run as a formula is quoted."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["check", "kind", "severity", "org", "org_name", "message", "evidence"])
+    writer.writerow(["check", "kind", "severity", "org", "org_name", "message", "evidence", "sources"])
     for f in findings:
         row = [
             f.check,
@@ -66,6 +66,7 @@ def to_csv(findings: list[Finding]) -> str:
             f.org_name,
             f.message,
             json.dumps(f.evidence, ensure_ascii=False),
+            " | ".join(f.sources),
         ]
         writer.writerow([csv_cell(printable(cell)) for cell in row])
     return out.getvalue()
@@ -91,13 +92,13 @@ def to_junit(checks: list[Check], findings: list[Finding], *, fail_on: str = "er
                 type=check.severity.value,
             )
             failure.text = "\n".join(
-                xml_text(f"{f.severity.value} {f.org} {f.org_name}: {f.message}") for f in failing
+                xml_text(f"{f.severity.value} {f.org} {f.org_name}: {f.message}{_cited(f)}") for f in failing
             )
         others = [f for f in mine if f.severity.rank < floor]
         if others:
             ET.SubElement(case, "system-out").text = "\n".join(
                 xml_text(
-                    f"{_label(f)} {f.org} {f.org_name}: {f.message}"
+                    f"{_label(f)} {f.org} {f.org_name}: {f.message}{_cited(f)}"
                 )
                 for f in others
             )
@@ -124,6 +125,8 @@ def to_table(
         for f in mine[:per_check]:
             name = f" {f.org_name}" if f.org_name else ""
             lines.append(one_line(f"  {_label(f):7} {f.org}{name}: {f.message}"))
+            if f.sources:
+                lines.append(one_line(f"          source: {' | '.join(f.sources)}"))
         if len(mine) > per_check:
             lines.append(f"  ... and {len(mine) - per_check} more (use --format json or csv for all)")
     counts = Counter(f.severity.value for f in findings)
@@ -140,3 +143,7 @@ def to_table(
 def _label(finding: Finding) -> str:
     """A breach by its severity; a gap or a recommendation by its kind ("advice")."""
     return {"gap": "gap", "recommendation": "advice"}.get(finding.kind, finding.severity.value)
+
+
+def _cited(finding: Finding) -> str:
+    return f" (source: {' | '.join(finding.sources)})" if finding.sources else ""

@@ -18,7 +18,7 @@ Pairs = list[Pair]
 
 class Backend(Protocol):
     def pairs(self, check: Check, params: dict[str, Any]) -> Pairs: ...
-    def names(self, codes: Iterable[str]) -> dict[str, str]: ...
+    def labels(self, codes: Iterable[str], properties: Iterable[str]) -> dict[str, dict[str, Any]]: ...
 
 
 class NetworkXBackend:
@@ -32,8 +32,11 @@ class NetworkXBackend:
         with gc_paused():  # a check builds many small containers over a large live graph
             return check.networkx(self.graph, **{k: v for k, v in params.items() if k in wanted})
 
-    def names(self, codes: Iterable[str]) -> dict[str, str]:
-        return {c: self.graph.nodes[c].get("name", "") for c in codes if c in self.graph}
+    def labels(self, codes: Iterable[str], properties: Iterable[str]) -> dict[str, dict[str, Any]]:
+        wanted = ("name", *properties)
+        return {
+            c: {p: self.graph.nodes[c].get(p) for p in wanted} for c in codes if c in self.graph
+        }
 
 
 def select(only: Iterable[str] | None = None) -> list[Check]:
@@ -51,8 +54,11 @@ def run_checks(
 ) -> list[Finding]:
     params = (settings or CheckSettings()).query_parameters()
     results: list[tuple[Check, Pairs]] = [(check, backend.pairs(check, params)) for check in select(only)]
-    names = backend.names({org for _, pairs in results for org, _ in pairs})
-    return [f for check, pairs in results for f in to_findings(check, pairs, names)]
+    labels = backend.labels(
+        {org for _, pairs in results for org, _ in pairs},
+        sorted({prop for check, _ in results for prop in check.cites}),
+    )
+    return [f for check, pairs in results for f in to_findings(check, pairs, labels)]
 
 
 class Neo4jBackend:
@@ -74,13 +80,15 @@ class Neo4jBackend:
         )
         return [(r["org"], dict(r["evidence"])) for r in records]
 
-    def names(self, codes: Iterable[str]) -> dict[str, str]:
+    def labels(self, codes: Iterable[str], properties: Iterable[str]) -> dict[str, dict[str, Any]]:
         from neo4j import RoutingControl
 
         records, _, _ = self.driver.execute_query(
-            "MATCH (n:Entity) WHERE n.code IN $codes RETURN n.code AS code, n.name AS name",
-            {"codes": list(codes)},
+            "MATCH (n:Entity) WHERE n.code IN $codes "
+            "RETURN n.code AS code, [p IN $properties | n[p]] AS values",
+            {"codes": list(codes), "properties": ["name", *properties]},
             routing_=RoutingControl.READ,
             database_=self.database,
         )
-        return {r["code"]: r["name"] or "" for r in records}
+        wanted = ["name", *properties]
+        return {r["code"]: dict(zip(wanted, r["values"])) for r in records}

@@ -358,6 +358,27 @@ def test_support_under_legal_directions_comes_from_the_nhs_cb_or_a_neighbouring_
     assert run(build(**s), "directions_support") == []
 
 
+def test_a_finding_resting_on_a_published_outcome_carries_its_source_in_every_output(run):
+    from queries.registry import BY_ID
+    from queries.report import to_csv, to_junit, to_table
+
+    page = "https://www.england.nhs.uk/2013/03/wave4-auth/"
+    s = compliant()
+    s["authorisations"][0] = {"ccg": "C1", "outcome": "authorised_with_directions", "source": page}
+    s["authorisations"][1] = {"ccg": "C2", "outcome": "not_authorised", "source": f"{page} | https://b.example"}
+    [gap] = run(build(**s), "directions_support")  # a gap that rests on the published outcome
+    assert (gap.kind, gap.sources) == ("gap", (page,))
+    assert gap.message == "under legal directions; who supports it is not recorded (data gap)"
+    [breach] = [f for f in run(build(**s), "authorisation_by_april_2013") if f.org == "C2"]
+    assert (breach.kind, breach.sources) == ("breach", (page, "https://b.example"))
+    checks = [BY_ID["authorisation_by_april_2013"]]
+    assert f"source: {page} | https://b.example" in to_table(checks, [breach], [])
+    assert to_csv([breach]).splitlines()[1].endswith(f"{page} | https://b.example")
+    assert f"(source: {page}" in to_junit(checks, [breach])
+    s["authorisations"][1].pop("source")  # no source recorded: none shown
+    assert [f.sources for f in run(build(**s), "authorisation_by_april_2013")] == [()]
+
+
 def test_no_ccg_commissions_general_practice_pharmacy_dentistry_or_specialised_services(run):
     s = compliant()
     s["commissioning"].append({"commissioner": "C1", "service": "dentistry", "population": "C1"})
