@@ -150,7 +150,8 @@ class AuthorisationOutcome(StrEnum):
 
 
 class Employer(StrEnum):
-    """Employers that Schedule 4 of SI 2012/1631 bars from lay membership, plus neutral ones."""
+    """Who a person works for, in the terms of SI 2012/1631 Schedule 4 (who may not be a lay
+    member) and reg 12(1) (who may not be the nurse or the specialist), plus neutral ones."""
 
     NONE = "none"
     CCG = "ccg"
@@ -162,7 +163,9 @@ class Employer(StrEnum):
     PCT = "pct"
     CQC = "cqc"
     MONITOR = "monitor"
-    COMMISSIONED_PROVIDER = "commissioned_provider"
+    COMMISSIONED_PROVIDER = "commissioned_provider"  # provides services the CCG commissions
+    SOCIAL_SERVICES_CONTRACTOR = "social_services_contractor"  # Sch 4 para 11
+    DENTAL_SERVICES_PARTY = "dental_services_party"  # Sch 4 para 12
     OTHER = "other"
 
 
@@ -307,6 +310,17 @@ class Person(Node):
     nmc_register: bool = Field(default=False, description="Registered nurse (NMC register).")
     accountancy_qualified: bool = False
     employer: Employer = Employer.NONE
+    consultant_post: bool | None = Field(
+        default=None,
+        description="Holds a post as an NHS consultant or in a medical specialty in the armed forces "
+        "(SI 2012/1631 reg 11(6)(b)); not recorded (null) is not judged.",
+    )
+    specialist_until: date | None = Field(
+        default=None,
+        description="The last day the person met all of reg 11(6)(a)-(c) (Specialist Register, "
+        "consultant post, not on the GP Register), when they no longer do: a specialist qualifies "
+        "if that day falls in the 10 years ending with their appointment.",
+    )
 
 
 class Collaboration(Node):

@@ -58,6 +58,13 @@ class PersonSpec(_Strict):
     nmc_register: bool = False
     accountancy_qualified: bool = False
     employer: Employer = Employer.NONE
+    consultant_post: bool | None = Field(
+        default=None, description="An NHS consultant or armed-forces specialty post (reg 11(6)(b))."
+    )
+    specialist_until: date | None = Field(
+        default=None,
+        description="Last day all of reg 11(6)(a)-(c) were met, for a specialist who no longer meets them.",
+    )
 
 
 class Membership(_Strict):

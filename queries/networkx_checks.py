@@ -15,6 +15,7 @@ Dates are ISO strings; a relationship is in force on `as_at` when
 from __future__ import annotations
 
 import math
+from datetime import date
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any, TypeAlias
@@ -57,8 +58,15 @@ LAY_EXCLUDED_EMPLOYERS = frozenset(  # SI 2012/1631 Schedule 4: who may not be a
         Employer.MONITOR,
         Employer.COMMISSIONED_PROVIDER,
         Employer.GP_PRACTICE,  # para 9: it provides services the NHS CB commissions
+        Employer.SOCIAL_SERVICES_CONTRACTOR,  # para 11
+        Employer.DENTAL_SERVICES_PARTY,  # para 12
     }
 )
+# SI 2012/1631 reg 12(1): who may not be the registered nurse or the secondary-care specialist, as
+# far as ccgraph has its text: the Lords' motion of 16 October 2012 states that it excludes them
+# "if employed by a body which provides any relevant service to a person for whom the Clinical
+# Commissioning Group has responsibilities". The rest of reg 12(1)'s list is not encoded.
+REG12_EXCLUDED_EMPLOYERS = frozenset({Employer.COMMISSIONED_PROVIDER})
 
 
 def _join(items: list[Any]) -> str:
@@ -368,19 +376,32 @@ def _plant_governing_body_roles(gen: Generator) -> str:
 
 @check(
     title="No one holds incompatible or unqualified roles",
-    rule="A lay chair cannot be the finance/audit lay member; the nurse, specialist and CFO must "
-    "hold the qualification; Schedule 4 bars some employees from lay membership.",
-    source="SI 2012/1631 regs 11-12 and Schedule 4",
+    rule="A lay chair cannot be the finance/audit lay member; the nurse, the specialist and the chief "
+    "finance officer hold their qualifications (the specialist within 10 years of appointment), the "
+    "nurse and specialist are outside reg 12(1), one chief finance officer is designated; a lay person "
+    "is no health-care professional and none Schedule 4 excludes.",
+    source="SI 2012/1631 regs 11-12 and Schedule 4 (as made, and as SI 2022/316 amends them)",
     severity=Severity.ERROR,
     fix="Appoint a different, eligible person to one of the roles.",
-    reviewed="2026-11-23",
+    reviewed="2026-11-24",
     describe=lambda ev: f"{ev['person']}: {'; '.join(ev['problems'])}",
 )
-def governing_body_incompatible_roles(graph: Graph, *, as_at: str) -> list[Pair]:
-    """People holding roles they cannot hold together or are not qualified for (regs 11-12, Sch 4):
-    a lay member is no registered health-care professional and works for no body Schedule 4
-    excludes (a GP practice among them, para 9); the chief finance officer is an employee of the
-    CCG (reg 11(3)(a); an employer not recorded is not judged).
+def governing_body_incompatible_roles(
+    graph: Graph, *, as_at: str, reg12_excluded_employers: list[str]
+) -> list[Pair]:
+    """People holding roles they cannot hold together or are not qualified for (regs 11-12, Sch 4).
+
+    - a lay chair is not also the finance/audit lay member;
+    - the registered nurse is on the NMC register; the secondary-care specialist meets reg 11(6)
+      (Specialist Register, an NHS consultant or armed-forces specialty post when recorded, not
+      on the GP Register), now or at some time in the 10 years ending with the appointment
+      (`specialist_until` against the role's `valid_from`; an unrecorded appointment is not
+      judged);
+    - neither works for an employer reg 12(1) excludes (`reg12_excluded_employers`);
+    - the chief finance officer is qualified in accountancy and an employee of the CCG (reg
+      11(3)(a); an employer not recorded is not judged), and the CCG designates one (reg 11(5));
+    - a lay member is no registered health-care professional and works for no body Schedule 4
+      excludes (a GP practice among them, para 9).
 
     Evidence: `person` and `problems`, each a sentence saying which rule the roles break.
 
@@ -388,34 +409,41 @@ def governing_body_incompatible_roles(graph: Graph, *, as_at: str) -> list[Pair]
     ...     {"C1": "CCG", "X": ("Person", {"nmc_register": False})},
     ...     [("X", "C1", "HOLDS_ROLE", {"qualifier": "registered_nurse"})],
     ... )
-    >>> governing_body_incompatible_roles(g, as_at="2013-04-01")
+    >>> governing_body_incompatible_roles(g, as_at="2013-04-01", reg12_excluded_employers=[])
     [('C1', {'person': 'X', 'problems': ['registered nurse is not on the NMC register']})]
     """
     found: list[Pair] = []
-    for ccg, attrs in nodes_of(graph, NodeKind.CCG):
+    for ccg, _ in nodes_of(graph, NodeKind.CCG):
         by_person: dict[str, set[str]] = defaultdict(set)
+        appointed: dict[str, str | None] = {}
         for person, link in in_links(graph, ccg, RelType.HOLDS_ROLE, as_at):
             by_person[person].add(link["qualifier"])
+            if link["qualifier"] == GoverningRole.SECONDARY_CARE_SPECIALIST:
+                appointed[person] = link.get("valid_from")
+        cfos = sorted(p for p, roles in by_person.items() if GoverningRole.CHIEF_FINANCE_OFFICER in roles)
         for person, roles in by_person.items():
             p = graph.nodes[person]
             problems = []
             if {"chair", "lay_member_finance_audit"} <= roles:
                 problems.append("chair is also the finance/audit lay member")
-            if "secondary_care_specialist" in roles and (
-                p.get("gp_register") or not p.get("specialist_register")
-            ):
-                problems.append(
-                    "secondary-care specialist must be on the Specialist Register and not the GP register"
-                )
+            if "secondary_care_specialist" in roles:
+                problems += _specialist_problems(p, appointed.get(person))
             if "registered_nurse" in roles and not p.get("nmc_register"):
                 problems.append("registered nurse is not on the NMC register")
-            if "chief_finance_officer" in roles and not p.get("accountancy_qualified"):
-                problems.append("chief finance officer is not qualified in accountancy")
-            if "chief_finance_officer" in roles and p.get("employer", Employer.NONE) not in (
-                Employer.NONE,
-                Employer.CCG,
-            ):
-                problems.append(f"chief finance officer is not an employee of the CCG ({p.get('employer')})")
+            for role in ("registered_nurse", "secondary_care_specialist"):
+                if role in roles and p.get("employer") in reg12_excluded_employers:
+                    problems.append(
+                        f"{role.replace('_', ' ')} falls within reg 12(1): employed by a {p.get('employer')}"
+                    )
+            if "chief_finance_officer" in roles:
+                if not p.get("accountancy_qualified"):
+                    problems.append("chief finance officer is not qualified in accountancy")
+                if p.get("employer", Employer.NONE) not in (Employer.NONE, Employer.CCG):
+                    problems.append(
+                        f"chief finance officer is not an employee of the CCG ({p.get('employer')})"
+                    )
+                if len(cfos) > 1:
+                    problems.append(f"one of {len(cfos)} designated chief finance officers (reg 11(5): one)")
             if roles & set(LAY_ROLES) and p.get("employer") in LAY_EXCLUDED_EMPLOYERS:
                 problems.append(f"lay member employed by an excluded body ({p.get('employer')})")
             if roles & set(LAY_ROLES) and (
@@ -425,6 +453,45 @@ def governing_body_incompatible_roles(graph: Graph, *, as_at: str) -> list[Pair]
             if problems:
                 found.append((ccg, {"person": person, "problems": problems}))
     return found
+
+
+def _specialist_problems(person: dict[str, Any], appointed: str | None) -> list[str]:
+    """Why a secondary-care specialist does not meet reg 11(6), if they do not: the conditions
+    must all hold now, or have held together at some time in the 10 years ending with the
+    appointment (`specialist_until`).
+
+    >>> _specialist_problems({"gp_register": True, "specialist_until": "2004-01-01"}, "2013-04-01")
+    []
+    >>> _specialist_problems({"specialist_register": True, "specialist_until": "2002-06-30"}, "2013-04-01")
+    []
+    >>> _specialist_problems({"specialist_register": True, "consultant_post": False,
+    ...                       "specialist_until": "2002-06-30"}, "2013-04-01")
+    ['secondary-care specialist does not meet reg 11(6): holds no NHS consultant or armed-forces specialty post; last met it on 2002-06-30, not within the 10 years ending with appointment on 2013-04-01']
+    """
+    unmet = []
+    if not person.get("specialist_register"):
+        unmet.append("not on the Specialist Register")
+    if person.get("consultant_post") is False:
+        unmet.append("holds no NHS consultant or armed-forces specialty post")
+    if person.get("gp_register"):
+        unmet.append("on the GP Register")
+    until = person.get("specialist_until")
+    if not unmet or (until is not None and (appointed is None or until > ten_years_before(appointed))):
+        return []
+    problem = f"secondary-care specialist does not meet reg 11(6): {', '.join(unmet)}"
+    if until is not None:
+        problem += f"; last met it on {until}, not within the 10 years ending with appointment on {appointed}"
+    return [problem]
+
+
+def ten_years_before(day: str) -> str:
+    """The same day ten years earlier (28 February for a 29th), as Cypher's date arithmetic gives.
+
+    >>> ten_years_before("2012-02-29"), ten_years_before("2013-04-01")
+    ('2002-02-28', '2003-04-01')
+    """
+    d = date.fromisoformat(day)
+    return d.replace(year=d.year - 10, day=min(d.day, 28) if d.month == 2 else d.day).isoformat()
 
 
 @plants("governing_body_incompatible_roles")

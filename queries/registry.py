@@ -55,6 +55,7 @@ class CheckSettings(BaseModel):
             "min_members": 4 if post_2022 else 6,
             "lay_excluded_employers": sorted(str(e) for e in networkx_checks.LAY_EXCLUDED_EMPLOYERS),
             "lay_roles": [str(r) for r in networkx_checks.LAY_ROLES],
+            "reg12_excluded_employers": sorted(str(e) for e in networkx_checks.REG12_EXCLUDED_EMPLOYERS),
             "seats": [s.value for s in HwbSeat],
             "ccg_services": [str(s) for s in CCG_SERVICES],
             "ccg_service_codes": [service_code(s) for s in CCG_SERVICES],

@@ -365,7 +365,11 @@ def test_a_finding_resting_on_a_published_outcome_carries_its_source_in_every_ou
     page = "https://www.england.nhs.uk/2013/03/wave4-auth/"
     s = compliant()
     s["authorisations"][0] = {"ccg": "C1", "outcome": "authorised_with_directions", "source": page}
-    s["authorisations"][1] = {"ccg": "C2", "outcome": "not_authorised", "source": f"{page} | https://b.example"}
+    s["authorisations"][1] = {
+        "ccg": "C2",
+        "outcome": "not_authorised",
+        "source": f"{page} | https://b.example",
+    }
     [gap] = run(build(**s), "directions_support")  # a gap that rests on the published outcome
     assert (gap.kind, gap.sources) == ("gap", (page,))
     assert gap.message == "under legal directions; who supports it is not recorded (data gap)"
@@ -548,3 +552,67 @@ def test_the_chief_finance_officer_is_an_employee_of_the_ccg(run):
         "C2",
         ["chief finance officer is not an employee of the CCG (nhs_body)"],
     )
+
+
+def _member(s: dict[str, Any], ccg_index: int, role: str) -> dict[str, Any]:
+    return next(m for m in s["governing_bodies"][ccg_index]["members"] if m["roles"] == [role])
+
+
+def test_a_specialist_who_met_reg_11_6_within_ten_years_of_appointment_qualifies(run):
+    s = compliant()
+    retired = _person(s, "GB-secondary_care_specialist")
+    retired.update(specialist_register=False, gp_register=True, specialist_until="2004-06-30")
+    _member(s, 0, "secondary_care_specialist")["valid_from"] = "2013-04-01"  # within 10 years
+    lapsed = _person(s, "GB2-secondary_care_specialist")
+    lapsed.update(consultant_post=False, specialist_until="2003-03-31")
+    _member(s, 1, "secondary_care_specialist")["valid_from"] = "2013-04-01"  # 10 years and a day
+    [f] = run(build(**s), "governing_body_incompatible_roles")
+    assert (f.org, f.evidence["problems"]) == (
+        "C2",
+        [
+            "secondary-care specialist does not meet reg 11(6): holds no NHS consultant or "
+            "armed-forces specialty post; last met it on 2003-03-31, not within the 10 years "
+            "ending with appointment on 2013-04-01"
+        ],
+    )
+    _member(s, 1, "secondary_care_specialist").pop("valid_from")  # appointment not recorded
+    assert run(build(**s), "governing_body_incompatible_roles") == []  # not judged
+
+
+def test_a_nurse_or_specialist_employed_by_a_provider_the_ccg_commissions_falls_within_reg_12_1(run):
+    s = compliant()
+    _person(s, "GB-registered_nurse")["employer"] = "commissioned_provider"
+    _person(s, "GB2-secondary_care_specialist")["employer"] = "foundation_trust"  # not known to be excluded
+    [f] = run(build(**s), "governing_body_incompatible_roles")
+    assert (f.org, f.evidence["problems"]) == (
+        "C1",
+        ["registered nurse falls within reg 12(1): employed by a commissioned_provider"],
+    )
+
+
+def test_a_ccg_designates_one_chief_finance_officer(run):
+    s = compliant()
+    s["people"].append(person("GB-cfo2", accountancy_qualified=True, employer="ccg"))
+    s["governing_bodies"][0]["members"].append({"person": "GB-cfo2", "roles": ["chief_finance_officer"]})
+    findings = run(build(**s), "governing_body_incompatible_roles")
+    assert {(f.org, f.evidence["person"]) for f in findings} == {
+        ("C1", "GB-chief_finance_officer"),
+        ("C1", "GB-cfo2"),
+    }
+    assert all(
+        f.evidence["problems"] == ["one of 2 designated chief finance officers (reg 11(5): one)"]
+        for f in findings
+    )
+    s["governing_bodies"][0]["members"][-1]["valid_to"] = "2013-03-31"  # gone before the date
+    assert run(build(**s), "governing_body_incompatible_roles") == []
+
+
+def test_schedule_4_excludes_social_services_contractors_and_dental_parties_from_lay_membership(run):
+    s = compliant()
+    _person(s, "GB-lay_member_area_knowledge")["employer"] = "social_services_contractor"  # para 11
+    _person(s, "GB2-lay_member_finance_audit")["employer"] = "dental_services_party"  # para 12
+    problems = {f.org: f.evidence["problems"] for f in run(build(**s), "governing_body_incompatible_roles")}
+    assert problems == {
+        "C1": ["lay member employed by an excluded body (social_services_contractor)"],
+        "C2": ["lay member employed by an excluded body (dental_services_party)"],
+    }

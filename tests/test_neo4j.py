@@ -227,7 +227,8 @@ def test_parity_on_the_real_england_2013_data(neo4j_driver, real_data):
 
 def tangle(dataset: Dataset, rng: random.Random) -> None:
     """The structures that broke parity once, or could: bodies closed before the date, links
-    that end or start around it, an authority with two boards, people in several bodies."""
+    that end or start around it, an authority with two boards, people in several bodies (two
+    chief finance officers among them), specialists qualified only in the past, excluded employers."""
     nodes, rels = dataset.nodes, dataset.relationships
     for code in rng.sample(sorted(nodes), k=min(8, len(nodes))):  # some bodies closed in 2015
         if "close_date" in type(nodes[code]).model_fields:
@@ -241,6 +242,21 @@ def tangle(dataset: Dataset, rng: random.Random) -> None:
         la = rng.choice(authorities)
         dataset.add_node(HWB(code=f"HWB2-{la}", name="Second board", illustrative=True), HERE)
         dataset.add_relationship(Relationship(source=la, target=f"HWB2-{la}", rel=RelType.HAS_HWB), HERE)
+    people = sorted(c for c, n in nodes.items() if n.kind == "Person")
+    for code in rng.sample(people, k=min(6, len(people))):  # qualified once, or excluded (regs 11-12)
+        change = rng.choice(
+            [
+                {"specialist_until": date(2003, rng.randint(1, 12), 1), "gp_register": True},
+                {"consultant_post": False},
+                {"employer": "commissioned_provider"},
+            ]
+        )
+        nodes[code] = nodes[code].model_copy(update=change)
+    roles = [r for r in rels.values() if r.rel == RelType.HOLDS_ROLE]
+    for role in rng.sample(roles, k=min(6, len(roles))):  # appointments on record
+        rels[(role.source, role.target, role.key)] = role.model_copy(
+            update={"valid_from": rng.choice([date(2012, 10, 1), date(2013, 3, 31)])}
+        )
     roles = [r for r in rels.values() if r.rel == RelType.HOLDS_ROLE]
     ccgs = sorted(c for c, n in nodes.items() if n.kind == "CCG")
     for role in rng.sample(roles, k=min(3, len(roles))):  # people on two governing bodies
