@@ -518,6 +518,17 @@ def lawful_with_traps() -> dict[str, Any]:
     s["collaborations"][0] |= {"members": ["C1"], "junior_partners": ["C2"]}  # junior under conditions
     s["links"] = [link for link in s["links"] if link["source"] != "W2"]  # W2's authority unrecorded
     s["pct_successions"][1]["share"] = 39.7  # 99.7% in all: within rounding
+    specialist = next(p for p in s["people"] if p["code"] == "GB-secondary_care_specialist")
+    specialist |= {"specialist_register": False, "gp_register": True, "specialist_until": "2005-01-31"}
+    for member in s["governing_bodies"][0]["members"]:  # a specialist until 2005, appointed 2013
+        if member["roles"] == ["secondary_care_specialist"]:
+            member["valid_from"] = "2013-01-01"
+    nurse = next(p for p in s["people"] if p["code"] == "GB2-registered_nurse")
+    nurse["employer"] = "foundation_trust"  # not an exclusion ccgraph knows reg 12(1) to make
+    s["people"].append(person("GB-accountant", accountancy_qualified=True, employer="ccg"))
+    s["governing_bodies"][0]["members"].append(  # qualifies as CFO too, but is not designated
+        {"person": "GB-accountant", "roles": ["other_member"]}
+    )
     return s
 
 
