@@ -198,7 +198,19 @@ def compliance(graph, shown: Report) -> None:
     st.subheader("Findings by check")
     if shown.waived:
         st.caption(f"{len(shown.waived):,} finding(s) waived (CCGRAPH_WAIVERS), listed in the JSON download.")
-    st.dataframe(summary[["check", "title", "severity", "findings", "waived", "source"]], hide_index=True)
+    # Breaches, data gaps and advice in their own columns: a count of "findings" would read 135
+    # unrecorded governing bodies as 135 breaches.
+    st.dataframe(
+        summary[["check", "title", "severity", "breaches", "gaps", "recommendations", "waived", "source"]],
+        hide_index=True,
+        column_config={
+            "severity": st.column_config.TextColumn(
+                "a breach is", help="error: the law requires; warning: it expects"
+            ),
+            "gaps": st.column_config.NumberColumn("data gaps", help="nothing recorded to check"),
+            "recommendations": st.column_config.NumberColumn("advice", help="what only ccgraph recommends"),
+        },
+    )
     if findings:
         st.altair_chart(findings_chart(findings), width="stretch")
     outcomes = Counter(
@@ -272,12 +284,17 @@ def boundary_map(graph, view, findings, kml: Path | None, day: str) -> None:
         + "; hover for values."
     )
     labels = {
-        c: str(graph.nodes[h].get("name", h)) + (f" [{h}], in 2013 {c}" if h != c else "") if h in graph else c
+        c: str(graph.nodes[h].get("name", h)) + (f" [{h}], in 2013 {c}" if h != c else "")
+        if h in graph
+        else c
         for c, h in holders.items()
     }
     st.altair_chart(
         map_chart(
-            shapes, {c: values.get(h, 0) for c, h in holders.items()}, labels=labels, measure=measure.split(" (")[0]
+            shapes,
+            {c: values.get(h, 0) for c, h in holders.items()},
+            labels=labels,
+            measure=measure.split(" (")[0],
         ),
         width="stretch",
     )

@@ -160,9 +160,9 @@ def test_the_explorer_applies_waivers_and_a_minimum_severity_as_the_cli_does():
     assert any("1 finding(s) waived" in c.value for c in at.caption)
     summary = at.main.dataframe[0].value.set_index("check")
     assert summary.loc["boundary_crossing_ccgs", "waived"] == 1
-    assert summary["findings"].sum() == len(expected.findings)
+    assert summary[["breaches", "gaps", "recommendations"]].sum().sum() == len(expected.findings)
     at.sidebar.selectbox[0].set_value("error").run()
-    assert at.main.dataframe[0].value["findings"].sum() == expected.counts["error"] > 0
+    assert at.main.dataframe[0].value["breaches"].sum() == expected.counts["error"] > 0
 
 
 def test_map_page_says_what_to_supply_without_a_boundary_file():
@@ -397,7 +397,15 @@ def test_a_link_with_a_date_opens_the_explorer_on_that_day(real_history):
     from ccgraph.core import System
 
     expected = System.open(real_history).check(as_at="2021-04-01")
-    assert summary["findings"].sum() == len(expected.findings)
+    kinds = {k: sum(f.kind == k for f in expected.findings) for k in ("breach", "gap", "recommendation")}
+    assert summary[["breaches", "gaps", "recommendations"]].sum().to_dict() == {
+        "breaches": kinds["breach"],
+        "gaps": kinds["gap"],
+        "recommendations": kinds["recommendation"],
+    }
+    # no governing body is recorded: every CCG a gap in its own column, none a breach
+    assert summary.loc["governing_body_roles", "breaches"] == 0
+    assert summary.loc["governing_body_roles", "gaps"] == 106
 
 
 def test_a_date_outside_the_data_in_a_link_falls_back_to_the_first_day(real_history):
