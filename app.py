@@ -214,13 +214,16 @@ def compliance(graph, shown: Report) -> None:
     if findings:
         st.altair_chart(findings_chart(findings), width="stretch")
     outcomes = Counter(
-        str(a.get("authorisation_outcome", "not recorded"))
+        str(a.get("authorisation_outcome", "not recorded")).replace("authorised_", "")
         for _, a in graph.nodes(data=True)
         if a.get("kind") == "CCG"
     )
     st.subheader("CCGs by authorisation outcome")
-    st.bar_chart(
-        pd.DataFrame({"outcome": list(outcomes), "CCGs": list(outcomes.values())}), x="outcome", y="CCGs"
+    st.bar_chart(  # horizontal, so that each outcome's name reads in full
+        pd.DataFrame({"outcome": list(outcomes), "CCGs": list(outcomes.values())}),
+        x="outcome",
+        y="CCGs",
+        horizontal=True,
     )
     check = st.selectbox("Drill down into a check", [c.id for c in CHECKS])
     rows = [f for f in findings if f.check == check]
