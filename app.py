@@ -146,6 +146,7 @@ def explore(graph, view, findings, day: str) -> None:
                         "finding": f.kind,
                         "severity": f.severity.value,
                         "message": f.message,
+                        "source": " | ".join(f.sources),
                     }
                     for f in breaches + gaps + advice
                 ]
