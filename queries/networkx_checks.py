@@ -217,7 +217,7 @@ NAME_START, NAME_END = "NHS ", " Clinical Commissioning Group"
     fix="Record the CCG's name as its constitution gives it.",
     reviewed="2026-11-24",
     describe=lambda ev: f"named {ev['name']!r}: not 'NHS … Clinical Commissioning Group'",
-    gaps=True,
+    gaps="only a register's short name is recorded",
 )
 def ccg_name(graph: Graph, *, as_at: str) -> list[Pair]:
     """CCGs open on `as_at` whose name does not begin "NHS " and end " Clinical Commissioning
@@ -334,7 +334,7 @@ def _plant_boundary_crossing_ccgs(gen: Generator) -> str:
     describe=lambda ev: (
         f"missing {_join(ev['missing'])}; {ev['members']} members (at least {ev['min_members']})"
     ),
-    gaps=True,
+    gaps="no governing body recorded",
 )
 def governing_body_roles(
     graph: Graph, *, as_at: str, required: list[list[str]], min_members: int
@@ -715,7 +715,7 @@ def _plant_undeclared_neighbour_commissioning(gen: Generator) -> str:
     fix="Record the authority's board (a HAS_HWB link), or end the extra one.",
     reviewed="2026-11-24",
     describe=lambda ev: f"has {len(ev['hwbs'])} Health and Wellbeing Boards ({_join(ev['hwbs'])}), not one",
-    gaps=True,
+    gaps="no Health and Wellbeing Board recorded anywhere",
 )
 def hwb_per_authority(graph: Graph, *, as_at: str) -> list[Pair]:
     """Upper-tier authorities open on `as_at` without exactly one board in force (s.194(1), S1).
@@ -815,7 +815,7 @@ def _plant_hwb_ccg_seats(gen: Generator) -> str:
     fix="Record the missing seats under hwb_memberships.",
     reviewed="2026-11-23",
     describe=lambda ev: f"missing {_join(ev['missing'])}",
-    gaps=True,
+    gaps="no seat recorded",
 )
 def hwb_statutory_members(graph: Graph, *, as_at: str) -> list[Pair]:
     """HWBs open on `as_at` without each statutory seat: CCG, DPH, DCS, DASS, councillor,
@@ -934,7 +934,7 @@ def _plant_hwb_seat_holders(gen: Generator) -> str:
     fix="Record the authorisation outcome, wave and date.",
     reviewed="2026-11-23",
     describe=lambda ev: f"not authorised by 2013-04-01 (outcome {ev.get('outcome')}, date {ev.get('date')})",
-    gaps=True,
+    gaps="no authorisation outcome or wave recorded",
     cites=("authorisation_source",),
 )
 def authorisation_by_april_2013(graph: Graph, *, as_at: str, deadline: str) -> list[Pair]:
@@ -1128,7 +1128,7 @@ def _plant_reserved_commissioning(gen: Generator) -> str:
     fix="Record who commissions each missing service for the population.",
     reviewed="2026-11-23",
     describe=lambda ev: f"no commissioner for {_join(ev['missing'])}",
-    gaps=True,
+    gaps="nothing recorded as commissioned for its population",
 )
 def uncommissioned_services(graph: Graph, *, as_at: str) -> list[Pair]:
     """CCG populations with a CCG-responsible service category nobody commissions (S1).
@@ -1229,7 +1229,7 @@ def _plant_pct_succession(gen: Generator) -> str:
     fix="Record the PCT's cluster under pct_clusters.",
     reviewed="2026-11-23",
     describe=lambda ev: "in no PCT cluster",
-    gaps=True,
+    gaps="no cluster recorded for it",
 )
 def pct_in_cluster(graph: Graph) -> list[Pair]:
     """PCTs in no cluster (S1: the PCTs were organised into 51 clusters).
