@@ -249,9 +249,10 @@ class System:
 
     def years(self) -> list[date]:
         """1 April of each year the data covers (and its last day, if that is not one)."""
-        if self.coverage is None:
+        coverage = self.coverage  # read once: on Neo4j it is a query
+        if coverage is None:
             return [date(2013, 4, 1)]
-        first, last = self.coverage
+        first, last = coverage
         days = [date(y, 4, 1) for y in range(first.year, last.year + 1) if first <= date(y, 4, 1) <= last]
         return days + ([last] if last not in days else [])
 
@@ -295,7 +296,7 @@ class System:
         findings, waived = apply_waivers(findings, accepted, today or date.today())
         meta = {
             "backend": self.backend,
-            "coverage": [d.isoformat() for d in self.coverage] if self.coverage else None,
+            "coverage": [d.isoformat() for d in coverage] if (coverage := self.coverage) else None,
             "as_at": settings.as_at.isoformat(),
             "parameters": settings.model_dump(mode="json"),
         }

@@ -87,7 +87,8 @@ def timeline_of(inputs: Inputs) -> list[dict[str, Any]]:
 
 def first_day(system: System) -> str:
     """The date a visit starts on: 1 April 2013, or the first day the data covers."""
-    return system.coverage[0].isoformat() if system.coverage else "2013-04-01"
+    coverage = system.coverage
+    return coverage[0].isoformat() if coverage else "2013-04-01"
 
 
 WARM_UP_THREAD = "ccgraph-warm-up"
