@@ -18,6 +18,7 @@ uses NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD. This file only lays out pages; the
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -46,6 +47,7 @@ from ccgraph.visual import (
     timeline_chart,
 )
 from ccgraph.core import Report, System
+from ccgraph.exposure import TOKEN_VARIABLE, console_gate
 from graphmodel.dated import graph_at, holder_on
 from graphmodel.errors import CcgraphError
 from graphmodel.model import RelType
@@ -369,6 +371,18 @@ def cypher_console(day: str) -> None:
     from graphmodel.neo4j_console import ConsoleRefused, read_only_query
     from graphmodel.neo4j_connect import Neo4jUnavailable
 
+    gate = console_gate(
+        st.get_option("server.address"),
+        os.environ.get(TOKEN_VARIABLE, ""),
+        st.session_state.get("console_token", ""),
+    )
+    if gate.needs_token:
+        st.info(gate.reason)
+        st.text_input("Access token", type="password", key="console_token")
+        return
+    if not gate.open:
+        st.warning(gate.reason)
+        return
     try:
         driver = neo4j_driver()
     except Neo4jUnavailable as err:
