@@ -127,8 +127,47 @@ class Dataset:
     def validate(self) -> None:
         """Raise `InputError` if any record problem or cross-record rule is broken."""
         self._check_references()
+        self._check_succession_cycles()
         if self.problems:
             raise InputError(self.problems)
+
+    def refuse_succession_cycles(self) -> None:
+        """Raise `InputError` at once if successions go round in a circle (a loader that follows
+        them, as the England builder does, would never stop)."""
+        self._check_succession_cycles()
+        if self.problems:
+            raise InputError(self.problems)
+
+    def _check_succession_cycles(self) -> None:
+        """A body cannot succeed, however indirectly, itself: every SUCCEEDED_BY in a cycle is
+        named where it was written.
+
+        >>> from graphmodel.model import CCG
+        >>> d = Dataset()
+        >>> for code in ("09W", "09J"):
+        ...     d.add_node(CCG(code=code, name=f"NHS {code} CCG", illustrative=True), Location("t"))
+        >>> for line, (a, b) in enumerate([("09W", "09J"), ("09J", "09W")], start=2):
+        ...     d.add_relationship(Relationship(source=a, target=b, rel=RelType.SUCCEEDED_BY), Location("succ.csv", line))
+        >>> d._check_succession_cycles()
+        >>> [str(p) for p in d.problems]  # doctest: +NORMALIZE_WHITESPACE
+        ["succ.csv:2: field 'target': succession cycle 09J -> 09W -> 09J: 09W SUCCEEDED_BY 09J is part of it",
+         "succ.csv:3: field 'target': succession cycle 09J -> 09W -> 09J: 09J SUCCEEDED_BY 09W is part of it"]
+        """
+        successors: dict[str, list[str]] = defaultdict(list)
+        for rel in self.relationships.values():
+            if rel.rel == RelType.SUCCEEDED_BY:
+                successors[rel.source].append(rel.target)
+        in_cycle = _cycles(successors)
+        for ident, rel in self.relationships.items():
+            if rel.rel == RelType.SUCCEEDED_BY and rel.source in in_cycle and rel.target in in_cycle:
+                if in_cycle[rel.source] is not in_cycle[rel.target]:
+                    continue
+                ring = " -> ".join([*in_cycle[rel.source], in_cycle[rel.source][0]])
+                self.problem(
+                    self.origins[ident],
+                    self.written.get(ident, {}).get("target", "target"),
+                    f"succession cycle {ring}: {rel.source} SUCCEEDED_BY {rel.target} is part of it",
+                )
 
     def _check_references(self) -> None:
         for ident, rel in self.relationships.items():
@@ -193,3 +232,17 @@ class Dataset:
 
     def of_kind(self, kind: NodeKind) -> list[Node]:
         return [n for n in self.nodes.values() if n.kind == kind]
+
+
+def _cycles(successors: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Each code in a cycle of `successors`, mapped to its cycle's members (one shared, sorted
+    list per strongly connected component of two or more, or a code that succeeds itself)."""
+    import networkx as nx
+
+    graph = nx.DiGraph((a, b) for a, targets in successors.items() for b in targets)
+    found: dict[str, list[str]] = {}
+    for component in nx.strongly_connected_components(graph):
+        if len(component) > 1 or any(graph.has_edge(c, c) for c in component):
+            members = sorted(component)
+            found.update((code, members) for code in members)
+    return found

@@ -148,12 +148,13 @@ class _Builder:
             raise _row_error(err, where, field_name) from None
         self.dataset.add_node(node, where, field_name=field_name)
 
-    def link(self, where: Location, **fields: Any) -> None:
+    def link(self, where: Location, written: dict[str, str] | None = None, **fields: Any) -> None:
+        """Add a relationship built from a row; `written` names its ends as the file's columns."""
         try:
             rel = Relationship(**fields)
         except ValidationError as err:
             raise _row_error(err, where, str(fields.get("rel", "*"))) from None
-        self.dataset.add_relationship(rel, where)
+        self.dataset.add_relationship(rel, where, written=written)
 
     def cite(self, where: Location, row: dict[str, str], **fields: Any) -> None:
         """A link for a published fact, carrying the row's source page and quote with it."""
@@ -283,7 +284,14 @@ class _Builder:
             if successor not in ccgs or when is None:
                 tally.skip("successor is not a CCG, or undated")
                 continue
-            self.link(where, source=code, target=successor, rel=RelType.SUCCEEDED_BY, valid_from=when)
+            self.link(
+                where,
+                {"source": "code", "target": "successor"},
+                source=code,
+                target=successor,
+                rel=RelType.SUCCEEDED_BY,
+                valid_from=when,
+            )
             self.merged_into[code] = (successor, when)
             self.merged_from[successor].append(code)
             tally.used += 1
@@ -294,6 +302,7 @@ class _Builder:
                     f"{code} merged into {successor} on {when}, but the register closes {code} on {closed} "
                     f"and opens {successor} on {opened}."
                 )
+        self.dataset.refuse_succession_cycles()  # following them (successor_on) would never end
 
     def successor_on(self, code: str, day: date) -> str:
         """The CCG that held `code`'s area on `day` (itself, or what it merged into, and so on)."""
