@@ -113,6 +113,29 @@ class LoadInProgress(Neo4jUnavailable):
     """Another load holds the graph; this one was refused before writing anything."""
 
 
+class LeaseLost(Neo4jUnavailable):
+    """This load's lease lapsed (its process was stopped or cut off for longer than the lease)
+    and another load may have taken it: what this load had not committed was rolled back, and
+    it writes nothing more."""
+
+
+def fence(tx: Any, run_id: str) -> None:
+    """Write-lock the lease and go on only if this run still holds it: a transaction that has
+    passed the fence cannot lose the lease before it commits (a takeover waits for the lock),
+    and one that has lost it is rolled back (the fencing token of a lease)."""
+    if tx.run(_FENCE, run=run_id).single()["held"] == 0:
+        raise LeaseLost(
+            f"load {run_id} lost its lease (stopped or cut off for more than {LoadLease.LEASE_SECONDS} s) "
+            "and another load may have replaced the graph; this load wrote nothing more. Load again."
+        )
+
+
+_FENCE = (
+    "OPTIONAL MATCH (l:CcgraphLoadLease {singleton: true}) WHERE l.run = $run "
+    "SET l._fenced = true REMOVE l._fenced RETURN count(l) AS held"
+)
+
+
 class LoadLease:
     """One load at a time: a lease node in the database, taken before a load writes anything.
 
@@ -121,6 +144,11 @@ class LoadLease:
     node, so two takers are serialised by Neo4j, and it names its run, host and process. The
     holder renews it every `RENEW_EVERY` seconds; a lease not renewed for `LEASE_SECONDS` (its
     holder died) or held by a process of this host that no longer exists is taken over.
+
+    Each take raises the lease's `epoch` by one. Every write transaction of a load passes the
+    `fence` before it commits, and its clean-up deletes only what loads of earlier epochs wrote,
+    so a load that lost its lease (stopped for longer than the lease, then resumed) can neither
+    write nor delete anything of the load that took over.
     """
 
     LEASE_SECONDS = 60
@@ -129,6 +157,7 @@ class LoadLease:
     def __init__(self, driver: Driver, run_id: str):
         self.driver, self.run_id = driver, run_id
         self.holder = f"{socket.gethostname()}:{os.getpid()}"
+        self.epoch = 0
         self._stop = threading.Event()
         self._renewer = threading.Thread(target=self._renew, name="ccgraph-load-lease", daemon=True)
 
@@ -136,6 +165,7 @@ class LoadLease:
         lease = self._take(stale=None)
         if lease["run"] != self.run_id and self._holder_is_gone(lease["holder"], lease["run"]):
             lease = self._take(stale=lease["run"])  # its holder died on this host: take it over
+        self.epoch = lease["epoch"]
         if lease["run"] != self.run_id:
             raise LoadInProgress(
                 f"another load (run {lease['run']}, by {lease['holder']}, since {lease['since']}) is "
@@ -202,8 +232,9 @@ _TAKE_LEASE = (
     "SET l.run = CASE WHEN free THEN $run ELSE l.run END, "
     "l.holder = CASE WHEN free THEN $holder ELSE l.holder END, "
     "l.since = CASE WHEN free THEN toString(datetime()) ELSE l.since END, "
-    "l.expires = CASE WHEN free THEN datetime() + duration({seconds: $seconds}) ELSE l.expires END "
-    "REMOVE l._lock RETURN l.run AS run, l.holder AS holder, l.since AS since"
+    "l.expires = CASE WHEN free THEN datetime() + duration({seconds: $seconds}) ELSE l.expires END, "
+    "l.epoch = CASE WHEN free THEN coalesce(l.epoch, 0) + 1 ELSE l.epoch END "
+    "REMOVE l._lock RETURN l.run AS run, l.holder AS holder, l.since AS since, l.epoch AS epoch"
 )
 _RENEW_LEASE = (
     "MATCH (l:CcgraphLoadLease {singleton: true}) WHERE l.run = $run "
@@ -235,47 +266,58 @@ def load_dataset(
         "rels": len(dataset.relationships),
         "coverage": [day.isoformat() for day in dataset.coverage] if dataset.coverage else None,
     }
-    with LoadLease(driver, run_id), driver.session(database=database_of(driver)) as session:
+    with LoadLease(driver, run_id) as lease, driver.session(database=database_of(driver)) as session:
+        marker["epoch"] = lease.epoch
         if atomic:
             with session.begin_transaction() as tx:
                 for query, items, row in [*nodes, *links]:
                     for batch in _batches(items, batch_size, row):
-                        tx.run(query, rows=batch, run=run_id).consume()
+                        tx.run(query, rows=batch, run=run_id, epoch=lease.epoch).consume()
                         if progress:
                             progress(len(batch))
                 for query in _CLEANUP:
-                    tx.run(query, run=run_id).consume()
+                    tx.run(query, run=run_id, epoch=lease.epoch).consume()
+                fence(tx, run_id)
                 tx.run(_MARK_COMPLETE, marker).consume()
                 tx.commit()
             retried = 0
         else:
-            session.run(_MARK_INCOMPLETE, run=run_id).consume()
-            retried = _write_in_parallel(driver, (nodes, links), batch_size, run_id, progress)
+            session.execute_write(_fenced, _MARK_INCOMPLETE, {"run": run_id})
+            retried = _write_in_parallel(driver, (nodes, links), batch_size, (run_id, lease.epoch), progress)
             for query in _CLEANUP_IN_SLICES:  # the previous graph may be national-scale too
-                session.run(query, run=run_id).consume()
-            session.run(_MARK_COMPLETE, marker).consume()
+                session.execute_write(_fenced, "RETURN 1", {"run": run_id})
+                session.run(query, run=run_id, epoch=lease.epoch).consume()
+            session.execute_write(_fenced, _MARK_COMPLETE, marker)
     return LoadSummary(run_id, len(dataset.nodes), len(dataset.relationships), retried)
 
 
-_CLEANUP = (  # what the previous load wrote and this one did not
-    "MATCH ()-[r]->() WHERE r.load_run <> $run DELETE r",
-    f"MATCH (n:{ENTITY}) WHERE n.load_run <> $run DETACH DELETE n",
+def _fenced(tx: Any, query: str, params: dict[str, Any]) -> None:
+    fence(tx, params["run"])
+    tx.run(query, params).consume()
+
+
+# What earlier loads wrote and this one did not; never what a later load (a higher epoch) wrote.
+_EARLIER = "{0}.load_run <> $run AND coalesce({0}.load_epoch, 0) < $epoch"
+_CLEANUP = (
+    f"MATCH ()-[r]->() WHERE {_EARLIER.format('r')} DELETE r",
+    f"MATCH (n:{ENTITY}) WHERE {_EARLIER.format('n')} DETACH DELETE n",
 )
 _CLEANUP_IN_SLICES = (
-    "MATCH ()-[r]->() WHERE r.load_run <> $run CALL { WITH r DELETE r } IN TRANSACTIONS OF 10000 ROWS",
-    f"MATCH (n:{ENTITY}) WHERE n.load_run <> $run "
+    f"MATCH ()-[r]->() WHERE {_EARLIER.format('r')} CALL {{ WITH r DELETE r }} IN TRANSACTIONS OF 10000 ROWS",
+    f"MATCH (n:{ENTITY}) WHERE {_EARLIER.format('n')} "
     "CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS",
 )
 _MARK_INCOMPLETE = "MERGE (m:CcgraphLoad {singleton: true}) SET m.complete = false, m.pending_run = $run"
 _MARK_COMPLETE = (
     "MERGE (m:CcgraphLoad {singleton: true}) SET m.run_id = $run, m.loaded_at = $at, "
-    "m.nodes = $nodes, m.relationships = $rels, m.coverage = $coverage, m.complete = true "
+    "m.nodes = $nodes, m.relationships = $rels, m.coverage = $coverage, m.epoch = $epoch, m.complete = true "
     "REMOVE m.pending_run"
 )
 
 
-def _write(tx: Any, query: str, rows: list[dict[str, Any]], run_id: str) -> None:
-    tx.run(query, rows=rows, run=run_id).consume()
+def _write(tx: Any, query: str, rows: list[dict[str, Any]], run: tuple[str, int]) -> None:
+    tx.run(query, rows=rows, run=run[0], epoch=run[1]).consume()
+    fence(tx, run[0])  # last, so that the lease is locked only until the commit
 
 
 BULK_WRITERS = 2  # sessions writing at once in a bulk load: x10 went 19.0 s -> 12.8 s on 2 cores
@@ -286,7 +328,7 @@ def _write_in_parallel(
     driver: Driver,
     statements: tuple[Statements, Statements],
     batch_size: int,
-    run_id: str,
+    run: tuple[str, int],
     progress: Callable[[int], None] | None,
 ) -> int:
     """Every batch in its own transaction, `BULK_WRITERS` at a time: all nodes, then all links.
@@ -300,7 +342,7 @@ def _write_in_parallel(
 
     def write(query: str, batch: list[dict[str, Any]]) -> int:
         with driver.session(database=db) as session:
-            session.execute_write(_write, query, batch, run_id)
+            session.execute_write(_write, query, batch, run)
         return len(batch)
 
     def report(done: Future[int]) -> None:
@@ -341,7 +383,7 @@ def _load_statements(dataset: Dataset) -> tuple[Statements, Statements]:
     nodes: Statements = [
         (
             f"UNWIND $rows AS row MERGE (n:{ENTITY} {{code: row.code}}) "
-            f"SET n = row.props, n:{NodeKind(kind).value}, n.load_run = $run",  # labels from the enum
+            f"SET n = row.props, n:{NodeKind(kind).value}, n.load_run = $run, n.load_epoch = $epoch",  # labels from the enum
             items,
             _node_row,
         )
@@ -352,7 +394,7 @@ def _load_statements(dataset: Dataset) -> tuple[Statements, Statements]:
             f"UNWIND $rows AS row "
             f"MATCH (a:{ENTITY} {{code: row.source}}) MATCH (b:{ENTITY} {{code: row.target}}) "
             f"MERGE (a)-[r:{RelType(rel_type).value} {{key: row.key}}]->(b) "
-            f"SET r = row.props, r.key = row.key, r.load_run = $run",
+            f"SET r = row.props, r.key = row.key, r.load_run = $run, r.load_epoch = $epoch",
             items,
             _link_row,
         )

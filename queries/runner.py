@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any, Protocol
 
 import networkx as nx
@@ -17,6 +18,7 @@ Pairs = list[Pair]
 
 
 class Backend(Protocol):
+    def reading(self) -> AbstractContextManager[object]: ...
     def pairs(self, check: Check, params: dict[str, Any]) -> Pairs: ...
     def labels(self, codes: Iterable[str], properties: Iterable[str]) -> dict[str, dict[str, Any]]: ...
 
@@ -26,6 +28,9 @@ class NetworkXBackend:
 
     def __init__(self, graph: nx.MultiDiGraph):
         self.graph = graph
+
+    def reading(self) -> AbstractContextManager[object]:
+        return nullcontext()
 
     def pairs(self, check: Check, params: dict[str, Any]) -> Pairs:
         wanted = inspect.signature(check.networkx).parameters
@@ -53,42 +58,50 @@ def run_checks(
     backend: Backend, settings: CheckSettings | None = None, only: Iterable[str] | None = None
 ) -> list[Finding]:
     params = (settings or CheckSettings()).query_parameters()
-    results: list[tuple[Check, Pairs]] = [(check, backend.pairs(check, params)) for check in select(only)]
-    labels = backend.labels(
-        {org for _, pairs in results for org, _ in pairs},
-        sorted({prop for check, _ in results for prop in check.cites}),
-    )
+    with backend.reading():  # every check reads the same graph, even while a load runs
+        results: list[tuple[Check, Pairs]] = [(check, backend.pairs(check, params)) for check in select(only)]
+        labels = backend.labels(
+            {org for _, pairs in results for org, _ in pairs},
+            sorted({prop for check, _ in results for prop in check.cites}),
+        )
     return [f for check, pairs in results for f in to_findings(check, pairs, labels)]
 
 
 class Neo4jBackend:
-    """Checks as parameterised Cypher, run in READ transactions against a real Neo4j."""
+    """Checks as parameterised Cypher against a real Neo4j; inside `reading()` every query reads
+    one load's graph (`graphmodel.neo4j_read.pinned_graph`)."""
 
     def __init__(self, driver: Any):
-        from graphmodel.neo4j_connect import database_of
         from graphmodel.neo4j_read import require_complete_graph
 
-        require_complete_graph(driver)
+        require_complete_graph(driver)  # refused at once, before any check is asked for
         self.driver = driver
-        self.database = database_of(driver)
+        self._pinned: Any = None
+
+    @contextmanager
+    def reading(self) -> Iterator[object]:
+        from graphmodel.neo4j_read import pinned_graph
+
+        with pinned_graph(self.driver) as self._pinned:
+            try:
+                yield self._pinned
+            finally:
+                self._pinned = None
+
+    def _rows(self, query: str, params: dict[str, Any]) -> list[Any]:
+        if self._pinned is not None:
+            return self._pinned.rows(query, params)
+        with self.reading():
+            return self._rows(query, params)
 
     def pairs(self, check: Check, params: dict[str, Any]) -> Pairs:
-        from neo4j import RoutingControl
-
-        records, _, _ = self.driver.execute_query(
-            check.cypher, params, routing_=RoutingControl.READ, database_=self.database
-        )
-        return [(r["org"], dict(r["evidence"])) for r in records]
+        return [(r["org"], dict(r["evidence"])) for r in self._rows(check.cypher, params)]
 
     def labels(self, codes: Iterable[str], properties: Iterable[str]) -> dict[str, dict[str, Any]]:
-        from neo4j import RoutingControl
-
-        records, _, _ = self.driver.execute_query(
+        wanted = ["name", *properties]
+        records = self._rows(
             "MATCH (n:Entity) WHERE n.code IN $codes "
             "RETURN n.code AS code, [p IN $properties | n[p]] AS values",
-            {"codes": list(codes), "properties": ["name", *properties]},
-            routing_=RoutingControl.READ,
-            database_=self.database,
+            {"codes": list(codes), "properties": wanted},
         )
-        wanted = ["name", *properties]
         return {r["code"]: dict(zip(wanted, r["values"])) for r in records}

@@ -254,9 +254,9 @@ def tangle(dataset: Dataset, rng: random.Random) -> None:
         nodes[code] = nodes[code].model_copy(update=change)
     roles = [r for r in rels.values() if r.rel == RelType.HOLDS_ROLE]
     for role in rng.sample(roles, k=min(6, len(roles))):  # appointments on record
-        rels[(role.source, role.target, role.key)] = role.model_copy(
-            update={"valid_from": rng.choice([date(2012, 10, 1), date(2013, 3, 31)])}
-        )
+        appointed = role.model_copy(update={"valid_from": rng.choice([date(2012, 10, 1), date(2013, 3, 31)])})
+        del rels[(role.source, role.target, role.key)]  # the key has the start date in it
+        rels[(appointed.source, appointed.target, appointed.key)] = appointed
     roles = [r for r in rels.values() if r.rel == RelType.HOLDS_ROLE]
     ccgs = sorted(c for c, n in nodes.items() if n.kind == "CCG")
     for role in rng.sample(roles, k=min(3, len(roles))):  # people on two governing bodies
