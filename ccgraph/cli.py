@@ -469,8 +469,12 @@ def generate(
 
     Prints the planted organisations per check as JSON; with --backend neo4j loads it into Neo4j.
     """
+    from graphmodel.synthetic import size_problem
     from queries.registry import CHECKS, generate_with_breaches
 
+    if (problem := size_problem(scale, violations)) is not None:
+        option = "--scale" if problem.startswith("scale") else "--violations"
+        raise click.BadParameter(problem, param_hint=f"'{option}'")
     synthetic = generate_with_breaches(
         scale, seed, {c.id: violations for c in CHECKS} if violations else None
     )

@@ -32,6 +32,7 @@ from ccgraph.changes import Changes
 from graphmodel.dataset import Dataset, InputError, Location, Problem
 from graphmodel.errors import CcgraphError
 from graphmodel.nx_graph import build_graph, export_graph
+from graphmodel.synthetic import size_problem
 from loaders.inputs import EXAMPLE_SCENARIO, Loaded, load_inputs
 from loaders.quality import QualityReport
 from queries import report as formats
@@ -419,15 +420,18 @@ def _synthetic(spec: str) -> tuple[float, int, int]:
     parts = (spec.split(":") + ["0", "0"])[:3]
     try:
         scale, seed, violations = float(parts[0]), int(parts[1]), int(parts[2])
-        if not 0 < scale <= 1000 or seed < 0 or not 0 <= violations <= 1000:
-            raise ValueError
-    except ValueError:
+        if seed < 0:
+            raise ValueError("seed must be 0 or more")
+        if (problem := size_problem(scale, violations)) is not None:
+            raise ValueError(problem)
+    except ValueError as err:
+        reason = str(err) if " must " in str(err) else "not numbers"
         raise InputError(
             [
                 Problem(
                     Location("CCGRAPH_SYNTHETIC"),
                     "SCALE[:SEED[:VIOLATIONS]]",
-                    f"not a valid system: {spec[:40]!r}",
+                    f"not a valid system: {spec[:40]!r} ({reason})",
                 )
             ]
         ) from None

@@ -50,6 +50,31 @@ HWB_SEATS = (
 )
 
 
+# A x100 system holds about 4.7 GB in memory; x200 about twice that. Beyond, a machine like the
+# one this was measured on (24 GB) would be killed by the kernel part-way, so it is refused.
+MAX_SCALE = 200.0
+MAX_VIOLATIONS = 1000  # breaches planted per check
+
+
+def size_problem(scale: float, violations: int) -> str | None:
+    """Why a synthetic system of this size cannot be generated, or None.
+
+    >>> size_problem(10, 3) is None
+    True
+    >>> size_problem(float("nan"), 0)
+    'scale must be a number above 0 and at most 200 (x100 holds about 4.7 GB), not nan'
+    >>> size_problem(1, -1)
+    'violations must be a whole number from 0 to 1000 per check, not -1'
+    """
+    if not (0 < scale <= MAX_SCALE):  # also false for nan
+        return (
+            f"scale must be a number above 0 and at most {MAX_SCALE:g} (x100 holds about 4.7 GB), not {scale:g}"
+        )
+    if not 0 <= violations <= MAX_VIOLATIONS:
+        return f"violations must be a whole number from 0 to {MAX_VIOLATIONS} per check, not {violations}"
+    return None
+
+
 @dataclass
 class Synthetic:
     dataset: Dataset
@@ -234,6 +259,8 @@ def generate(
     >>> len(s.dataset.nodes) > 100, len(s.planted)
     (True, 0)
     """
+    if (problem := size_problem(scale, max((violations or {}).values(), default=0))) is not None:
+        raise ValueError(problem)
     with gc_paused():
         gen = Generator(scale, seed)
         gen.build()

@@ -52,7 +52,7 @@ from graphmodel.national import NHS_CB_CODE, add_national_layer
 from loaders import nhsbsa, ods, ons, published
 from loaders.manifest import file_of, sources, step_order
 from loaders.quality import QualityReport
-from loaders.tabular import parse_date
+from loaders.tabular import CENSUS, parse_date
 
 START = date(2013, 4, 1)  # CCGs took over from PCTs
 END = date(2022, 6, 30)  # the last day of CCGs: Integrated Care Boards from 1 July 2022
@@ -92,6 +92,10 @@ def load_england(data_dirs: Path | Iterable[Path]) -> tuple[Dataset, QualityRepo
         where = " or ".join(map(str, dirs))
         raise InputError([Problem(Location(f), "*", f"required file not found in {where}") for f in missing])
     builder.build()
+    for path in sorted(builder.read):  # empty or repeating registers, said in the report
+        if (census := CENSUS.get(path.resolve())) is not None:
+            for text in census.notes():
+                builder.report.note(text)
     return builder.dataset, builder.report
 
 
@@ -139,6 +143,7 @@ class _Builder:
         self.merged_into: dict[str, tuple[str, date]] = {}
         self.merged_from: dict[str, list[str]] = defaultdict(list)
         self._noted: set[object] = set()
+        self.read: set[Path] = set()  # the files the steps asked for
 
     def add(self, cls: type[Node], where: Location, field_name: str = "code", **fields: Any) -> None:
         """Add a node built from a row; a value the model refuses is an error naming the row."""
@@ -165,6 +170,7 @@ class _Builder:
         for folder in self.dirs:
             p = folder / file_of(source_id)
             if p.is_file():
+                self.read.add(p)
                 return p
         return None
 

@@ -26,8 +26,10 @@ def load_graph_file(path: Path) -> tuple[Dataset, QualityReport]:
         document = json.loads(read_input(path, limit=MAX_GRAPH_BYTES))
     except (ValueError, RecursionError) as err:
         raise InputError([Problem(Location(name), "*", f"not node-link JSON: {str(err)[:200]}")]) from None
-    if not isinstance(document, dict) or not all(
-        isinstance(document.get(k), list) for k in ("nodes", "links")
+    if (
+        not isinstance(document, dict)
+        or not all(isinstance(document.get(k), list) for k in ("nodes", "links"))
+        or not all(isinstance(document.get(k, True), bool) for k in ("directed", "multigraph"))
     ):
         raise InputError(
             [Problem(Location(name), "nodes/links", "not a graph written by `ccgraph generate` or `export`")]
@@ -59,12 +61,16 @@ def _coverage(attrs: Any, here: Location) -> tuple[date, date] | None:
 
 
 def _node(dataset: Dataset, here: Location, where: str, entry: Any) -> None:
-    if not isinstance(entry, dict) or entry.get("kind") not in set(NodeKind):
+    kind = entry.get("kind") if isinstance(entry, dict) else None
+    if not isinstance(kind, str) or kind not in set(NodeKind):
         dataset.problem(here, f"{where}.kind", f"a node needs a kind, one of {', '.join(NodeKind)}")
         return
     fields = {k: v for k, v in entry.items() if k not in ("kind", "id")}
+    if "id" in entry and entry["id"] != entry.get("code"):  # export writes the code as the id
+        dataset.problem(here, f"{where}.id", "a node's id must be its code, as `export` writes it")
+        return
     try:
-        dataset.add_node(NODE_CLASSES[NodeKind(entry["kind"])](**fields), here, field_name=f"{where}.code")
+        dataset.add_node(NODE_CLASSES[NodeKind(kind)](**fields), here, field_name=f"{where}.code")
     except (ValidationError, TypeError) as err:
         dataset.problem(here, where, _first(err))
 
@@ -75,9 +81,14 @@ def _link(dataset: Dataset, here: Location, where: str, entry: Any) -> None:
         return
     fields = {k: v for k, v in entry.items() if k != "key"}  # the key is made again from the fields
     try:
-        dataset.add_relationship(Relationship(**fields), here)
+        rel = Relationship(**fields)
     except (ValidationError, TypeError) as err:
         dataset.problem(here, where, _first(err))
+        return
+    if "key" in entry and entry["key"] != rel.key:
+        dataset.problem(here, f"{where}.key", f"the key must be the one its fields make ({rel.key!r})")
+        return
+    dataset.add_relationship(rel, here, written={"source": f"{where}.source", "target": f"{where}.target"})
 
 
 def _first(err: Exception) -> str:

@@ -20,6 +20,53 @@ from graphmodel.dataset import InputError, Location, Problem
 from graphmodel.input_files import MAX_CSV_BYTES, checked_file, read_input
 
 MAX_FIELD = 10_000  # no field in these registers is anywhere near this long
+MAX_LINE = 100_000  # characters; the widest register line (epraccur) is under 400
+
+
+class Census:
+    """What a reading saw of a whole file: its data lines and how many repeat an earlier one
+    exactly. A register with no data rows, or with repeated rows, is reported in the load's
+    data-quality report (`notes`) rather than passing silently."""
+
+    def __init__(self, name: str) -> None:
+        self.name, self.lines, self.duplicates, self.first_duplicate = name, 0, 0, 0
+        self._seen: set[int] = set()
+
+    def notes(self) -> list[str]:
+        if self.lines == 0:
+            return [f"{self.name} has no data rows (a header at most): nothing was read from it."]
+        if self.duplicates:
+            return [
+                f"{self.name} repeats {self.duplicates:,} row(s) exactly (first at line {self.first_duplicate}); "
+                "each was read once more, as the file has it."
+            ]
+        return []
+
+
+CENSUS: dict[Path, Census] = {}  # the last reading of each file, by its resolved path
+
+
+def _bounded_lines(handle: IO[str], census: Census, header: bool) -> Iterator[str]:
+    """The file's lines, refusing one longer than `MAX_LINE` (a line of a hundred million empty
+    fields would become a list of a hundred million strings), and counting repeats."""
+    seen, number = census._seen, 0
+    for line in handle:
+        number += 1
+        if len(line) > MAX_LINE:
+            raise InputError(
+                [Problem(Location(census.name, number), "*", f"line is more than {MAX_LINE:,} characters long")]
+            )
+        if (number == 1 and header) or not line.strip():
+            yield line
+            continue
+        census.lines += 1
+        key = hash(line.rstrip("\r\n"))
+        if key in seen:
+            census.duplicates += 1
+            census.first_duplicate = census.first_duplicate or number
+        else:
+            seen.add(key)
+        yield line
 
 
 ENCODINGS = ("utf-8-sig", "cp1252")  # registers published from Windows tools are cp1252
@@ -124,7 +171,8 @@ def _count_plain(path: Path, columns: Sequence[str]) -> tuple[int, Counter | Non
     limit = csv.field_size_limit(MAX_FIELD)
     try:
         with open(path, encoding=ENCODINGS[0], newline="") as handle:
-            reader = csv.reader(handle)
+            census = Census(path.name)
+            reader = csv.reader(_bounded_lines(handle, census, header=True))
             wanted, _ = _match_header(path.name, next(reader, []), [(c, i) for i, c in enumerate(columns)])
             if len(wanted) < 2:
                 return 0, None, {}
@@ -140,6 +188,8 @@ def _count_plain(path: Path, columns: Sequence[str]) -> tuple[int, Counter | Non
                 read += len(chunk)
             if not read or reader.line_num != read + 1 or ("",) * len(wanted) in counts:
                 return 0, None, {}
+            census._seen.clear()
+            CENSUS[path.resolve()] = census
     except (UnicodeDecodeError, IndexError, csv.Error, InputError, OSError):
         return 0, None, {}
     finally:
@@ -182,7 +232,11 @@ def read_stream(
     for encoding in ENCODINGS:
         try:
             with open(path, encoding=encoding, newline="") as handle:
-                return _parse(path.name, handle, columns, consume, header, min_columns)
+                census = Census(path.name)
+                found = _parse(path.name, _bounded_lines(handle, census, header), columns, consume, header, min_columns)
+                census._seen.clear()
+                CENSUS[path.resolve()] = census
+                return found
         except UnicodeDecodeError:
             continue
         except OSError as err:
@@ -192,7 +246,7 @@ def read_stream(
 
 def _parse(
     name: str,
-    handle: IO[str],
+    handle: Iterator[str],
     columns: Sequence[str | None],
     consume: Callable[[list[str], Rows], T],
     header: bool,
