@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 import networkx as nx
 
-from graphmodel.text import markdown
+from graphmodel.text import markdown, markdown_link
 from queries.findings import Finding
 
 AGGREGATE_KINDS = ("Practice",)  # many leaves of one kind around a node become one counted node
@@ -168,6 +168,8 @@ def links_markdown(links: list[dict[str, Any]]) -> str:
         text = "" if link.get(column) is None else markdown(link[column])
         if column == "name":
             return f"[{text}](?page=Explore&org={quote(str(link['code']))})"
+        if column == "source_url" and link.get(column):
+            return markdown_link("source", link[column])  # a published fact's page: the one link from data
         return text
 
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]

@@ -10,8 +10,8 @@ of that output calls it; the model refuses control characters on the way in
 'NHS Somewhere[2J CCG'
 >>> csv_cell("=HYPERLINK(\\"http://x\\")")
 '\\'=HYPERLINK("http://x")'
->>> markdown("# ![x](http://evil/a.png)")
-'\\\\# \\\\!\\\\[x\\\\]\\\\(http\\\\://evil/a\\\\.png\\\\)'
+>>> print(markdown("# ![x](http://evil/a.png)").replace("\\u200b", "|"))
+\\# \\!\\[x\\]\\(http\\:|//evil/a\\.png\\)
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ __all__ = [
     "CONTROL",
     "csv_cell",
     "markdown",
+    "markdown_link",
     "one_line",
     "printable",
     "refuse_control_characters",
@@ -77,5 +78,33 @@ def csv_cell(value: object) -> object:
 
 
 def markdown(text: object) -> str:
-    """`text` shown literally in Markdown: no headings, links, images, emphasis or directives."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", one_line(text))
+    """`text` shown literally in Markdown: no headings, links, images, emphasis or directives.
+
+    Escaping is not enough for what the page's renderer finds in plain text after parsing: bare
+    web and e-mail addresses (GFM autolinks) and `:material/...:` icons or `:emoji:` codes. A
+    zero-width space after each `:`, `@` and `www` breaks those patterns without changing what
+    is seen.
+
+    >>> print(markdown("NHS :material/lock: https://x.example www.y.example a@b.example").replace("\u200b", "|"))
+    NHS \\:|material/lock\\:| https\\:|//x\\.example www|\\.y\\.example a@|b\\.example
+    """
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", one_line(text))
+    return _AUTOLINKED.sub(lambda m: m.group(0) + "\u200b", escaped)
+
+
+_AUTOLINKED = re.compile(r"\\:|@|(?<![\w])www(?=\\\.)", re.I)
+
+
+def markdown_link(label: str, url: object) -> str:
+    """A link to `url` when it is a plain web address, else the address shown as text: the one
+    place a link reaches the page from data (a published fact's source).
+
+    >>> markdown_link("source", "https://www.england.nhs.uk/2013/01/ccg-authorisation/")
+    '[source](<https://www.england.nhs.uk/2013/01/ccg-authorisation/>)'
+    >>> markdown_link("source", "javascript:alert(1)") == markdown("javascript:alert(1)")
+    True
+    """
+    text = str(url)
+    if re.fullmatch(r"https?://[^\s<>()\[\]\\`\x00-\x1f]{1,2000}", text):
+        return f"[{markdown(label)}](<{text}>)"
+    return markdown(text)
