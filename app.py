@@ -261,7 +261,12 @@ def compliance(graph, shown: Report) -> None:
 def boundary_map(graph, view, findings, kml: Path | None, day: str) -> None:
     """The 2013 boundaries, each shaded by the CCG that held it on `day` (a merged CCG is one
     shade: its value)."""
-    if kml is None or not kml.is_file():
+    try:
+        present = kml is not None and kml.is_file()
+    except OSError as err:  # a path too long to look up, say
+        st.error(f"The boundary file cannot be drawn: {markdown(_one_problem(err))}")
+        return
+    if kml is None or not present:
         st.info(
             "No boundary file: set CCGRAPH_KML (or put CCC_Feb2013.KML in CCGRAPH_DATA) to draw CCG boundaries."
         )
@@ -281,7 +286,11 @@ def boundary_map(graph, view, findings, kml: Path | None, day: str) -> None:
                 values[ccg] += view.nodes[practice].get("list_size") or 0
     else:
         values = Counter(u for u, _, a in view.edges(data=True) if a["rel"] == "OVERLAPS" and u in ccgs)
-    shapes = boundaries(kml)
+    try:
+        shapes = boundaries(kml)
+    except (CcgraphError, OSError) as err:
+        st.error(f"The boundary file cannot be drawn: {markdown(_one_problem(err))}")
+        return
     holders = {c: holder_on(graph, c, day) if c in graph else c for c in shapes}
     merged = sum(1 for c, h in holders.items() if h != c)
     st.caption(
@@ -439,17 +448,26 @@ def _date_control(system: System) -> str:
     return day.isoformat()
 
 
+def _one_problem(err: Exception) -> str:
+    """A failure to read an input as text for the page: the problems a `CcgraphError` names, or
+    what the system said of a path (shortened: a path can be thousands of characters)."""
+    if isinstance(err, OSError):
+        name = str(err.filename or "")
+        return f"{err.strerror or 'cannot be read'}: {name[:120]}{' ...' if len(name) > 120 else ''}"
+    return str(err)
+
+
 def main() -> None:
     st.set_page_config(page_title="ccgraph explorer", layout="wide")
-    inputs = Inputs.from_env()
-    data, scenario, synthetic = inputs.data, inputs.scenario, inputs.synthetic
     try:
+        inputs = Inputs.from_env()
         system = inputs.load()
         graph, quality = system.graph, system.quality
-    except CcgraphError as err:  # say which file, line and field, not a traceback
+    except (CcgraphError, OSError) as err:  # say which file, line and field, not a traceback
         st.error("The explorer could not load its inputs.")
-        st.code(str(err), language=None, wrap_lines=True)
+        st.code(_one_problem(err), language=None, wrap_lines=True)
         st.stop()
+    data, scenario, synthetic = inputs.data, inputs.scenario, inputs.synthetic
     st.sidebar.title("ccgraph")
     st.sidebar.caption("English NHS commissioning, 2013-2022")
     # Keyed widgets keep one identity between runs, so each click switches at once; the link
