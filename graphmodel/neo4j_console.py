@@ -60,7 +60,7 @@ READ_OPERATORS = frozenset("""
     Expand(All) Expand(Into) OptionalExpand(All) OptionalExpand(Into) VarLengthExpand(All)
     VarLengthExpand(Into) VarLengthExpand(Pruning) VarLengthExpand(Pruning,BFS)
     VarLengthExpand(Pruning,BFS,All) BFSPruningVarLengthExpand ShortestPath
-    StatefulShortestPath(All) StatefulShortestPath(Into) Trail Repeat(Trail) NullifyMetadata
+    StatefulShortestPath(All) StatefulShortestPath(Into) Trail NullifyMetadata
     ProjectEndpoints Apply SemiApply AntiSemiApply LetSemiApply LetAntiSemiApply SelectOrSemiApply
     SelectOrAntiSemiApply LetSelectOrSemiApply LetSelectOrAntiSemiApply RollUpApply
     ConditionalApply AntiConditionalApply Optional Argument ArgumentTracker Anti CartesianProduct
@@ -121,6 +121,7 @@ def read_only_query(
     Neo4jUnavailable : the server cannot be reached.
     """
     params = _checked_params(query, params)
+    _refuse_large_patterns(query)
     database = database_of(driver)
     try:
         with driver.session(database=database, default_access_mode="READ", fetch_size=FETCH_SIZE) as session:
@@ -188,7 +189,9 @@ def _refuse_unless_read_only(query_type: str | None, served: str | None, databas
         )
     if served != database:
         raise ConsoleRefused(f"refused: this console reads the {database!r} database only")
-    for operator, details in _operators(plan):
+    steps = list(_operators(plan))
+    collected = {m.group(1) for _, d in steps for m in re.finditer(r"collect\([^()]*\) AS (\w+)", d)}
+    for operator, details in steps:
         if operator not in READ_OPERATORS:
             raise ConsoleRefused(
                 f"refused: the plan uses {operator}, which this read-only console does not run "
@@ -201,7 +204,7 @@ def _refuse_unless_read_only(query_type: str | None, served: str | None, databas
                     f"refused: procedure {name} is not one this console calls "
                     f"(allowed: {', '.join(sorted(ALLOWED_PROCEDURES))})"
                 )
-        if (reason := _unbounded_expression(details)) is not None:
+        if (reason := _unbounded_expression(details) or _unbounded_step(operator, details, collected)) is not None:
             raise ConsoleRefused(f"refused: {reason}")
 
 
@@ -229,6 +232,10 @@ def _unbounded_expression(details: str) -> str | None:
         body = _call_body(code, match.end()).split("|", 1)
         if len(body) == 2 and len(re.findall(rf"(?<![\w.$]){re.escape(match.group(1))}\b", body[1])) > 1:
             return f"reduce() whose accumulator {match.group(1)} is used twice can double on every step"
+    for match in _ITERATION.finditer(code):
+        inner = _call_body(code, match.end()) if match.group(0).endswith("(") else _bracket_body(code, match.end())
+        if _ITERATION.search(inner):
+            return "an iteration (reduce, any, all, none, single or a list) inside a comprehension or reduce multiplies its steps"
     for match in re.finditer(r"(?<![\w.])replace\s*\(", code, re.I):
         arguments = _split_arguments(_call_body(code, match.end()))
         if len(arguments) == 3 and not re.fullmatch(r"\s*\$\w+\s*", arguments[2]):
@@ -246,11 +253,93 @@ def _unbounded_expression(details: str) -> str | None:
     return None
 
 
+MAX_PATTERN_RELATIONSHIPS = 20  # the checks' own queries use at most 6
+MAX_HOPS = 10  # longest variable-length pattern (the deepest merger chain is 3)
+_LITERALS = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`(?:[^`]|``)*`|//[^\n]*|/\*.*?\*/", re.S)
+_RELATIONSHIP = re.compile(r"<?-(?:\[[^\]]*\])?->?")
+_ITERATION = re.compile(r"(?<![\w.])(?:reduce|any|all|none|single)\s*\(|\[\s*\w+\s+IN\b", re.I)
+
+
+def _refuse_large_patterns(query: str) -> None:
+    """Refuse, before the server plans it, a query with more relationship patterns than any
+    analyst's question needs: planning a 20-node clique took the server 138 s.
+
+    >>> _refuse_large_patterns("MATCH (a)-[:X]->(b)<-[r]-(c)--(d) RETURN a // -->-->-->")
+    >>> _refuse_large_patterns("MATCH " + ", ".join(f"(n{i})--(m{i})" for i in range(21)) + " RETURN 1")
+    Traceback (most recent call last):
+    ...
+    graphmodel.neo4j_console.ConsoleRefused: refused: the query has 21 relationship patterns; at most 20 (a large pattern can take the server minutes to plan)
+    """
+    code = _LITERALS.sub("''", query)
+    found = len(_RELATIONSHIP.findall(code))
+    if found > MAX_PATTERN_RELATIONSHIPS:
+        raise ConsoleRefused(
+            f"refused: the query has {found} relationship patterns; at most {MAX_PATTERN_RELATIONSHIPS} "
+            "(a large pattern can take the server minutes to plan)"
+        )
+
+
+def _unbounded_step(operator: str, details: str, collected: set[str]) -> str | None:
+    """Why a plan step could grow or run without bound in a way the server does not stop, or None.
+
+    >>> _unbounded_step("VarLengthExpand(All)", "(a)-[anon_0*]-(b)", set())
+    'a variable-length pattern needs an upper bound of at most 10 hops (e.g. *1..3)'
+    >>> _unbounded_step("VarLengthExpand(All)", "(a)-[anon_0*1..3]-(b)", set()) is None
+    True
+    >>> _unbounded_step("Projection", "s + s AS s", set())
+    'a value added to itself (s + s) can double at every step'
+    >>> _unbounded_step("Projection", "a.name + ' ' + a.code AS label", set()) is None
+    True
+    >>> _unbounded_step("EagerAggregation", "collect(ns) AS nss", {"ns"})
+    'collect() of a list that collect() made multiplies it by the rows'
+    """
+    code = _QUOTED.sub("``", details)
+    if operator.startswith("VarLengthExpand") or operator.startswith("BFSPruning"):
+        for low, dots, high in re.findall(r"\*\s*(\d*)\s*(\.\.)?\s*(\d*)", code):
+            bound = int(high) if high else (int(low) if low and not dots else None)
+            if bound is None or bound > MAX_HOPS:
+                return f"a variable-length pattern needs an upper bound of at most {MAX_HOPS} hops (e.g. *1..3)"
+    if "+" in code:
+        for item in _split_arguments(code):
+            expression = _without_iterations(item.rsplit(" AS ", 1)[0])
+            bare = re.findall(r"(?<![\w.$`])([A-Za-z_]\w*)\b(?!\s*[.(\[`])", expression)
+            twice = sorted({name for name in bare if bare.count(name) > 1 and name.upper() not in _WORDS})
+            if twice and "+" in expression:
+                return f"a value added to itself ({twice[0]} + {twice[0]}) can double at every step"
+    for name in re.findall(r"collect\(\s*(?:DISTINCT\s+)?(\w+)\s*\)", code, re.I):
+        if name in collected:
+            return "collect() of a list that collect() made multiplies it by the rows"
+    return None
+
+
+_WORDS = frozenset("AND OR XOR NOT IN IS NULL TRUE FALSE CASE WHEN THEN ELSE END AS DISTINCT STARTS ENDS WITH CONTAINS".split())
+
+
 def _call_body(code: str, start: int) -> str:
     """The text from `start` to the parenthesis that closes the call opened just before it."""
     depth = 1
     for i in range(start, len(code)):
         depth += {"(": 1, ")": -1}.get(code[i], 0)
+        if depth == 0:
+            return code[start:i]
+    return code[start:]
+
+
+def _without_iterations(expression: str) -> str:
+    """The expression with every list, call to reduce/any/all/none/single and their bodies
+    removed: their own variables are judged by the rules for iterations."""
+    while (match := _ITERATION.search(expression)) or (match := re.search(r"\[", expression)):
+        opened = match.group(0).endswith("(")
+        body = _call_body(expression, match.end()) if opened else _bracket_body(expression, match.end())
+        expression = expression[: match.start()] + "``" + expression[match.end() + len(body) + 1 :]
+    return expression
+
+
+def _bracket_body(code: str, start: int) -> str:
+    """The text from `start` to the bracket that closes the list opened just before it."""
+    depth = 1
+    for i in range(start, len(code)):
+        depth += {"[": 1, "]": -1}.get(code[i], 0)
         if depth == 0:
             return code[start:i]
     return code[start:]
