@@ -233,7 +233,7 @@ def _unbounded_expression(details: str) -> str | None:
         if len(body) == 2 and len(re.findall(rf"(?<![\w.$]){re.escape(match.group(1))}\b", body[1])) > 1:
             return f"reduce() whose accumulator {match.group(1)} is used twice can double on every step"
     for match in _ITERATION.finditer(code):
-        inner = _call_body(code, match.end()) if match.group(0).endswith("(") else _bracket_body(code, match.end())
+        inner = _call_body(code, match.end()) if match.group(0).endswith("(") else _call_body(code, match.end(), "[]")
         if _ITERATION.search(inner):
             return "an iteration (reduce, any, all, none, single or a list) inside a comprehension or reduce multiplies its steps"
     for match in re.finditer(r"(?<![\w.])replace\s*\(", code, re.I):
@@ -315,11 +315,12 @@ def _unbounded_step(operator: str, details: str, collected: set[str]) -> str | N
 _WORDS = frozenset("AND OR XOR NOT IN IS NULL TRUE FALSE CASE WHEN THEN ELSE END AS DISTINCT STARTS ENDS WITH CONTAINS".split())
 
 
-def _call_body(code: str, start: int) -> str:
-    """The text from `start` to the parenthesis that closes the call opened just before it."""
+def _call_body(code: str, start: int, pair: str = "()") -> str:
+    """The text from `start` to the bracket that closes the one opened just before it (a call's
+    parenthesis, or with `pair="[]"` a list's bracket)."""
     depth = 1
     for i in range(start, len(code)):
-        depth += {"(": 1, ")": -1}.get(code[i], 0)
+        depth += {pair[0]: 1, pair[1]: -1}.get(code[i], 0)
         if depth == 0:
             return code[start:i]
     return code[start:]
@@ -330,19 +331,9 @@ def _without_iterations(expression: str) -> str:
     removed: their own variables are judged by the rules for iterations."""
     while (match := _ITERATION.search(expression)) or (match := re.search(r"\[", expression)):
         opened = match.group(0).endswith("(")
-        body = _call_body(expression, match.end()) if opened else _bracket_body(expression, match.end())
+        body = _call_body(expression, match.end()) if opened else _call_body(expression, match.end(), "[]")
         expression = expression[: match.start()] + "``" + expression[match.end() + len(body) + 1 :]
     return expression
-
-
-def _bracket_body(code: str, start: int) -> str:
-    """The text from `start` to the bracket that closes the list opened just before it."""
-    depth = 1
-    for i in range(start, len(code)):
-        depth += {"[": 1, "]": -1}.get(code[i], 0)
-        if depth == 0:
-            return code[start:i]
-    return code[start:]
 
 
 def _split_arguments(body: str) -> list[str]:

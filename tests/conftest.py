@@ -5,7 +5,11 @@ from __future__ import annotations
 import os
 import re
 import socket
-from collections.abc import Callable
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +45,31 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@contextmanager
+def explorer_server(tmp_path: Path, **env: str) -> Iterator[int]:
+    """`streamlit run app.py` from the repository, as the README says (its .streamlit config),
+    on a free port; yields the port once the server accepts. `env` sets the explorer's inputs."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port", str(port)],
+        stdout=(tmp_path / "server.log").open("w"),
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "CCGRAPH_DATA": "", "CCGRAPH_SCENARIO": "", **env},
+        cwd=REPO,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.3)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
 
 
 def build(**sections: Any) -> Dataset:

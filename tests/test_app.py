@@ -7,12 +7,6 @@ from datetime import date
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import networkx as nx
@@ -23,7 +17,7 @@ from test_neo4j_console import ATTACKS
 from ccgraph.explorer import links_markdown, neighbourhood, search
 from ccgraph.serving import READY
 from ccgraph.visual import network_data, network_html
-from conftest import IN_CI, REPO, free_port
+from conftest import IN_CI, REPO, explorer_server
 from graphmodel.nx_graph import build_graph
 from graphmodel.synthetic import generate
 from loaders.inputs import EXAMPLE_SCENARIO, load_inputs
@@ -266,28 +260,8 @@ def chromium() -> str:
     return path
 
 
-@contextmanager
-def _explorer(tmp_path: Path, **env: str) -> Iterator[int]:
-    """`streamlit run app.py` from the repository (its .streamlit config) on a free port."""
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", APP, "--server.port", str(port)],
-        stdout=(tmp_path / "server.log").open("w"),
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "CCGRAPH_DATA": "", "CCGRAPH_SCENARIO": "", **env},
-        cwd=REPO,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.5)
-        yield port
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
+def _explorer(tmp_path: Path, **env: str):
+    return explorer_server(tmp_path, **env)
 
 
 @pytest.mark.browser

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import os
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 
@@ -14,7 +12,7 @@ import pytest
 from streamlit import config
 from streamlit.testing.v1 import AppTest
 
-from conftest import REPO, free_port
+from conftest import REPO, explorer_server
 
 APP = str(REPO / "app.py")
 
@@ -50,30 +48,20 @@ def _this_machines_other_addresses() -> list[str]:
 
 
 def test_the_explorer_started_as_the_readme_says_listens_on_loopback_only(tmp_path):
-    port = free_port()
-    server = subprocess.Popen(  # `streamlit run app.py` from the repository, as the README says
-        [sys.executable, "-m", "streamlit", "run", APP, "--server.port", str(port)],
-        stdout=(tmp_path / "server.log").open("w"),
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "CCGRAPH_DATA": "", "CCGRAPH_SCENARIO": ""},
-        cwd=REPO,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while not _listening(port) and time.monotonic() < deadline:
-            time.sleep(0.3)
+    with explorer_server(tmp_path) as port:  # `streamlit run app.py` from the repository, as the README says
         time.sleep(1)  # every socket it opens for this port is open by now
         listening = _listening(port)
-        assert listening, (tmp_path / "server.log").read_text()
-        assert all(_is_loopback_hex(a) for a in listening), listening
+        log = (tmp_path / "server.log").read_text()
+    assert listening, log
+    assert all(_is_loopback_hex(a) for a in listening), listening
+    assert "Network URL" not in log
+
+
+def test_nothing_else_of_this_machine_reaches_the_explorer(tmp_path):
+    with explorer_server(tmp_path) as port:
         for address in _this_machines_other_addresses():
             with socket.socket() as s:
                 assert s.connect_ex((address, port)) != 0, f"reachable on {address}"
-        log = (tmp_path / "server.log").read_text()
-        assert "Network URL" not in log
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
 
 
 @pytest.fixture

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from conftest import IN_CI, REPO, free_port
+from conftest import IN_CI, REPO, explorer_server
 
 HOSTILE = "NHS https://evil.example www.evil.example :material/lock: :smile: a@evil.example Beta"
 
@@ -32,21 +28,7 @@ def test_a_name_with_addresses_and_icon_codes_shows_as_the_text_it_is(tmp_path):
         .read_text()
         .replace("Illustrative Beta Health Centre", f"'{HOSTILE}'")
     )
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port", str(port)],
-        stdout=(tmp_path / "server.log").open("w"),
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "CCGRAPH_DATA": "", "CCGRAPH_SCENARIO": str(scenario)},
-        cwd=REPO,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.3)
+    with explorer_server(tmp_path, CCGRAPH_SCENARIO=str(scenario)) as port:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
             page = browser.new_page(viewport={"width": 1400, "height": 1400})
@@ -63,9 +45,6 @@ def test_a_name_with_addresses_and_icon_codes_shows_as_the_text_it_is(tmp_path):
             hrefs = main.locator("a").evaluate_all("links => links.map(a => a.href)")
             icons = heading.locator("[data-testid='stIconMaterial'], img").count()
             browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
     assert HOSTILE in shown  # every character as written, nothing turned into markup
     assert not [h for h in hrefs if not h.startswith(f"http://127.0.0.1:{port}/")]  # only the page's own
     assert icons == 0 and "😄" not in shown
