@@ -127,9 +127,7 @@ class Dataset:
     def validate(self) -> None:
         """Raise `InputError` if any record problem or cross-record rule is broken."""
         self._check_references()
-        self._check_succession_cycles()
-        if self.problems:
-            raise InputError(self.problems)
+        self.refuse_succession_cycles()
 
     def refuse_succession_cycles(self) -> None:
         """Raise `InputError` at once if successions go round in a circle (a loader that follows

@@ -28,14 +28,13 @@ class PinnedGraph:
     """One complete graph, read in one transaction (see the module docstring)."""
 
     tx: Any  # a neo4j Transaction
-    run_id: str
     coverage: list[str] | None
 
     def rows(self, query: str, params: dict[str, Any] | None = None) -> list[Any]:
         return list(self.tx.run(query, params or {}))
 
 
-_PIN = "MATCH (m:CcgraphLoad {singleton: true}) SET m._pinned = true REMOVE m._pinned RETURN m.run_id AS run"
+_PIN = "MATCH (m:CcgraphLoad {singleton: true}) SET m._pinned = true REMOVE m._pinned"
 
 
 @contextmanager
@@ -48,7 +47,7 @@ def pinned_graph(driver: Driver) -> Iterator[PinnedGraph]:
         found = tx.run(_MARKER_AND_COUNTS).single(strict=True)
         coverage = _refuse_unless_complete(found, database)
         try:
-            yield PinnedGraph(tx, found["run"], coverage)
+            yield PinnedGraph(tx, coverage)
         finally:
             tx.rollback()
 

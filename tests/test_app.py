@@ -178,7 +178,7 @@ def test_in_a_real_browser_the_map_paints_every_ccg_boundary_shaded_by_breaches(
 ):
     from playwright.sync_api import sync_playwright
 
-    with _explorer(tmp_path, CCGRAPH_DATA=str(real_data)) as port, sync_playwright() as p:
+    with explorer_server(tmp_path, CCGRAPH_DATA=str(real_data)) as port, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
         page = browser.new_page(viewport={"width": 1400, "height": 1400})
         requested: list[str] = []
@@ -260,10 +260,6 @@ def chromium() -> str:
     return path
 
 
-def _explorer(tmp_path: Path, **env: str):
-    return explorer_server(tmp_path, **env)
-
-
 @pytest.mark.browser
 def test_in_a_real_browser_the_warmed_up_explorer_draws_offline_and_opens_a_double_clicked_node(
     tmp_path, chromium
@@ -271,7 +267,7 @@ def test_in_a_real_browser_the_warmed_up_explorer_draws_offline_and_opens_a_doub
     from playwright.sync_api import sync_playwright
 
     log = tmp_path / "server.log"
-    with _explorer(tmp_path) as port:
+    with explorer_server(tmp_path) as port:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
             page = browser.new_page(viewport={"width": 1400, "height": 1700})
@@ -413,7 +409,7 @@ def test_in_a_real_browser_a_click_on_a_year_of_the_timeline_sets_the_date(real_
     from playwright.sync_api import sync_playwright
 
     data = os.pathsep.join(map(str, real_history))
-    with _explorer(tmp_path, CCGRAPH_DATA=data) as port, sync_playwright() as p:
+    with explorer_server(tmp_path, CCGRAPH_DATA=data) as port, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
         page = browser.new_page(viewport={"width": 1400, "height": 1600})
         page.goto(f"http://127.0.0.1:{port}/?page=Timeline", timeout=90_000)
@@ -446,7 +442,7 @@ def test_in_a_real_browser_every_page_on_the_real_data_draws_and_leaves_no_place
     SCREENSHOTS.mkdir(exist_ok=True)
     data = os.pathsep.join(map(str, real_history))
     data += os.pathsep + str(real_history[0].parent / "england-2013-curated")  # and the published facts
-    with _explorer(tmp_path, CCGRAPH_DATA=data) as port, sync_playwright() as p:
+    with explorer_server(tmp_path, CCGRAPH_DATA=data) as port, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
         page = browser.new_page()
         for link, content, shot, height in PAGES_ON_REAL_DATA:  # the page's own scroll: a tall window
