@@ -93,9 +93,8 @@ def load_england(data_dirs: Path | Iterable[Path]) -> tuple[Dataset, QualityRepo
         raise InputError([Problem(Location(f), "*", f"required file not found in {where}") for f in missing])
     builder.build()
     for path in sorted(builder.read):  # empty or repeating registers, said in the report
-        if (census := CENSUS.get(path.resolve())) is not None:
-            for text in census.notes():
-                builder.report.note(text)
+        for text in CENSUS.get(path.resolve(), []):
+            builder.report.note(text)
     return builder.dataset, builder.report
 
 
