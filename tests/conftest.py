@@ -153,7 +153,6 @@ def pytest_terminal_summary(terminalreporter) -> None:
     import sys
 
     fuzz = sys.modules.get("test_fuzz")
-    if fuzz is not None and fuzz.HOSTILE_CASES[0]:
-        terminalreporter.write_line(
-            f"hostile inputs tried: {fuzz.HOSTILE_CASES[0]:,} (CCGRAPH_FUZZ_EXAMPLES={fuzz.EXAMPLES} per fuzz test)"
-        )
+    if fuzz is not None and fuzz.HOSTILE_CASES:
+        tried = ", ".join(f"{surface} {n:,}" for surface, n in sorted(fuzz.HOSTILE_CASES.items()))
+        terminalreporter.write_line(f"hostile inputs tried: {tried} (CCGRAPH_FUZZ_CASES={fuzz.CASES:,} per surface)")

@@ -4,8 +4,11 @@ file (and line and field), never in a traceback and never in half a graph."""
 from __future__ import annotations
 
 import os
+import copy
+import json
 import re
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -13,28 +16,38 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from graphmodel.dataset import InputError
+from graphmodel.nx_graph import build_graph, export_graph
+from loaders.graph_file import load_graph_file
 from loaders.inputs import EXAMPLE_SCENARIO, load_inputs
 from loaders.manifest import sources
 from loaders.scenario import read_scenario
 from test_loaders import write_mini_data
 
 FILES = sorted(s.file for s in sources() if s.required)  # damage each required source in turn
-# Examples per fuzz test: quick by default; scripts/test.sh (the CI command) runs 1,000, which is
-# 10,000 hostile inputs in all. The count run is printed at the end of the session.
-EXAMPLES = int(os.environ.get("CCGRAPH_FUZZ_EXAMPLES", "100"))
-FUZZ = settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+# Hostile inputs per surface (CSV folders, scenario YAML, node-link JSON), shared among that
+# surface's tests: quick by default; scripts/test.sh (the CI command) runs 10,000 per surface.
+# The counts run are printed at the end of the session.
+CASES = int(os.environ.get("CCGRAPH_FUZZ_CASES", "300"))
+HOSTILE_CASES: Counter[str] = Counter()
+TESTS_PER_SURFACE = {  # the fuzz tests sharing each surface's cases (two are in test_hostile_input)
+    "CSV folders": len(FILES),
+    "scenario YAML": 4,
+    "node-link JSON": 1,
+}
 
 
-HOSTILE_CASES = [0]
+def fuzz(surface: str):
+    """Hypothesis settings giving one of a surface's fuzz tests its share of the cases."""
+    return settings(
+        max_examples=max(1, -(-CASES // TESTS_PER_SURFACE[surface])),
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
 
 
-def counted() -> None:
-    """Tally one hostile input tried (reported by conftest at the end of the run)."""
-    HOSTILE_CASES[0] += 1
+def counted(surface: str) -> None:
+    """Tally one hostile input tried on a surface (reported by conftest at the end of the run)."""
+    HOSTILE_CASES[surface] += 1
 
 
 @st.composite
@@ -110,10 +123,10 @@ def pristine(tmp_path_factory) -> Path:
 def test_any_damage_to_a_source_file_gives_a_graph_or_a_clear_error(file, pristine, tmp_path_factory):
     original = (pristine / file).read_bytes()
 
-    @FUZZ
+    @fuzz("CSV folders")
     @given(data=mutation(original))
     def run(data: bytes) -> None:
-        counted()
+        counted("CSV folders")
         folder = tmp_path_factory.mktemp("fuzz")
         for name in FILES:
             shutil.copy(pristine / name, folder / name)
@@ -159,10 +172,10 @@ def scenario_text(draw) -> str:
     return "\n".join(lines)
 
 
-@FUZZ
+@fuzz("scenario YAML")
 @given(text=scenario_text())
 def test_any_damage_to_a_scenario_gives_a_graph_or_a_clear_error(text, tmp_path_factory):
-    counted()
+    counted("scenario YAML")
     path = tmp_path_factory.mktemp("scenario") / "scenario.yaml"
     path.write_text(text, encoding="utf-8")
     try:
@@ -172,17 +185,17 @@ def test_any_damage_to_a_scenario_gives_a_graph_or_a_clear_error(text, tmp_path_
         assert any(p.location.file == "scenario.yaml" for p in err.problems)
 
 
-@FUZZ
-@given(
-    value=st.recursive(
-        st.none() | st.booleans() | st.integers() | st.text(max_size=20),
-        lambda children: st.lists(children, max_size=4)
-        | st.dictionaries(st.text(max_size=12), children, max_size=4),
-        max_leaves=20,
-    )
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4),
+    max_leaves=20,
 )
+
+
+@fuzz("scenario YAML")
+@given(value=JSON_VALUES)
 def test_any_yaml_document_is_accepted_or_refused_clearly(value, tmp_path_factory):
-    counted()
+    counted("scenario YAML")
     import yaml
 
     path = tmp_path_factory.mktemp("yaml") / "s.yaml"
@@ -194,3 +207,75 @@ def test_any_yaml_document_is_accepted_or_refused_clearly(value, tmp_path_factor
         read_scenario(path)
     except InputError as err:
         assert err.problems and all(p.location.file == "s.yaml" for p in err.problems)
+
+
+@pytest.fixture(scope="module")
+def graph_document(tmp_path_factory) -> dict:
+    """The illustrative economy as `ccgraph export` writes it (node-link JSON)."""
+    path = tmp_path_factory.mktemp("graph") / "g.json"
+    export_graph(build_graph(load_inputs(scenario=EXAMPLE_SCENARIO).dataset), path, "json")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+TEXT_DAMAGE = st.sampled_from(["none"] * 5 + ["truncate", "junk", "nesting"])  # mostly whole JSON
+
+
+@st.composite
+def graph_damage(draw, document: dict) -> str:
+    """Set, drop, duplicate or swap any property of any node or link; break the file's frame."""
+    document = copy.deepcopy(document)
+    for _ in range(draw(st.integers(1, 4))):
+        part = draw(st.sampled_from(["nodes", "links", "top"]))
+        if part == "top":
+            key = draw(st.sampled_from(["nodes", "links", "graph", "directed", "multigraph"]))
+            document[key] = draw(JSON_VALUES | st.just({"coverage": ["2013-04-01", "2012-01-01"]}))
+            continue
+        elements = document[part] if isinstance(document.get(part), list) else []
+        if not elements:
+            continue
+        i = draw(st.integers(0, len(elements) - 1))
+        action = draw(st.sampled_from(["set", "drop", "duplicate", "swap", "replace"]))
+        element = elements[i]
+        if action == "replace" or not isinstance(element, dict):
+            elements[i] = draw(JSON_VALUES)
+        elif action == "set":
+            key = draw(st.sampled_from([*element, "surprise", "start", "end", "seat", "role"]))
+            element[key] = draw(JSON_VALUES | st.sampled_from(["2013-02-30", "9999-12-31", "x" * 20_000, "CCG", "MEMBER_OF"]))
+        elif action == "drop" and element:
+            del element[draw(st.sampled_from(sorted(element)))]
+        elif action == "duplicate":
+            elements.insert(i, copy.deepcopy(element))
+        elif action == "swap":
+            j = draw(st.integers(0, len(elements) - 1))
+            if isinstance(elements[j], dict):
+                key = draw(st.sampled_from(sorted(element) or ["code"]))
+                element[key], elements[j][key] = elements[j].get(key), element.get(key)
+    text = json.dumps(document)
+    damage = draw(TEXT_DAMAGE)
+    if damage == "truncate":
+        text = text[: draw(st.integers(0, len(text)))]
+    elif damage == "junk":
+        at = draw(st.integers(0, len(text)))
+        text = text[:at] + draw(st.text(max_size=20)) + text[at:]
+    elif damage == "nesting":
+        text = "[" * 100_000 + "]" * 100_000
+    return text
+
+
+def test_any_damage_to_a_graph_file_gives_a_graph_or_a_clear_error(graph_document, tmp_path_factory):
+    @fuzz("node-link JSON")
+    @given(text=graph_damage(graph_document))
+    def run(text: str) -> None:
+        counted("node-link JSON")
+        path = tmp_path_factory.mktemp("graph") / "edited.json"
+        path.write_text(text, encoding="utf-8", errors="surrogatepass")
+        try:
+            dataset, _ = load_graph_file(path)
+        except InputError as err:
+            assert err.problems
+            for problem in err.problems:
+                assert problem.location.file == "edited.json" and problem.field and problem.reason
+        else:
+            dataset.validate()
+
+    run()

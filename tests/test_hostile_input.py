@@ -1,6 +1,6 @@
 """Hostile input through the command line: every file kind, YAML structure, number and type
 ends in a message naming the file and exit 2 (or a report), never a traceback, a hang or a
-memory blow-up. The fuzz counts scale with CCGRAPH_FUZZ_EXAMPLES (scripts/test.sh runs the
+memory blow-up. The fuzz counts scale with CCGRAPH_FUZZ_CASES (scripts/test.sh runs the
 full count)."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from ccgraph.cli import main
 from graphmodel.dataset import InputError
 from graphmodel.input_files import MAX_YAML_BYTES
 from loaders.inputs import EXAMPLE_SCENARIO, load_inputs
-from test_fuzz import FUZZ, counted
+from test_fuzz import counted, fuzz
 
 EXAMPLE = EXAMPLE_SCENARIO.read_text(encoding="utf-8")
 
@@ -191,10 +191,10 @@ def hostile_scenario(draw) -> str:
     return "\n".join(lines)
 
 
-@FUZZ
+@fuzz("scenario YAML")
 @given(text=hostile_scenario())
 def test_hostile_values_anywhere_in_a_scenario_load_or_are_refused_clearly(text, tmp_path_factory):
-    counted()
+    counted("scenario YAML")
     path = tmp_path_factory.mktemp("hostile") / "scenario.yaml"
     path.write_text(text, encoding="utf-8")
     try:
@@ -203,10 +203,10 @@ def test_hostile_values_anywhere_in_a_scenario_load_or_are_refused_clearly(text,
         assert err.problems and all(p.location.file == "scenario.yaml" for p in err.problems)
 
 
-@FUZZ
+@fuzz("scenario YAML")
 @given(text=hostile_scenario())
 def test_hostile_scenarios_through_the_cli_end_in_a_report_or_exit_2(text, tmp_path_factory):
-    counted()
+    counted("scenario YAML")
     path = tmp_path_factory.mktemp("cli") / "scenario.yaml"
     path.write_text(text, encoding="utf-8")
     result = ccgraph("check", "--scenario", str(path), "--format", "csv")
