@@ -220,7 +220,7 @@ def _unbounded_expression(details: str) -> str | None:
 
     >>> _unbounded_expression("size([x IN range($autoint_0, $autoint_1) | [x, x, x]]) AS n")
     'range() builds a list of any length in one expression; UNWIND a literal list instead'
-    >>> _unbounded_expression("reduce(s = $autostring_0, x IN xs | s + ', ' + x) AS names") is None
+    >>> _unbounded_expression("reduce(t = $autoint_0, x IN cs | t + x.list_size) AS n") is None
     True
     >>> _unbounded_expression("reduce(s = $autostring_0, i IN $autolist_1 | s + s) AS `boom`")
     'reduce() whose accumulator s is used twice can double on every step'
@@ -250,6 +250,59 @@ def _unbounded_expression(details: str) -> str | None:
                 return "a comprehension inside a comprehension can multiply a list by itself"
         elif char == "]" and open_:
             depth -= open_.pop()
+    return _work_per_step(code)
+
+
+_BOUNDED_LIST = re.compile(r"\$|\[|(?:nodes|relationships|labels|keys)\s*\(", re.I)
+_NUMBER = re.compile(r"\s*-?\s*(?:\$auto(?:int|double|float)_\d+|\d+(?:\.\d+)?)\s*")
+
+
+def _work_per_step(code: str) -> str | None:
+    """Why an iteration over a list the query builds could do work at each step that grows with
+    the list (so the whole expression, which the server never interrupts, grows with its square),
+    or None. A list from a parameter or written in the query is bounded by the query's size.
+
+    Neo4j checks its timeout between rows, not inside one expression: `reduce(s = '', x IN l |
+    s + x)` over 300,000 collected strings copied the growing string at every step and kept
+    running minutes after the server marked it terminated.
+
+    >>> _work_per_step("reduce(s = $autostring_0, x IN l | s + x) AS n")
+    'reduce() over a list the query builds may only add up numbers: building a string or list step by step costs the square of its length (return the list instead)'
+    >>> _work_per_step("[x IN l WHERE x IN m] AS n")
+    'a membership test (IN m) inside an iteration scans a list at every step'
+    >>> _work_per_step("[x IN l | size(reverse(l))] AS n")
+    'the list l is used again inside the iteration that walks it'
+    >>> _work_per_step("reduce(s = $autostring_0, x IN $autolist_1 | s + x) AS joined") is None
+    True
+    >>> _work_per_step("reduce(s = coalesce(a, b), x IN l | s + x) AS n") is not None
+    True
+    >>> _work_per_step("[x IN cs WHERE x.code IN $autolist_1 | x.name] AS names") is None
+    True
+    >>> _work_per_step("reduce(s = $autostring_0, n IN nodes(p) | s + n.code) AS route") is None
+    True
+    """
+    for match in _ITERATION.finditer(code):
+        if match.group(0).endswith("("):
+            inner = _call_body(code, match.end())
+        else:  # a list comprehension: the match ends after its `IN`; read from its bracket
+            inner = _call_body(code, match.start() + 1, "[]")
+        init = None
+        if match.group(0).lower().startswith("reduce"):
+            accumulator, *iteration = _split_arguments(inner)
+            init, inner = accumulator.partition("=")[2], ",".join(iteration)
+        walked, *rest = re.split(r"\s*(?:\||\bWHERE\b)\s*", inner.partition(" IN ")[2], maxsplit=1, flags=re.I)
+        walked, body = walked.strip(), "".join(rest)
+        if _BOUNDED_LIST.match(walked):
+            continue  # bounded by the query's size, or by a path's length (at most 20 relationships)
+        if init is not None and not _NUMBER.fullmatch(init):
+            return (
+                "reduce() over a list the query builds may only add up numbers: building a string or list "
+                "step by step costs the square of its length (return the list instead)"
+            )
+        if (member := re.search(r"\bIN\s+(?![$\[])(\S+)", body, re.I)) is not None:
+            return f"a membership test (IN {member.group(1).rstrip(')]')}) inside an iteration scans a list at every step"
+        if re.fullmatch(r"\w+", walked) and re.search(rf"(?<![\w.$]){re.escape(walked)}\b(?!\s*\.)", body):
+            return f"the list {walked} is used again inside the iteration that walks it"
     return None
 
 

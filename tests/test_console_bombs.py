@@ -15,6 +15,7 @@ from loaders.inputs import EXAMPLE_SCENARIO, load_inputs
 pytestmark = pytest.mark.neo4j
 
 CLIQUE = "MATCH " + ", ".join(f"(n{i})--(n{j})" for i in range(7) for j in range(i + 1, 7)) + " RETURN count(*) AS n"
+CROSS = "MATCH (a), (b), (c) WITH collect(a.code + b.code + c.code) AS l "  # 300,000 strings
 BOMBS = [  # (query, what the refusal says)
     ("WITH 'ab' AS s " + "WITH s + s AS s " * 30 + "RETURN size(split(s, '')) AS n", "added to itself"),
     ("WITH 'ab' AS s UNWIND [1, 2] AS i WITH s + s + s AS t RETURN size(split(t, '')) AS n", "added to itself"),
@@ -27,6 +28,14 @@ BOMBS = [  # (query, what the refusal says)
     ("MATCH p = (a)-[*2..]-(b) RETURN count(p) AS n", "upper bound"),
     ("MATCH p = (a)-[*1..40]-(b) RETURN count(p) AS n", "upper bound"),
     (CLIQUE, "relationship patterns"),
+    # Work inside one expression, which the server's timeout never interrupts: the first ran on
+    # for minutes after the server marked it terminated.
+    (CROSS + "RETURN size(reduce(s = '', x IN l | s + x)) AS n", "only add up numbers"),
+    (CROSS + "RETURN reduce(s = [], x IN l | s + [x]) AS n", "only add up numbers"),
+    (CROSS + ", '' AS e RETURN reduce(s = coalesce(e, ''), x IN l | s + x) AS n", "only add up numbers"),
+    (CROSS + "RETURN size([x IN l WHERE x IN l]) AS n", "membership test"),
+    (CROSS + "RETURN any(x IN l WHERE x IN l) AS n", "membership test"),
+    (CROSS + "RETURN [x IN l | size(reverse(l))][0] AS n", "used again"),
 ]
 
 
@@ -84,5 +93,8 @@ def test_lawful_questions_still_run(example):
         "MATCH (c:CCG)-[*1..3]-(x) RETURN c.code AS ccg, count(DISTINCT x) AS near ORDER BY ccg",
         "MATCH (c:CCG) WITH collect(c.code) AS codes RETURN size(codes) AS n",
         "MATCH (c:CCG) RETURN [x IN [1, 2, 3] | x * 2] AS doubled, reduce(s = '', x IN ['a', 'b'] | s + x) AS joined LIMIT 1",
+        "MATCH (c:CCG) WITH collect(c) AS cs RETURN reduce(t = 0, x IN cs | t + coalesce(x.list_size, 0)) AS n, "
+        "[x IN cs WHERE x.code IN ['ILC-A', 'ILC-B'] | x.name] AS names",
+        "MATCH p = (a:CCG)-[*1..2]-(b) RETURN reduce(s = '', n IN nodes(p) | s + n.code) AS route LIMIT 3",
     ):
         assert read_only_query(example, query).rows
