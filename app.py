@@ -377,8 +377,9 @@ EXAMPLES: dict[str, tuple[str, dict[str, object]]] = {
 
 
 def cypher_console(day: str) -> None:
-    from graphmodel.neo4j_console import ConsoleRefused, read_only_query
-    from graphmodel.neo4j_connect import Neo4jUnavailable
+    from graphmodel.neo4j_connect import Neo4jConfig, Neo4jUnavailable
+    from graphmodel.neo4j_console import ConsoleRefused
+    from graphmodel.neo4j_console_worker import MEMORY_BUDGET, isolated_query
 
     gate = console_gate(
         st.get_option("server.address"),
@@ -393,7 +394,7 @@ def cypher_console(day: str) -> None:
         st.warning(gate.reason)
         return
     try:
-        driver = neo4j_driver()
+        neo4j_driver()  # the server answers; each query then runs in a process of its own
     except Neo4jUnavailable as err:
         st.warning(f"No Neo4j: {markdown(err)}")
         st.code("ccgraph neo4j start\nccgraph --backend neo4j load --data DIR", language="bash")
@@ -406,7 +407,9 @@ def cypher_console(day: str) -> None:
     )
     if st.button("Run"):
         try:
-            result = read_only_query(driver, query, json.loads(params_text or "{}"), timeout=20, limit=2000)
+            result = isolated_query(
+                Neo4jConfig.from_env(), query, json.loads(params_text or "{}"), timeout=20, limit=2000
+            )
         except json.JSONDecodeError as err:
             st.error(f"The parameters are not JSON: {markdown(err)}")
             return
@@ -416,7 +419,8 @@ def cypher_console(day: str) -> None:
         rows = result.rows
         st.caption(
             f"{len(rows):,} row(s){' — ' + result.truncated if result.truncated else ''} "
-            "(at most 2,000 rows and 5 MB; 20 s timeout; read-only plans only, see docs/security.md)"
+            f"(at most 2,000 rows and 5 MB; 20 s timeout; rows read by a process of at most "
+            f"{MEMORY_BUDGET // 2**20:,} MB; read-only plans only, see docs/security.md)"
         )
         st.dataframe(pd.DataFrame(rows, columns=result.keys).astype(str), hide_index=True)
         drawn = graph_from_rows(rows)
