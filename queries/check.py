@@ -1,11 +1,12 @@
 """What a check is, and the hooks that register one: a check is one unit.
 
-A check is its NetworkX function, decorated with `@check(...)` (its metadata: title, rule,
-source, severity, fix, the date the rule was last read against its source, and how a finding
-reads), its Cypher twin in `queries/cypher/<id>.cypher`, a recipe that plants one breach of it in
-a synthetic system (`@plants(<id>)`), and its test. The built-in checks in
-`queries/networkx_checks.py` register through these hooks exactly as an extension would; the
-registry is whatever registered, in order. docs/adding-a-check.md walks through adding one.
+A check is its NetworkX function, decorated with `@check(...)` (its metadata: the rule book's
+section and the rule it encodes, source, severity, fix, the date the rule was last read against
+its source, and how a finding reads), its Cypher twin `<id>.cypher` beside the function's module,
+a recipe that plants one breach of it in a synthetic system (`@plants(<id>)`), and its case file
+(`tests/cases/<id>.yaml`). The built-in checks in `queries/checks/` register through these hooks
+exactly as an extension would; the registry is whatever registered. docs/adding-a-check.md walks
+through adding one.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
 
 __all__ = ["GAP", "Check", "Severity", "check", "plants", "registered", "recipes"]
 
-CYPHER_DIR = Path(__file__).with_name("cypher")
 GAP = "nothing recorded to check (data gap)"
 
 Pair = tuple[str, dict[str, Any]]
@@ -44,6 +44,7 @@ class Severity(StrEnum):
 @dataclass(frozen=True)
 class Check:
     id: str
+    section: str  # of the rule book (RULES.md): where the rule it encodes is written
     title: str
     rule: str
     source: str
@@ -55,10 +56,16 @@ class Check:
     # Properties of the reported body holding the published source of a fact the check rests
     # on (e.g. `authorisation_source`): a finding carries those sources wherever it shows.
     cites: tuple[str, ...] = ()
+    partly: str = ""  # what of the rule the check does not judge, and why
+
+    @property
+    def cypher_path(self) -> Path:
+        """The Cypher twin: `<id>.cypher` beside the module that defines the function."""
+        return Path(inspect.getfile(self.networkx)).with_name(f"{self.id}.cypher")
 
     @cached_property
     def cypher(self) -> str:
-        return (CYPHER_DIR / f"{self.id}.cypher").read_text(encoding="utf-8")
+        return self.cypher_path.read_text(encoding="utf-8")
 
     @property
     def parameters(self) -> list[str]:
@@ -71,6 +78,7 @@ _RECIPES: dict[str, Recipe] = {}
 
 def check(
     *,
+    section: str,
     title: str,
     rule: str,
     source: str,
@@ -80,6 +88,7 @@ def check(
     describe: Callable[[dict[str, Any]], str],
     gaps: bool | str = False,
     cites: tuple[str, ...] = (),
+    partly: str = "",
 ) -> Callable[[Callable[..., list[Pair]]], Callable[..., list[Pair]]]:
     """Register the decorated NetworkX function as a check; its name is the check's id.
 
@@ -87,7 +96,8 @@ def check(
     `{"recorded": False}` reads as a data gap (reported as `info`) instead: `gaps` may say what
     is missing, in place of the general "nothing recorded to check". `cites` names the
     reported body's properties that hold the published source of the facts the check rests on;
-    each finding carries those sources.
+    each finding carries those sources. `section` names the rule book's section the rule is
+    written in; `partly` says what of the rule the check does not judge, and why.
     """
 
     def register(function: Callable[..., list[Pair]]) -> Callable[..., list[Pair]]:
@@ -97,6 +107,7 @@ def check(
         message = _gap_or(describe, gap) if gaps else describe
         _REGISTERED[function.__name__] = Check(
             function.__name__,
+            section,
             title,
             rule,
             source,
@@ -106,6 +117,7 @@ def check(
             function,
             message,
             cites,
+            partly,
         )
         return function
 

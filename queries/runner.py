@@ -11,7 +11,7 @@ import networkx as nx
 
 from graphmodel.dataset import gc_paused
 from queries.findings import Finding, to_findings
-from queries.networkx_checks import Pair
+from queries.check import Pair
 from queries.registry import BY_ID, CHECKS, Check, CheckSettings
 
 Pairs = list[Pair]

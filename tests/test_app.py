@@ -12,12 +12,12 @@ from pathlib import Path
 import networkx as nx
 import pytest
 from streamlit.testing.v1 import AppTest
-from test_neo4j_console import ATTACKS
+from helpers import ATTACKS
 
 from ccgraph.explorer import links_markdown, neighbourhood, search
 from ccgraph.serving import READY
 from ccgraph.visual import network_data, network_html
-from conftest import IN_CI, REPO, explorer_server
+from helpers import IN_CI, REPO, explorer_server
 from graphmodel.nx_graph import build_graph
 from graphmodel.synthetic import generate
 from loaders.inputs import EXAMPLE_SCENARIO, load_inputs

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from helpers import REPO
 from graphmodel.dataset import InputError
 from loaders.graph_file import load_graph_file
 from loaders.tabular import MAX_LINE

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from ccgraph.cli import main
-from conftest import EXAMPLE_BREAKS
+from helpers import EXAMPLE_BREAKS
 from queries.registry import CHECKS
 
 

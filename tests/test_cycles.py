@@ -6,7 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from conftest import REPO
+from helpers import REPO
 
 CCGRAPH = [sys.executable, "-m", "ccgraph.cli"]
 

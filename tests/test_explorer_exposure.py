@@ -12,7 +12,7 @@ import pytest
 from streamlit import config
 from streamlit.testing.v1 import AppTest
 
-from conftest import REPO, explorer_server
+from helpers import REPO, explorer_server
 
 APP = str(REPO / "app.py")
 

@@ -7,7 +7,7 @@ import os
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import REPO
+from helpers import REPO
 
 
 @pytest.fixture

@@ -3,52 +3,22 @@ file (and line and field), never in a traceback and never in half a graph."""
 
 from __future__ import annotations
 
-import os
 import copy
 import json
 import re
 import shutil
-from collections import Counter
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from graphmodel.dataset import InputError
 from graphmodel.nx_graph import build_graph, export_graph
 from loaders.graph_file import load_graph_file
 from loaders.inputs import EXAMPLE_SCENARIO, load_inputs
-from loaders.manifest import sources
 from loaders.scenario import read_scenario
-from test_loaders import write_mini_data
-
-FILES = sorted(s.file for s in sources() if s.required)  # damage each required source in turn
-# Hostile inputs per surface (CSV folders, scenario YAML, node-link JSON), shared among that
-# surface's tests: quick by default; scripts/test.sh (the CI command) runs 10,000 per surface.
-# The counts run are printed at the end of the session.
-CASES = int(os.environ.get("CCGRAPH_FUZZ_CASES", "300"))
-HOSTILE_CASES: Counter[str] = Counter()
-TESTS_PER_SURFACE = {  # the fuzz tests sharing each surface's cases (two are in test_hostile_input)
-    "CSV folders": len(FILES),
-    "scenario YAML": 4,
-    "node-link JSON": 1,
-}
-
-
-def fuzz(surface: str):
-    """Hypothesis settings giving one of a surface's fuzz tests its share of the cases."""
-    return settings(
-        max_examples=max(1, -(-CASES // TESTS_PER_SURFACE[surface])),
-        deadline=None,
-        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-    )
-
-
-def counted(surface: str) -> None:
-    """Tally one hostile input tried on a surface (reported by conftest at the end of the run)."""
-    HOSTILE_CASES[surface] += 1
-
+from helpers import FILES, counted, fuzz, write_mini_data
 
 @st.composite
 def mutation(draw, original: bytes) -> bytes:

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from ccgraph.cli import main
 from ccgraph.core import System
 from graphmodel.dated import ccgs_open, holder_on, lineage, memberships_on, practice_history
-from queries.networkx_checks import practice_single_membership
+from queries.checks.membership import practice_single_membership
 
 # CCGs open on 1 April each year (PROVENANCE.md, from the ODS register; the lookups agree).
 CCGS_ON_1_APRIL = {

@@ -18,7 +18,7 @@ from ccgraph.cli import main
 from graphmodel.dataset import InputError
 from graphmodel.input_files import MAX_YAML_BYTES
 from loaders.inputs import EXAMPLE_SCENARIO, load_inputs
-from test_fuzz import counted, fuzz
+from helpers import counted, fuzz
 
 EXAMPLE = EXAMPLE_SCENARIO.read_text(encoding="utf-8")
 

@@ -14,31 +14,7 @@ from loaders.manifest import file_of, sources, step_order
 from loaders.scenario import json_schema, read_scenario
 from loaders.tabular import MAX_FIELD, count_rows, read_rows, read_table
 
-BANDS = ",".join(f"{s} {b}" for b in ("0-4", "5-14") for s in ("Male", "Female"))
-
-
-def write_mini_data(folder: Path) -> Path:
-    """The required files, cut down to two CCGs in two authorities with three practices."""
-    files = {
-        "CCG_APR_2013.csv": 'CCG13CD,CCG13CDH,CCG13NM\r\nE38000001,02N,"NHS Airedale, Wharfedale and Craven"\r\nE38000002,09C,NHS Ashford\r\n',
-        "CCG13_NHSAT13_NHSCR13_EW_LU.csv": "CCG13CD,CCG13NM,NHSAT13CD,NHSAT13NM,NHSCR13CD,NHSCR13NM\r\n"
-        "E38000001,x,E39000009,West Yorkshire,E40000001,North of England\r\nE38000002,x,E39000022,Kent and Medway,E40000004,South of England\r\n",
-        "PCO12_SHA12_EN_LU.csv": '"PCO12CD","PCO12CDO","PCO12NM","SHA12CD","SHA12CDO","SHA12NM"\r\n'
-        '"E16000001","5NY","Bradford and Airedale","E18000003","Q32","Yorkshire and the Humber"\r\n',
-        "LSOA11_CCG15_LAD15_EN_LU.csv": "LSOA11CD,LSOA11NM,CCG15CD,CCG15CDH,CCG15NM,LAD15CD,LAD15NM,FID\n"
-        "E01010638,a,E38000001,02N,x,E08000032,Bradford,1\nE01010639,b,E38000001,02N,x,E07000163,Craven,2\n"
-        "E01023975,c,E38000002,09C,x,E07000105,Ashford,3\n",
-        "LAD15_CTY15_EN_LU.csv": "LAD15CD,LAD15CDO,LAD15NM,CTY15CD,CTY15CDO,CTY15NM,FID\n"
-        "E07000163,x,Craven,E10000023,x,North Yorkshire,1\nE07000105,x,Ashford,E10000016,x,Kent,2\n",
-        "Patient_List_Size_2013_04-06.csv": "Regional Office Name,Regional Office Code,Area Team Name,Area Team Code,"
-        f"PCO Name,PCO Code,Practice Name,Practice Code,{BANDS}\n"
-        "N,Y54,WY,Q52,AWC,02N00,PRACTICE ONE,B82005,10,10,20,20\nN,Y54,WY,Q52,AWC,02N00,PRACTICE TWO,B82006,1,1,1,1\n"
-        "S,Y57,KM,Q67,ASH,09C00,PRACTICE THREE,G82001,5,5,5,5\nS,Y57,KM,Q67,ASH,09C00,OUTREACH,Y00001,0,0,0,0\n",
-    }
-    for name, text in files.items():
-        (folder / name).write_bytes(text.encode("utf-8"))
-    return folder
-
+from helpers import write_mini_data
 
 def test_the_manifest_names_every_source_with_its_publisher_and_url():
     required = {s.file for s in sources() if s.required}

@@ -8,7 +8,7 @@ import networkx as nx
 import pytest
 from pydantic import ValidationError
 
-from conftest import build, org
+from helpers import build, org
 from graphmodel.dataset import Dataset, InputError, Location
 from graphmodel.model import CCG, ENDPOINTS, NODE_CLASSES, Practice, Relationship, RelType
 from graphmodel.nx_graph import build_graph, export_graph

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import EXAMPLE_BREAKS
+from helpers import EXAMPLE_BREAKS
 from graphmodel.dataset import Dataset, Location
 from graphmodel.model import HWB, Relationship, RelType
 from graphmodel.neo4j_connect import Neo4jUnavailable

@@ -15,31 +15,11 @@ from graphmodel.neo4j_console import ConsoleRefused, read_only_query
 from graphmodel.neo4j_load import load_dataset
 from graphmodel.neo4j_read import counts
 from graphmodel.synthetic import generate
+from helpers import ATTACKS
 from loaders.inputs import EXAMPLE_SCENARIO, load_inputs
 
 pytestmark = pytest.mark.neo4j
 
-ATTACKS = [  # (query, what the refusal says)
-    ("LOAD CSV FROM 'file:///etc/passwd' AS row RETURN row", "LoadCSV"),
-    ("LOAD/**/CSV FROM 'file:///proc/self/environ' AS row RETURN row", "LoadCSV"),
-    ("MATCH (`a'b`) WITH 1 AS x LOAD CSV FROM 'http://127.0.0.1:8501/' AS row RETURN row", "LoadCSV"),
-    ("SHOW USERS", "administers the server"),
-    ("SHOW TRANSACTIONS", "ShowTransactions"),
-    ("TERMINATE TRANSACTIONS 'neo4j-transaction-1'", "TerminateTransactions"),
-    ("SHOW SETTINGS", "ShowSettings"),
-    ("CALL dbms.listConfig()", "administers the server"),
-    ("CALL dbms.listConnections()", "administers the server"),
-    ("CALL dbms.components()", "administers the server"),
-    ("CALL db.info()", "procedure db.info"),
-    ("CREATE (:Entity {code: 'X'})", "writes"),
-    ("MATCH (n:CCG) SET n.name = 'changed'", "writes"),
-    ("MATCH (n:Practice) DETACH DELETE n", "writes"),
-    ("CALL { MATCH (n) RETURN n } IN TRANSACTIONS RETURN 1 AS one", "TransactionApply"),
-    ("RETURN size([x IN range(1,300000000) | [x,x,x]]) AS n", "range()"),
-    ("RETURN size(reduce(s = 'x', i IN [1,2,3,4,5,6,7,8,9,10] | s + s)) AS n", "accumulator s is used twice"),
-    ("MATCH (n) WITH collect(n) AS c RETURN size([a IN c | [b IN c | 1]]) AS n", "inside a comprehension"),
-    ("RETURN size(replace(replace('ab', 'a', 'abab'), 'a', replace('ab', 'b', 'abab'))) AS n", "replace()"),
-]
 
 
 @pytest.fixture

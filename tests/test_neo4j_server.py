@@ -11,7 +11,7 @@ import time
 import pytest
 
 from ccgraph import neo4j_server
-from conftest import free_port
+from helpers import free_port
 from ccgraph.neo4j_server import LocalServer, ServerError
 from graphmodel.neo4j_connect import Neo4jConfig, connect
 from graphmodel.neo4j_load import load_dataset

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import IN_CI, REPO, explorer_server
+from helpers import IN_CI, REPO, explorer_server
 
 HOSTILE = "NHS https://evil.example www.evil.example :material/lock: :smile: a@evil.example Beta"
 

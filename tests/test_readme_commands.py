@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from ccgraph.serving import READY
-from conftest import REPO, free_port
+from helpers import REPO, free_port
 
 DOCUMENTS = ["README.md", *sorted(str(p.relative_to(REPO)) for p in (REPO / "docs").glob("*.md"))]
 DOC_DATA = "../shared/data"  # the folder of both real data sets, as the documents write it
