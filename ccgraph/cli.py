@@ -17,7 +17,7 @@ import click
 
 from ccgraph.core import System
 from graphmodel.errors import CcgraphError
-from graphmodel.nx_graph import EXPORT_FORMATS, build_graph, export_graph
+from graphmodel.nx_graph import EXPORT_FORMATS, build_graph, export_format, export_graph
 from graphmodel.text import one_line, printable
 from loaders.inputs import EXAMPLE_SCENARIO, Loaded
 
@@ -414,6 +414,13 @@ def history(ctx: click.Context, code: str, data, scenario, graph_file, as_json: 
     click.echo(json.dumps(result, indent=2, ensure_ascii=False) if as_json else history_table(result))
 
 
+def _format_of(path: Path, fmt: str | None = None) -> str:
+    try:
+        return export_format(path, fmt)
+    except CcgraphError as err:
+        raise click.UsageError(str(err)) from None
+
+
 @main.command()
 @click.argument("path", type=click.Path(path_type=Path))
 @data_option
@@ -423,10 +430,7 @@ def history(ctx: click.Context, code: str, data, scenario, graph_file, as_json: 
 @click.pass_context
 def export(ctx: click.Context, path: Path, data, scenario, graph_file, fmt: str | None) -> None:
     """Export the graph as GraphML, GEXF (Gephi) or node-link JSON."""
-    if (fmt or path.suffix.lstrip(".").lower()) not in EXPORT_FORMATS:
-        raise click.UsageError(
-            f"cannot tell the format from {path.name!r}; use --format {'|'.join(EXPORT_FORMATS)}"
-        )
+    _format_of(path, fmt)  # refused before any work
     system = _open(ctx, data, scenario, graph_file=graph_file)
     fmt = system.export(path, fmt)
     graph = system.graph
@@ -475,6 +479,7 @@ def generate(
     if (problem := size_problem(scale, violations)) is not None:
         option = "--scale" if problem.startswith("scale") else "--violations"
         raise click.BadParameter(problem, param_hint=f"'{option}'")
+    fmt = _format_of(output) if output else ""  # refused before any work
     synthetic = generate_with_breaches(
         scale, seed, {c.id: violations for c in CHECKS} if violations else None
     )
@@ -495,11 +500,6 @@ def generate(
             )
         _said_loaded(system.last_load)
     if output:
-        fmt = output.suffix.lstrip(".").lower()
-        if fmt not in EXPORT_FORMATS:
-            raise click.UsageError(
-                f"cannot tell the format from {output.name!r}; use .graphml, .gexf or .json"
-            )
         export_graph(build_graph(dataset), output, fmt)
     click.echo(
         json.dumps({check: sorted(orgs) for check, orgs in sorted(synthetic.planted.items())}, indent=1)

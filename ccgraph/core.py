@@ -31,6 +31,7 @@ import networkx as nx
 from ccgraph.changes import Changes
 from graphmodel.dataset import Dataset, InputError, Location, Problem
 from graphmodel.errors import CcgraphError
+from graphmodel.input_files import data_folders
 from graphmodel.nx_graph import build_graph, export_graph
 from graphmodel.synthetic import size_problem
 from loaders.inputs import EXAMPLE_SCENARIO, Loaded, load_inputs
@@ -370,12 +371,10 @@ class System:
 
     def export(self, path: Path | str, fmt: str | None = None) -> str:
         """Write the graph as GraphML, GEXF or node-link JSON; returns the format used."""
-        from graphmodel.nx_graph import EXPORT_FORMATS
+        from graphmodel.nx_graph import export_format
 
         path = Path(path)
-        fmt = fmt or path.suffix.lstrip(".").lower()
-        if fmt not in EXPORT_FORMATS:
-            raise CcgraphError(f"cannot tell the format from {path.name!r}; use {'|'.join(EXPORT_FORMATS)}")
+        fmt = export_format(path, fmt)
         export_graph(self.graph, path, fmt)
         return fmt
 
@@ -408,7 +407,7 @@ def _read(
             Loaded(generate_with_breaches(scale, seed, planted).dataset, QualityReport()),
             f"synthetic {synthetic} (invented)",
         )
-    dirs = [Path(data)] if isinstance(data, (str, Path)) else [Path(d) for d in data or []]
+    dirs = data_folders(data)
     if not dirs and scenario is None:
         return load_inputs(scenario=EXAMPLE_SCENARIO), "the bundled illustrative example"
     loaded = load_inputs(dirs, Path(scenario) if scenario else None)

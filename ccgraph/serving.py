@@ -26,6 +26,7 @@ from streamlit.logger import get_logger
 
 from ccgraph.core import Report, System
 from graphmodel.errors import CcgraphError
+from graphmodel.input_files import data_folders
 
 _log = get_logger(__name__)  # printed by the server as Streamlit's own messages are
 
@@ -45,7 +46,7 @@ class Inputs:
     def from_env(cls) -> Inputs:
         """CCGRAPH_DATA (directories separated by `:`), CCGRAPH_SCENARIO, CCGRAPH_SYNTHETIC,
         CCGRAPH_KML and CCGRAPH_WAIVERS (empty = unset)."""
-        data = tuple(Path(p) for p in os.environ.get("CCGRAPH_DATA", "").split(os.pathsep) if p)
+        data = tuple(data_folders(os.environ.get("CCGRAPH_DATA", "").split(os.pathsep)))
         kml = _path("CCGRAPH_KML") or next(
             (d / "CCC_Feb2013.KML" for d in data if (d / "CCC_Feb2013.KML").is_file()), None
         )

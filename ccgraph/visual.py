@@ -24,26 +24,28 @@ from pyvis.network import Network
 
 from graphmodel.dataset import InputError, Location, Problem
 from graphmodel.input_files import read_input
+from graphmodel.model import NodeKind as K
 
 # Colour and shape by kind; the legend is built from this table.
-STYLE: dict[str, tuple[str, str]] = {
-    "CCG": ("#005eb8", "dot"),
-    "Practice": ("#41b6e6", "dot"),
-    "PCT": ("#768692", "square"),
-    "PCTCluster": ("#425563", "square"),
-    "SHA": ("#231f20", "square"),
-    "LocalAuthority": ("#009639", "diamond"),
-    "HWB": ("#78be20", "diamond"),
-    "Healthwatch": ("#00a499", "triangle"),
-    "CSU": ("#ed8b00", "triangle"),
-    "NHSCB": ("#330072", "star"),
-    "Region": ("#7c2855", "star"),
-    "AreaTeam": ("#ae2573", "star"),
-    "Provider": ("#8a1538", "triangle"),
-    "Person": ("#ffb81c", "dot"),
-    "Collaboration": ("#d5281b", "hexagon"),
-    "ServiceCategory": ("#aeb7bd", "box"),
-    "AuthorisationCondition": ("#da291c", "box"),
+STYLE: dict[str, tuple[str, str]] = {  # every NodeKind (a test holds it so)
+    K.CCG: ("#005eb8", "dot"),
+    K.PRACTICE: ("#41b6e6", "dot"),
+    K.PCT: ("#768692", "square"),
+    K.PCT_CLUSTER: ("#425563", "square"),
+    K.SHA: ("#231f20", "square"),
+    K.LOCAL_AUTHORITY: ("#009639", "diamond"),
+    K.HWB: ("#78be20", "diamond"),
+    K.HEALTHWATCH: ("#00a499", "triangle"),
+    K.CSU: ("#ed8b00", "triangle"),
+    K.NHS_CB: ("#330072", "star"),
+    K.REGION: ("#7c2855", "star"),
+    K.AREA_TEAM: ("#ae2573", "star"),
+    K.PROVIDER: ("#8a1538", "triangle"),
+    K.PERSON: ("#ffb81c", "dot"),
+    K.COLLABORATION: ("#d5281b", "hexagon"),
+    K.SERVICE: ("#aeb7bd", "box"),
+    K.CONDITION: ("#da291c", "box"),
+    K.STP: ("#00a9ce", "hexagon"),
 }
 FINDING_BORDER = "#d5281b"
 # Legible at the zoom a whole neighbourhood is drawn at: names large, relationship labels with a

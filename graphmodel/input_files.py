@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +18,25 @@ import yaml
 
 from graphmodel.dataset import InputError, Location, Problem
 
-__all__ = ["MAX_CSV_BYTES", "MAX_YAML_BYTES", "MAX_YAML_NODES", "checked_file", "read_input", "load_yaml"]
+__all__ = ["MAX_CSV_BYTES", "MAX_YAML_BYTES", "MAX_YAML_NODES", "checked_file", "data_folders", "read_input", "load_yaml"]
 
 MAX_CSV_BYTES = 256 * 2**20  # the largest published register used here is about 3 MB
 MAX_YAML_BYTES = 16 * 2**20  # a national scenario with every governing body is well under 1 MB
 MAX_YAML_NODES = 1_000_000  # mappings, lists and scalars after aliases are expanded
+
+
+def data_folders(given: str | Path | Iterable[str | Path] | None) -> list[Path]:
+    """The data folders a user gave, in order (each source is read from the first that has it):
+    one folder, several, or none; empty entries (as in `CCGRAPH_DATA=a::b`) are dropped.
+
+    >>> data_folders("england-2013"), data_folders(["a", "", Path("b")]), data_folders(None)
+    ([PosixPath('england-2013')], [PosixPath('a'), PosixPath('b')], [])
+    """
+    if given is None:
+        return []
+    if isinstance(given, (str, Path)):
+        given = [given]
+    return [Path(folder) for folder in given if str(folder)]
 
 
 def _refuse(path: Path, reason: str) -> InputError:

@@ -13,6 +13,7 @@ from typing import Any
 import networkx as nx
 
 from graphmodel.dataset import Dataset, gc_paused
+from graphmodel.errors import CcgraphError
 
 EXPORT_FORMATS = ("graphml", "gexf", "json")
 
@@ -33,6 +34,25 @@ def build_graph(dataset: Dataset) -> nx.MultiDiGraph:
 def _flat(attrs: dict[str, Any]) -> dict[str, Any]:
     """GraphML and GEXF take scalars only: lists become ';'-joined strings."""
     return {k: (";".join(map(str, v)) if isinstance(v, (list, tuple)) else v) for k, v in attrs.items()}
+
+
+def export_format(path: Path, fmt: str | None = None) -> str:
+    """The format to write `path` in: `fmt` if given, else the file's extension.
+
+    >>> export_format(Path("g.GEXF")), export_format(Path("g.xml"), "graphml")
+    ('gexf', 'graphml')
+    >>> export_format(Path("g.xml"))
+    Traceback (most recent call last):
+    ...
+    graphmodel.errors.CcgraphError: cannot tell the format from 'g.xml': name it .graphml, .gexf or .json, or give --format
+    """
+    chosen = fmt or path.suffix.lstrip(".").lower()
+    if chosen not in EXPORT_FORMATS:
+        raise CcgraphError(
+            f"cannot tell the format from {path.name!r}: name it {', '.join('.' + f for f in EXPORT_FORMATS[:-1])} "
+            f"or .{EXPORT_FORMATS[-1]}, or give --format"
+        )
+    return chosen
 
 
 def export_graph(graph: nx.MultiDiGraph, path: Path, fmt: str) -> None:

@@ -31,6 +31,7 @@ from typing import Any, NamedTuple
 from pydantic import ValidationError
 
 from graphmodel.dataset import Dataset, InputError, Location, Problem
+from graphmodel.input_files import data_folders
 from graphmodel.model import (
     CCG,
     CSU,
@@ -85,7 +86,7 @@ def named_code(prefix: str, name: str) -> str:
 
 def load_england(data_dirs: Path | Iterable[Path]) -> tuple[Dataset, QualityReport]:
     """Read every known source in the directories; raise `InputError` if a required one is missing."""
-    dirs = [Path(data_dirs)] if isinstance(data_dirs, (str, Path)) else [Path(d) for d in data_dirs]
+    dirs = data_folders(data_dirs)
     builder = _Builder(dirs)
     missing = [s.file for s in sources() if s.required and builder.path(s.id) is None]
     if missing:

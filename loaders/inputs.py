@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from graphmodel.dataset import Dataset, InputError, Location, Problem, gc_paused
+from graphmodel.input_files import data_folders
 from loaders.england import load_england
 from loaders.quality import QualityReport
 from loaders.scenario import apply_authorisations, load_scenario
@@ -27,8 +28,7 @@ def load_inputs(
     `data_dir` may be several directories: each source is read from the first that has it.
     """
     with gc_paused():
-        dirs = [Path(data_dir)] if isinstance(data_dir, (str, Path)) else [Path(d) for d in data_dir or []]
-        return _load(dirs, scenario)
+        return _load(data_folders(data_dir), scenario)
 
 
 def _load(data_dirs: list[Path], scenario: Path | None) -> Loaded:

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from helpers import build, org
 from graphmodel.dataset import Dataset, InputError, Location
-from graphmodel.model import CCG, ENDPOINTS, NODE_CLASSES, Practice, Relationship, RelType
+from graphmodel.model import CCG, ENDPOINTS, NODE_CLASSES, NodeKind, Practice, Relationship, RelType
 from graphmodel.nx_graph import build_graph, export_graph
 from graphmodel.profile import GROUPS
 
@@ -43,8 +43,14 @@ def test_each_relationship_joins_only_the_kinds_the_model_allows(rel):
         bad.validate()
 
 
-def test_every_relationship_type_has_a_profile_heading():
-    assert set(GROUPS) == set(RelType)
+def test_every_relationship_type_has_a_profile_heading_and_allowed_ends():
+    assert set(GROUPS) == set(RelType) == set(ENDPOINTS)
+
+
+def test_every_kind_has_a_model_class_and_a_colour_and_shape_in_the_pictures():
+    from ccgraph.visual import STYLE
+
+    assert set(NODE_CLASSES) == set(NodeKind) == set(STYLE)
 
 
 def test_a_duplicate_code_names_both_places():
