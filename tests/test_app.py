@@ -415,7 +415,11 @@ def test_in_a_real_browser_a_click_on_a_year_of_the_timeline_sets_the_date(real_
         page.goto(f"http://127.0.0.1:{port}/?page=Timeline", timeout=90_000)
         points = page.locator(".vega-embed g.mark-symbol path")
         points.first.wait_for(timeout=90_000)
-        assert points.count() >= 3 * 10  # three measures on ten dates (and the lineage's dots)
+        # three measures on ten dates (and the lineage's dots); the charts draw one after another
+        page.wait_for_function(
+            "() => document.querySelectorAll('.vega-embed g.mark-symbol path').length >= 30", timeout=30_000
+        )
+        assert points.count() >= 3 * 10
         page.locator('.vega-embed g.mark-symbol path[aria-label*="2020-04-01"]').first.click()
         page.wait_for_url(re.compile(r"date=2020-04-01"), timeout=30_000)
         page.get_by_text("Counting", exact=False).wait_for(state="detached", timeout=30_000)
