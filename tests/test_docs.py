@@ -13,12 +13,28 @@ from loaders.scenario import json_schema
 from queries.registry import catalogue_markdown
 
 
-def test_the_check_catalogue_in_docs_is_current():
-    assert (REPO / "docs" / "checks.md").read_text(encoding="utf-8") == catalogue_markdown()
+def test_every_generated_document_is_current():
+    """The catalogue, the scenario schema, the command reference and the sources table."""
+    from ccgraph.docs import stale
+
+    assert stale(REPO) == [], "stale: run `python -m ccgraph.docs`"
 
 
-def test_the_scenario_json_schema_in_docs_is_current():
-    assert json.loads((REPO / "docs" / "scenario.schema.json").read_text(encoding="utf-8")) == json_schema()
+def test_regenerating_writes_only_the_generated_parts(tmp_path):
+    from ccgraph.docs import regenerate, stale
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "data.md").write_text(
+        "# Data\n\nkept\n<!-- generated: sources -->\nold\n<!-- end: sources -->\nkept too\n"
+    )
+    assert sorted(regenerate(tmp_path)) == sorted(
+        ["docs/checks.md", "docs/scenario.schema.json", "docs/cli.md", "docs/data.md"]
+    )
+    data = (tmp_path / "docs" / "data.md").read_text()
+    assert data.startswith("# Data\n\nkept\n<!-- generated: sources -->\n| file |") and data.endswith("kept too\n")
+    assert stale(tmp_path) == [] and regenerate(tmp_path) == []
+    assert json.loads((tmp_path / "docs" / "scenario.schema.json").read_text()) == json_schema()
+    assert (tmp_path / "docs" / "checks.md").read_text() == catalogue_markdown()
 
 
 def test_ci_runs_exactly_the_readme_test_command():
@@ -83,12 +99,6 @@ def test_every_check_says_what_its_evidence_holds_and_shows_a_runnable_example()
         if "Evidence:" not in (c.networkx.__doc__ or "") or ">>>" not in c.networkx.__doc__
     ]
     assert undocumented == []  # the examples themselves run as doctests (pyproject addopts)
-
-
-def test_the_table_of_sources_in_docs_is_the_manifest():
-    from loaders.manifest import sources_markdown
-
-    assert sources_markdown() in (REPO / "docs" / "data.md").read_text(encoding="utf-8")
 
 
 def test_every_source_a_check_cites_is_named_in_docs_sources():
