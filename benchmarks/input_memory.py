@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.run import print_markdown  # noqa: E402
-from loaders import nhsbsa, ods, ons  # noqa: E402
+from loaders.readers import nhsbsa, ods, ons  # noqa: E402
 
 LSOA_COLUMNS = ("CCG15CD", "CCG15CDH", "LAD15CD", "LAD15NM")
 READERS = {

@@ -53,8 +53,11 @@ def cli_reference() -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _command(command: click.Command, name: str, root: click.Command) -> list[str]:
-    context = click.Context(command, info_name=name)
+def _command(
+    command: click.Command, name: str, root: click.Command, parent: click.Context | None = None
+) -> list[str]:
+    # as click makes it when the command runs (settings such as `-h` for help included)
+    context = click.Context(command, info_name=name, parent=parent, **command.context_settings)
     lines = [f"## `{name}`" if command is not root else "## `ccgraph` (options for every command)", ""]
     lines += [inspect.cleandoc(command.help or ""), "", "```text", command.get_usage(context), "```", ""]
     rows = [record for param in command.get_params(context) if (record := param.get_help_record(context))]
@@ -66,7 +69,7 @@ def _command(command: click.Command, name: str, root: click.Command) -> list[str
         for sub in sorted(command.list_commands(context)):
             child = command.get_command(context, sub)
             if child is not None and not child.hidden:
-                lines += _command(child, f"{name} {sub}", root)
+                lines += _command(child, f"{name} {sub}", root, context)
     return lines
 
 

@@ -1,15 +1,16 @@
 """The manifest of public sources (`sources.yaml`), kept as data like OpenPrescribing's.
 
-It is the only place a source's file name is written: the builder asks for a source by its id
-(`file_of`), runs its steps in the order the sources' `needs` give (`step_order`), and
-docs/data.md's table of sources is generated from it (`sources_markdown`; a test keeps it so).
+It is the only place a source's file name is written: a loading step asks for a source by its
+id (`file_of`), and docs/data.md's table of sources is generated from it (`sources_markdown`).
+Which step reads each source is declared by the step (`loaders.steps`); a test holds the two
+to each other.
 """
 
 from __future__ import annotations
 
 from functools import cache
-from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict
@@ -25,15 +26,38 @@ class Source(BaseModel):
     publisher: str
     url: str
     schedule: str
-    step: str  # the builder step that reads it
-    needs: list[str]  # steps whose results that step uses
     takes: str  # what ccgraph takes from it
     required: bool
+    read_with: tuple[str, ...] = ()  # sources without which it is not used
 
 
 @cache
 def sources() -> tuple[Source, ...]:
-    return tuple(Source(**entry) for entry in yaml.safe_load(MANIFEST.read_text(encoding="utf-8")))
+    """Every source, a family of yearly editions expanded into one source a year.
+
+    >>> [s.file for s in sources() if s.id.startswith("ccg_stp_")]
+    ['CCG17_STP17_EN_LU.csv', 'CCG18_STP18_EN_LU.csv', 'CCG19_STP19_EN_LU.csv', 'CCG20_STP20_EN_LU.csv']
+    """
+    entries = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
+    return tuple(Source(**edition) for entry in entries for edition in _editions(entry))
+
+
+def _editions(entry: dict[str, Any]) -> list[dict[str, Any]]:
+    if "years" not in entry:
+        return [entry]
+    first, last = entry["years"]
+    fields = {k: v for k, v in entry.items() if k != "years"}
+    return [_filled(fields, year) for year in range(first, last + 1)]
+
+
+def _filled(value: Any, year: int) -> Any:
+    if isinstance(value, str):
+        return value.format(year=year, yy=f"{year % 100:02d}", next=year + 1)
+    if isinstance(value, list):
+        return [_filled(v, year) for v in value]
+    if isinstance(value, dict):
+        return {k: _filled(v, year) for k, v in value.items()}
+    return value
 
 
 def source(source_id: str) -> Source:
@@ -46,22 +70,6 @@ def source(source_id: str) -> Source:
 
 def file_of(source_id: str) -> str:
     return source(source_id).file
-
-
-def step_order() -> list[str]:
-    """The builder's steps, each after every step its sources need.
-
-    >>> order = step_order()
-    >>> order[0], order.index("pcts") < order.index("practices")
-    ('ccgs', True)
-    """
-    graph: dict[str, set[str]] = {}
-    for entry in sources():
-        graph.setdefault(entry.step, set()).update(entry.needs)
-    try:
-        return list(TopologicalSorter(graph).static_order())
-    except CycleError as err:
-        raise ValueError(f"{MANIFEST.name}: the sources' needs form a cycle: {err.args[1]}") from None
 
 
 def sources_markdown() -> str:

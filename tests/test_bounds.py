@@ -14,7 +14,7 @@ import pytest
 from helpers import REPO
 from graphmodel.dataset import InputError
 from loaders.graph_file import load_graph_file
-from loaders.tabular import MAX_LINE
+from loaders.readers.tabular import MAX_LINE
 
 CCGRAPH = [sys.executable, "-m", "ccgraph.cli"]
 

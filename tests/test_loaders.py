@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import csv
-import shutil
-from pathlib import Path
 
 import pytest
 
 from graphmodel.dataset import InputError
 from loaders.inputs import EXAMPLE_SCENARIO, load_inputs
-from loaders.manifest import file_of, sources, step_order
+from loaders.manifest import sources
 from loaders.scenario import json_schema, read_scenario
-from loaders.tabular import MAX_FIELD, count_rows, read_rows, read_table
+from loaders.readers.tabular import MAX_FIELD, count_rows, read_rows, read_table
 
 from helpers import write_mini_data
 
@@ -245,29 +243,6 @@ def test_a_row_shorter_than_the_layout_is_refused_even_when_its_named_fields_are
     path.write_text('"01A","NHS ONE","x","y"\n"02B","NHS TWO","x"\n')
     with pytest.raises(InputError, match=r"eccg.csv:2: .*row has 3 fields, expected at least 4"):
         read_rows(path, ("code", "name", None, None), header=False)
-
-
-FIXTURES = Path(__file__).with_name("fixtures") / "sources"  # a few rows of each optional source
-READ_TOGETHER = {  # ODS membership is used only with a practice register, and the reverse
-    "memberships": ["practices_2019"],
-    "practices_2019": ["memberships"],
-    "practices_2015": ["memberships"],
-    "successions": ["ccg_dates"],  # mergers are read among the CCGs the register lists
-    **{f"lsoa_lookup_{y}": [f"district_county_{y}"] for y in range(2016, 2021)},
-    **{f"district_county_{y}": [f"lsoa_lookup_{y}"] for y in range(2016, 2021)},
-}
-
-
-@pytest.mark.parametrize("source", sources(), ids=[s.id for s in sources()])
-def test_each_source_in_the_manifest_is_read_by_its_step(source, tmp_path):
-    folder = write_mini_data(tmp_path)
-    if not source.required:
-        for needed in [source.id, *READ_TOGETHER.get(source.id, [])]:
-            name = file_of(needed)
-            shutil.copy(FIXTURES / name, folder / name)
-    tallies = {t["file"]: t for t in load_inputs(folder).report.as_dict()["sources"]}
-    assert tallies[source.file]["read"] > 0
-    assert source.step in step_order()
 
 
 def test_scenario_errors_name_the_line_and_the_field_as_the_author_wrote_it(tmp_path):

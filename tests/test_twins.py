@@ -15,7 +15,7 @@ PLANTED = generate_with_breaches(0.05, 3, {c.id: 2 for c in CHECKS})
 GRAPH = build_graph(PLANTED.dataset)
 PARAMETERS = CheckSettings().query_parameters()
 # The rule's own lists (lay roles, seats, service codes...), which the NetworkX twin reads from
-# queries.networkx_checks and the Cypher twin receives as parameters made from those same values.
+# queries.checks and the Cypher twin receives as parameters made from those same values.
 RULE_LISTS = {
     "lay_excluded_employers",
     "lay_roles",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from graphmodel.dataset import InputError, Location, Problem
-from loaders.tabular import Rows, header_line, read_stream
+from loaders.readers.tabular import Rows, header_line, read_stream
 
 KEY_COLUMNS = ("Practice Code", "Practice Name", "PCO Code", "Area Team Code", "Area Team Name")
 MAX_DIGITS = 9  # no practice has a billion patients in one band

@@ -2,7 +2,7 @@
 
 Each function reads one published file and returns plain rows keyed by its own column names;
 `loaders.england` turns them into the model. Quoted or bare headers and CR-only line endings
-are handled by `loaders.tabular`.
+are handled by `loaders.readers.tabular`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from graphmodel.dataset import Location
-from loaders.tabular import count_rows, parse_number, read_rows
+from loaders.readers.tabular import count_rows, parse_number, read_rows
 
 Rows = list[tuple[Location, dict[str, str]]]
 

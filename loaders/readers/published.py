@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from graphmodel.dataset import Location
-from loaders.tabular import read_rows
+from loaders.readers.tabular import read_rows
 
 Rows = list[tuple[Location, dict[str, str]]]
 SOURCED = ("source_url", "quote")

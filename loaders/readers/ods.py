@@ -9,7 +9,7 @@ from collections.abc import Container
 from pathlib import Path
 
 from graphmodel.dataset import Location
-from loaders.tabular import Table, read_rows, read_table
+from loaders.readers.tabular import Table, read_rows, read_table
 
 Rows = list[tuple[Location, dict[str, str]]]
 

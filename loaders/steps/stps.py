@@ -1,0 +1,48 @@
+"""Each CCG's Sustainability and Transformation Partnership, year by year (2017-2020)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from graphmodel.dataset import Location
+from graphmodel.model import STP, RelType
+from loaders.readers import ons
+from loaders.steps import step
+from loaders.steps._context import PERIODS, Context, Period, runs
+
+STP_YEARS = range(2017, 2021)
+
+
+# Its CCG names are applied after the LSOA lookups' (the later file wins, as before).
+@step(reads=tuple(f"ccg_stp_{y}" for y in STP_YEARS), needs=("ccgs", "lookup_names"), provides=("stps",))
+def stps(ctx: Context) -> None:
+    """Each CCG's Sustainability and Transformation Partnership, year by year (2017-2020)."""
+    years: dict[tuple[str, str], list[tuple[Period, int, float, bool]]] = defaultdict(list)
+    origin: dict[tuple[str, str], Location] = {}
+    for year in STP_YEARS:
+        path = ctx.path(f"ccg_stp_{year}")
+        if path is None:
+            continue
+        tally = ctx.report.tally(path.name)
+        period = next(p for p in PERIODS if p.year == year)
+        for where, row in ons.ccg_stp(path, year):
+            tally.read += 1
+            if row["ccg"] not in ctx.dataset.nodes:
+                tally.skip("CCG not in the register")
+                continue
+            ctx.dataset.nodes.pop(row["stp"], None)  # the latest year's name wins
+            ctx.add(STP, where, code=row["stp"], name=row["stp_name"])
+            ctx.rename_from_lookup(row["ccg"], row["ccg_name"], row["ccg_ons"])
+            years[(row["ccg"], row["stp"])].append((period, 0, 0.0, False))
+            origin.setdefault((row["ccg"], row["stp"]), where)
+            tally.used += 1
+    for (ccg, stp), spans in sorted(years.items()):
+        for first, last, _, _, _ in runs(spans):
+            ctx.link(
+                origin[(ccg, stp)],
+                source=ccg,
+                target=stp,
+                rel=RelType.IN_STP,
+                valid_from=first.start,
+                valid_to=last.end,
+            )
