@@ -1,6 +1,6 @@
-"""The scenario format: curated facts no national register holds, as one YAML file.
+"""A scenario file read and built into a dataset: curated facts no national register holds.
 
-Format `ccgraph-scenario/1` (see docs/scenario.md and docs/scenario.schema.json). A scenario
+Its format, `ccgraph-scenario/1`, is `loaders.scenario_format` (docs/scenario.md). A scenario
 can stand alone (it then declares its own CCGs, practices and authorities) or be laid over the
 England-2013 data, referring to real bodies by their ODS/ONS codes. Invented organisations and
 people must carry `illustrative: true`; the loader refuses an unlabelled invented person.
@@ -8,197 +8,25 @@ people must carry `illustrative: true`; the loader refuses an unlabelled invente
 
 from __future__ import annotations
 
-import datetime as dt
-from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import ValidationError
 
 from graphmodel.dataset import Dataset, InputError, Location, Problem
 from graphmodel.input_files import load_yaml
 from graphmodel.model import (
     NODE_CLASSES,
-    AuthorisationOutcome,
-    Employer,
-    GoverningRole,
-    HwbSeat,
     NodeKind,
     PartyRole,
     Relationship,
     RelType,
-    ServiceCategory,
 )
 from graphmodel.national import add_national_layer, service_code
+from loaders.scenario_format import Authorisation, Scenario, json_schema
 
-FORMAT = "ccgraph-scenario/1"
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Organisation(_Strict):
-    """Any body the scenario needs that the data directory does not supply."""
-
-    kind: NodeKind = Field(description="Node kind, e.g. CCG, Practice, CSU, Provider, PCTCluster.")
-    code: str = Field(description="Stable code: the real ODS/ONS code, or an invented one.")
-    name: str
-    illustrative: bool = Field(description="true when the body is invented for the example.")
-    properties: dict[str, Any] = Field(default_factory=dict, description="Kind-specific fields.")
-
-
-class PersonSpec(_Strict):
-    code: str
-    name: str
-    illustrative: bool = Field(description="Must be true: real people are never invented here.")
-    gp_register: bool = False
-    specialist_register: bool = False
-    nmc_register: bool = False
-    accountancy_qualified: bool = False
-    employer: Employer = Employer.NONE
-    consultant_post: bool | None = Field(
-        default=None, description="An NHS consultant or armed-forces specialty post (reg 11(6)(b))."
-    )
-    specialist_until: date | None = Field(
-        default=None,
-        description="Last day all of reg 11(6)(a)-(c) were met, for a specialist who no longer meets them.",
-    )
-
-
-class Membership(_Strict):
-    practice: str
-    ccg: str
-    valid_from: date | None = None
-    valid_to: date | None = None
-
-
-class Overlap(_Strict):
-    ccg: str
-    authority: str
-    share: float = Field(ge=0, le=100, description="Percentage of the CCG's population or area.")
-
-
-class Cluster(_Strict):
-    code: str
-    name: str
-    illustrative: bool
-    pcts: list[str]
-
-
-class Succession(_Strict):
-    pct: str
-    ccg: str
-    share: float = Field(ge=0, le=100)
-
-
-class GoverningMember(_Strict):
-    person: str = Field(description="Code of a person declared under `people`.")
-    roles: list[GoverningRole] = Field(min_length=1)
-    valid_from: date | None = None
-    valid_to: date | None = None
-
-
-class GoverningBody(_Strict):
-    ccg: str
-    members: list[GoverningMember]
-
-
-class Seat(_Strict):
-    seat: HwbSeat
-    holder: str = Field(description="Code of the CCG, person or local Healthwatch in the seat.")
-
-
-class HwbMembership(_Strict):
-    hwb: str
-    seats: list[Seat]
-
-
-class Support(_Strict):
-    ccg: str
-    csu: str
-    valid_from: date | None = None
-    valid_to: date | None = None
-
-
-class CollaborationSpec(_Strict):
-    code: str
-    name: str
-    illustrative: bool
-    lead: list[str] = Field(default_factory=list, description="Lead CCG(s); exactly one is expected.")
-    members: list[str] = Field(default_factory=list)
-    junior_partners: list[str] = Field(default_factory=list)
-    provider: str | None = None
-    services: list[ServiceCategory] = Field(default_factory=list)
-
-
-class ConditionSpec(_Strict):
-    code: str
-    illustrative: bool = Field(default=False, description="true when the condition is invented.")
-    domain: int | None = Field(default=None, ge=1, le=6)
-    description: str | None = None
-    owner: str | None = Field(default=None, description="Code of the body that owns the condition.")
-    expires: date | None = None
-    neighbour_commissions: ServiceCategory | None = None
-
-
-class Authorisation(_Strict):
-    ccg: str
-    wave: int | None = Field(default=None, ge=1, le=4)
-    date: dt.date | None = Field(default=None, description="Date the outcome was announced.")
-    outcome: AuthorisationOutcome
-    support_from: str | None = Field(
-        default=None, description="Who gives intensive support under directions."
-    )
-    conditions: list[ConditionSpec] = Field(default_factory=list)
-    source: str | None = Field(default=None, description="Where the fact was published.")
-
-
-class Commissioning(_Strict):
-    commissioner: str
-    service: ServiceCategory
-    population: str = Field(description="Code of the CCG whose population is served, or 'england'.")
-
-
-class Oversight(_Strict):
-    body: str
-    accountable_to: str
-
-
-class Scenario(_Strict):
-    """A curated scenario file."""
-
-    format: Literal["ccgraph-scenario/1"]
-    title: str
-    description: str = ""
-    organisations: list[Organisation] = Field(default_factory=list)
-    people: list[PersonSpec] = Field(default_factory=list)
-    memberships: list[Membership] = Field(default_factory=list)
-    overlaps: list[Overlap] = Field(default_factory=list)
-    pct_clusters: list[Cluster] = Field(default_factory=list)
-    pct_successions: list[Succession] = Field(default_factory=list)
-    governing_bodies: list[GoverningBody] = Field(default_factory=list)
-    hwb_memberships: list[HwbMembership] = Field(default_factory=list)
-    csu_support: list[Support] = Field(default_factory=list)
-    collaborations: list[CollaborationSpec] = Field(default_factory=list)
-    authorisations: list[Authorisation] = Field(default_factory=list)
-    commissioning: list[Commissioning] = Field(default_factory=list)
-    oversight: list[Oversight] = Field(default_factory=list)
-    links: list[Relationship] = Field(
-        default_factory=list, description="Any other relationship, e.g. HAS_HWB (authority -> board)."
-    )
-
-    @model_validator(mode="after")
-    def _people_are_labelled(self) -> "Scenario":
-        for p in self.people:
-            if not p.illustrative:
-                raise ValueError(f"person {p.code}: people in a scenario must be illustrative: true")
-        return self
-
-
-def json_schema() -> dict[str, Any]:
-    return Scenario.model_json_schema()
+__all__ = ["Scenario", "apply_authorisations", "json_schema", "load_scenario", "read_scenario", "scenario_dataset"]
 
 
 class _LineLoader(yaml.SafeLoader):
