@@ -1,7 +1,7 @@
 """ONS code lookups (headered CSV): CCGs, area teams, regions, PCTs, SHAs, LSOAs, districts, counties.
 
 Each function reads one published file and returns plain rows keyed by its own column names;
-`loaders.england` turns them into the model. Quoted or bare headers and CR-only line endings
+the loading steps (`loaders.steps`) turn them into the model. Quoted or bare headers and CR-only line endings
 are handled by `loaders.readers.tabular`.
 """
 

@@ -1,7 +1,7 @@
 """Published facts about 2012-13, each with the page it was read on and a quote (headered CSV).
 
-The curated folder's SOURCES.md says how each was found. One reader per file; the builder
-(`loaders.england`, step `published_facts`) turns the rows into the model, keeping each fact's
+The curated folder's SOURCES.md says how each was found. One reader per file; the loading step
+`published_facts` (loaders/steps/) turns the rows into the model, keeping each fact's
 `source_url` and `quote` with it.
 """
 
