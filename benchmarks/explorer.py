@@ -33,6 +33,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.results import recorded  # noqa: E402
+
 from benchmarks.run import print_markdown  # noqa: E402
 from ccgraph.serving import READY  # noqa: E402
 
@@ -180,7 +182,13 @@ def main() -> None:
     parser.add_argument(
         "--data", type=Path, action="append", help="also the real data in this directory (repeatable)"
     )
+    parser.add_argument("--record", action="store_true", help="also write what it prints into benchmarks/RESULTS.md")
     args = parser.parse_args()
+    with recorded("explorer", args.record):
+        _measure(args)
+
+
+def _measure(args: argparse.Namespace) -> None:
     chromium = shutil.which("chromium")
     if chromium is None:
         sys.exit("chromium is not installed (scripts/test.sh installs Debian's): no browser to measure with.")

@@ -22,6 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.results import recorded  # noqa: E402
+
 from benchmarks.run import print_markdown  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data"
@@ -55,7 +57,13 @@ def main() -> None:
     parser.add_argument("--data", type=Path, action="append")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--no-neo4j", action="store_true")
+    parser.add_argument("--record", action="store_true", help="also write what it prints into benchmarks/RESULTS.md")
     args = parser.parse_args()
+    with recorded("history", args.record):
+        _measure(args)
+
+
+def _measure(args: argparse.Namespace) -> None:
     data = args.data or [SHARED / "england-2013", SHARED / "england-history"]
 
     from ccgraph.core import System

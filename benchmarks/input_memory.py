@@ -21,6 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.results import recorded  # noqa: E402
+
 from benchmarks.run import print_markdown  # noqa: E402
 from loaders.readers import nhsbsa, ods, ons  # noqa: E402
 
@@ -68,7 +70,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "england-2013")
     parser.add_argument("--scale-rows", type=int, default=1_000_000)
+    parser.add_argument("--record", action="store_true", help="also write what it prints into benchmarks/RESULTS.md")
     args = parser.parse_args()
+    with recorded("input_memory", args.record):
+        _measure(args)
+
+
+def _measure(args: argparse.Namespace) -> None:
     rows = [measure(args.data / name, read) for name, read in READERS.items() if (args.data / name).is_file()]
     with tempfile.TemporaryDirectory() as tmp:
         for n in (args.scale_rows // 10, args.scale_rows):

@@ -27,6 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.results import recorded  # noqa: E402
+
 
 def _timed(fn, *args, **kwargs):
     start = time.perf_counter()
@@ -169,7 +171,13 @@ def main() -> None:
     parser.add_argument("--no-neo4j", action="store_true")
     parser.add_argument("--browser-scales", default="1,10", help="explorer scales in a browser ('': skip)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--record", action="store_true", help="also write what it prints into benchmarks/RESULTS.md")
     args = parser.parse_args()
+    with recorded("run", args.record and not args.child):
+        _measure(args)
+
+
+def _measure(args: argparse.Namespace) -> None:
     if args.child:
         source, scale = args.child.split(":")
         print(json.dumps(measure(source, float(scale), args.data, not args.no_neo4j, args.naive_limit)))

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import click
 
-__all__ = ["DOCUMENTS", "cli_reference", "regenerate", "stale"]
+__all__ = ["DOCUMENTS", "cli_reference", "regenerate", "stale", "with_part"]
 
 
 def _catalogue() -> str:
@@ -86,7 +86,7 @@ DOCUMENTS: dict[str, tuple[str, Callable[[], str]]] = {
 }
 
 
-def _made(text: str, part: str, made: str) -> str:
+def with_part(text: str, part: str, made: str) -> str:
     """`text` with its generated part (or the whole of it) replaced by `made`."""
     if not part:
         return made
@@ -102,7 +102,7 @@ def stale(root: Path) -> list[str]:
     for path, (part, make) in DOCUMENTS.items():
         file = root / path
         current = file.read_text(encoding="utf-8") if file.is_file() else ""
-        if current != _made(current, part, make()):
+        if current != with_part(current, part, make()):
             found.append(path)
     return found
 
@@ -114,7 +114,7 @@ def regenerate(root: Path) -> list[str]:
         part, make = DOCUMENTS[path]
         file = root / path
         current = file.read_text(encoding="utf-8") if file.is_file() else ""
-        file.write_text(_made(current, part, make()), encoding="utf-8")
+        file.write_text(with_part(current, part, make()), encoding="utf-8")
     return written
 
 

@@ -127,3 +127,15 @@ def test_every_rule_in_the_rule_book_has_a_check_or_a_reason():
     assert covered == set(SECTIONS), "a section of the rule book with neither a check nor a reason"
 
 
+
+
+def test_a_benchmark_run_with_record_writes_what_it_printed_into_its_own_section(tmp_path, monkeypatch, capsys):
+    from benchmarks import results
+
+    monkeypatch.setattr(results, "RESULTS", tmp_path / "RESULTS.md")
+    results.RESULTS.write_text("# R\n<!-- generated: a -->\nold\n<!-- end: a -->\n<!-- generated: b -->\nkept\n<!-- end: b -->\n")
+    with results.recorded("a", True):
+        print("| measure | s |\n|---|---|\n| x | 0.1 |")
+    text = results.RESULTS.read_text()
+    assert "old" not in text and "| x | 0.1 |" in text and "kept" in text and "Measured " in text
+    assert "| x | 0.1 |" in capsys.readouterr().out  # still printed
