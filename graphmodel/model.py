@@ -245,15 +245,25 @@ class PCT(Node):
         description="False when the sources say nothing of the PCT's cluster (the registers do not "
         "record clusters): a missing cluster is then a data gap, not a breach.",
     )
+    open_date: date | None = None
+    close_date: date | None = Field(
+        default=None, description="PCTs were abolished on 1 April 2013 (Health and Social Care Act 2012 s.34)."
+    )
 
 
 class PCTCluster(Node):
     kind = NodeKind.PCT_CLUSTER
+    open_date: date | None = None
+    close_date: date | None = None
 
 
 class SHA(Node):
     kind = NodeKind.SHA
     ons_code: Text | None = None
+    open_date: date | None = None
+    close_date: date | None = Field(
+        default=None, description="SHAs were abolished on 1 April 2013 (Health and Social Care Act 2012 s.33)."
+    )
 
 
 class LocalAuthority(Node):

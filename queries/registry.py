@@ -8,7 +8,7 @@ docs/adding-a-check.md.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,7 @@ class CheckSettings(BaseModel):
         post_2022 = self.as_at >= REGULATIONS_2022
         return {
             "as_at": self.as_at.isoformat(),
+            "eve": (self.as_at - timedelta(days=1)).isoformat(),  # the day before: a closing's last day
             "deadline": "2013-04-01",
             "tolerance_pct": float(self.tolerance_pct),
             "exceptions": list(self.boundary_exceptions),

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from ccgraph.cli import main
 from ccgraph.core import System
-from graphmodel.dated import ccgs_open, holder_on, lineage, memberships_on, practice_history
+from graphmodel.dated import ccgs_open, holder_on, lineage, memberships_on, open_on, practice_history
 from queries.checks.membership import practice_single_membership
 
 # CCGs open on 1 April each year (PROVENANCE.md, from the ODS register; the lookups agree).
@@ -41,6 +41,27 @@ def dated(real_history) -> System:
 @pytest.mark.parametrize("year", sorted(CCGS_ON_1_APRIL))
 def test_the_ccgs_open_on_1_april_are_the_published_count(dated, year):
     assert len(ccgs_open(dated.graph, f"{year}-04-01")) == CCGS_ON_1_APRIL[year]
+
+
+def test_a_ccg_formed_by_a_merger_opens_the_day_the_merger_takes_effect(dated):
+    """13T was established on 26 November 2014 (the register's date); its predecessors merged
+    into it on 1 April 2015 (succ.csv), so there were 211 CCGs, not 212, in between."""
+    assert dated.graph.nodes["13T"]["open_date"] == "2015-04-01"
+    assert len(ccgs_open(dated.graph, "2015-03-31")) == len(ccgs_open(dated.graph, "2014-11-26")) == 211
+
+
+def test_pcts_and_shas_end_on_31_march_2013_and_are_judged_only_at_the_handover(dated):
+    """Health and Social Care Act 2012 ss.33-34: abolished from 1 April 2013. The transition
+    checks judge them on the day after their last (the CCGs' first), and on no later date."""
+    graph = dated.graph
+    old = {n: a for n, a in graph.nodes(data=True) if a["kind"] in ("PCT", "SHA", "PCTCluster")}
+    assert len([a for a in old.values() if a["kind"] == "PCT"]) == 151
+    assert {a.get("close_date") for a in old.values()} == {"2013-03-31"}
+    assert not [n for n, a in old.items() if open_on(a, "2013-04-01")]
+    transition = ["pct_in_cluster", "pct_succession"]
+    assert dated.check(as_at="2013-04-01", only=transition).findings
+    assert dated.check(as_at="2013-04-02", only=transition).findings == []
+    assert dated.check(as_at="2020-04-01", only=transition).findings == []
 
 
 def test_every_2013_ccg_leads_by_mergers_to_a_ccg_open_on_the_last_day(dated):

@@ -23,6 +23,7 @@ RULE_LISTS = {
     "ccg_services",
     "ccg_service_codes",
     "reserved_service_codes",
+    "eve",  # the day before as_at, which the NetworkX twin computes from as_at
 }
 
 

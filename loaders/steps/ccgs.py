@@ -126,3 +126,22 @@ def _mergers(ctx: Context) -> None:
                 f"and opens {successor} on {opened}."
             )
     ctx.dataset.refuse_succession_cycles()  # following them (successor_on) would never end
+    _open_on_taking_over(ctx)
+
+
+def _open_on_taking_over(ctx: Context) -> None:
+    """A CCG formed by a merger holds an area from the day its predecessors merge into it: the
+    register may give an earlier day, its legal establishment (13T: 26 November 2014, for a
+    merger that took effect on 1 April 2015), on which it held no area and had no practices."""
+    moved = []
+    for successor, predecessors in sorted(ctx.merged_from.items()):
+        node = ctx.dataset.nodes[successor]
+        first = min(ctx.merged_into[p][1] for p in predecessors)
+        if successor in ctx.later_ccgs and isinstance(node, CCG) and node.open_date and node.open_date < first:
+            moved.append(f"{successor} ({node.open_date} -> {first})")
+            ctx.dataset.nodes[successor] = node.model_copy(update={"open_date": first})
+    if moved:
+        ctx.report.note(
+            "CCGs formed by a merger open on the day it took effect, not on the earlier day the register "
+            f"gives (their establishment): {', '.join(moved)}."
+        )

@@ -11,6 +11,11 @@ from loaders.steps import step
 from loaders.steps._context import ONE_DAY, START, Context
 
 
+# The last day of PCTs and SHAs: the Health and Social Care Act 2012 abolished them (ss.33-34) from
+# 1 April 2013. When each was established is in no file here (most PCTs on 1 October 2006).
+ABOLISHED = START - ONE_DAY
+
+
 @step(reads=("pcts_2012", "pct_ccg_shares"), needs=("ccgs",), provides=("pcts",))
 def pcts(ctx: Context) -> None:
     tally = ctx.report.tally(file_of("pcts_2012"))
@@ -18,8 +23,16 @@ def pcts(ctx: Context) -> None:
     for where, row in ons.pcts_2012(ctx.required("pcts_2012")):
         tally.read += 1
         pct, sha = row["PCO12CDO"], row["SHA12CDO"]
-        ctx.add(PCT, where, code=pct, name=row["PCO12NM"], ons_code=row["PCO12CD"], cluster_recorded=False)
-        ctx.add(SHA, where, code=sha, name=row["SHA12NM"], ons_code=row["SHA12CD"])
+        ctx.add(
+            PCT,
+            where,
+            code=pct,
+            name=row["PCO12NM"],
+            ons_code=row["PCO12CD"],
+            cluster_recorded=False,
+            close_date=ABOLISHED,
+        )
+        ctx.add(SHA, where, code=sha, name=row["SHA12NM"], ons_code=row["SHA12CD"], close_date=ABOLISHED)
         ctx.link(where, source=pct, target=sha, rel=RelType.IN_SHA, valid_to=START - ONE_DAY)
         pct_shas[pct].append(sha)
         tally.used += 1

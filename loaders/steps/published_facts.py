@@ -9,7 +9,7 @@ from graphmodel.model import CSU, PCT, AuthorisationOutcome, PCTCluster, RelType
 from graphmodel.national import NHS_CB_CODE
 from loaders.readers import published
 from loaders.steps import step
-from loaders.steps._context import Context, named_code
+from loaders.steps._context import ONE_DAY, START, Context, named_code
 
 PUBLISHED_OUTCOMES = {
     "no conditions": AuthorisationOutcome.AUTHORISED,
@@ -94,8 +94,15 @@ def _published_clusters(ctx: Context) -> str:
             tally.skip("not a 2012 PCT")
             continue
         cluster = named_code("CLU", row["cluster_name"])
-        ctx.add(PCTCluster, where, field_name="cluster_name", code=cluster, name=row["cluster_name"])
-        ctx.cite(where, row, source=row["pct_code"], target=cluster, rel=RelType.IN_CLUSTER)
+        ctx.add(
+            PCTCluster,
+            where,
+            field_name="cluster_name",
+            code=cluster,
+            name=row["cluster_name"],
+            close_date=START - ONE_DAY,  # with the PCTs they managed
+        )
+        ctx.cite(where, row, source=row["pct_code"], target=cluster, rel=RelType.IN_CLUSTER, valid_to=START - ONE_DAY)
         clusters.add(cluster)
         tally.used += 1
     pcts = sum(1 for n in ctx.dataset.nodes.values() if isinstance(n, PCT))

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import math
+from datetime import date, timedelta
+from typing import Any
 
+from graphmodel.dated import open_on
 from graphmodel.model import (
     PCT,
     NodeKind,
@@ -17,10 +20,23 @@ from queries.checks._graph import Graph, nodes_of, out_links
 SECTION = "Transition"  # of the rule book (RULES.md)
 
 
+def in_transition(attrs: dict[str, Any], as_at: str) -> bool:
+    """Whether a PCT is judged on `as_at`: on the days it existed, and on the day after its last,
+    when its population passed to CCGs (the real PCTs' last day was 31 March 2013, the CCGs'
+    first 1 April 2013). On later dates it no longer exists and is not judged.
+
+    >>> in_transition({"close_date": "2013-03-31"}, "2013-04-01"), in_transition({"close_date": "2013-03-31"}, "2013-04-02")
+    (True, False)
+    """
+    eve = (date.fromisoformat(as_at) - timedelta(days=1)).isoformat()
+    return open_on(attrs, as_at) or attrs.get("close_date") == eve
+
+
 @check(
     section=SECTION,
     title="Every PCT's population passes to CCGs in full",
-    rule="CCGs replace PCTs from April 2013: the whole of each PCT's population passes to CCGs.",
+    rule="CCGs replace PCTs from April 2013: the whole of each PCT's population passes to CCGs (judged on "
+    "the days a PCT existed and the day after its last).",
     source="S1 'They will replace Primary Care Trusts'; S4",
     severity=Severity.ERROR,
     fix="Record the CCG(s) succeeding the PCT, with the share each takes.",
@@ -31,7 +47,7 @@ SECTION = "Transition"  # of the rule book (RULES.md)
         else f"its successors take {ev['share_passed']:g}% of it, not 100%"
     ),
 )
-def pct_succession(graph: Graph) -> list[Pair]:
+def pct_succession(graph: Graph, *, as_at: str) -> list[Pair]:
     """2012 PCTs whose population passed to no CCG, or whose successors' recorded shares do not
     add up to the whole of it (100%, within half a percentage point of rounding) (S1, S4).
     Successions recorded without shares are not added up.
@@ -43,11 +59,13 @@ def pct_succession(graph: Graph) -> list[Pair]:
     ...     [("T1", "C1", "SUCCEEDED_BY", {"share": 100.0}), ("T3", "C1", "SUCCEEDED_BY", {"share": 60.0}),
     ...      ("T3", "C2", "SUCCEEDED_BY", {"share": 30.0})],
     ... )
-    >>> pct_succession(g)
+    >>> pct_succession(g, as_at="2013-04-01")
     [('T2', {'share_passed': 0.0}), ('T3', {'share_passed': 90.0})]
     """
     found: list[Pair] = []
-    for pct, _ in nodes_of(graph, NodeKind.PCT):
+    for pct, attrs in nodes_of(graph, NodeKind.PCT):
+        if not in_transition(attrs, as_at):
+            continue
         links = [
             link
             for ccg, link in out_links(graph, pct, RelType.SUCCEEDED_BY)
@@ -73,7 +91,8 @@ def _plant_pct_succession(gen: Generator) -> str:
 @check(
     section=SECTION,
     title="Every PCT is in a cluster",
-    rule="The PCTs were organised into 51 clusters for the transition.",
+    rule="The PCTs were organised into 51 clusters for the transition (judged on the days a PCT existed and "
+    "the day after its last).",
     source="S1 'organised into 51 clusters'",
     severity=Severity.ERROR,
     fix="Record the PCT's cluster under pct_clusters.",
@@ -81,7 +100,7 @@ def _plant_pct_succession(gen: Generator) -> str:
     describe=lambda ev: "in no PCT cluster",
     gaps="no cluster recorded for it",
 )
-def pct_in_cluster(graph: Graph) -> list[Pair]:
+def pct_in_cluster(graph: Graph, *, as_at: str) -> list[Pair]:
     """PCTs in no cluster (S1: the PCTs were organised into 51 clusters).
 
     Evidence: none (`{}`); `{'recorded': False}` (a data gap) when no cluster is recorded
@@ -89,14 +108,14 @@ def pct_in_cluster(graph: Graph) -> list[Pair]:
     registers; published facts cover some PCTs only).
 
     >>> g = example_graph({"T1": "PCT", "T2": "PCT", "K1": "PCTCluster"}, [("T1", "K1", "IN_CLUSTER", {})])
-    >>> pct_in_cluster(g)
+    >>> pct_in_cluster(g, as_at="2013-04-01")
     [('T2', {})]
     """
     recorded = any(True for _ in nodes_of(graph, NodeKind.PCT_CLUSTER))
     return [
         (pct, {} if recorded and attrs.get("cluster_recorded") is not False else {"recorded": False})
         for pct, attrs in nodes_of(graph, NodeKind.PCT)
-        if not any(out_links(graph, pct, RelType.IN_CLUSTER))
+        if in_transition(attrs, as_at) and not any(out_links(graph, pct, RelType.IN_CLUSTER))
     ]
 
 
