@@ -10,9 +10,9 @@ import os
 import platform
 import sys
 from collections.abc import Iterator
-from typing import IO
 from datetime import date
 from pathlib import Path
+from typing import IO
 
 from ccgraph.docs import with_part
 

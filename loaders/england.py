@@ -30,9 +30,9 @@ from graphmodel.input_files import data_folders
 from graphmodel.national import add_national_layer
 from loaders.manifest import sources
 from loaders.quality import QualityReport
+from loaders.readers.tabular import CENSUS
 from loaders.steps import ordered
 from loaders.steps._context import END, START, Context, hwb_code, named_code
-from loaders.readers.tabular import CENSUS
 
 __all__ = ["END", "START", "hwb_code", "load_england", "named_code"]
 

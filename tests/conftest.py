@@ -8,14 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import FUZZ_CASES, HOSTILE_CASES, IN_CI, REAL_DATA
 
 from graphmodel.dataset import Dataset
 from graphmodel.nx_graph import build_graph
 from queries.findings import Finding
 from queries.registry import CheckSettings
 from queries.runner import Neo4jBackend, NetworkXBackend, run_checks
-
-from helpers import HOSTILE_CASES, FUZZ_CASES, IN_CI, REAL_DATA
 
 
 @pytest.fixture(scope="session")

@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from helpers import baseline, build, check_cases, laid_over, unmatched
+
 from queries.registry import BY_ID, CHECKS
 
 CASES = check_cases()

@@ -8,8 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from helpers import write_mini_data
+
 from loaders.inputs import load_inputs
 from loaders.manifest import file_of, source, sources
 from loaders.steps import ordered, registered

@@ -8,9 +8,9 @@ from __future__ import annotations
 import csv
 import functools
 import itertools
+import math
 import operator
 from array import array
-import math
 from collections import Counter
 from collections.abc import Callable, Container, Iterator, Mapping, Sequence
 from datetime import date

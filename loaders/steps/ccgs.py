@@ -9,11 +9,11 @@ from datetime import date
 
 from graphmodel.dataset import Location
 from graphmodel.model import CCG, RelType
-from loaders.readers import ods, ons
 from loaders.manifest import file_of
+from loaders.readers import ods, ons
+from loaders.readers.tabular import parse_date
 from loaders.steps import step
 from loaders.steps._context import END, ONE_DAY, START, Context
-from loaders.readers.tabular import parse_date
 
 
 @step(reads=("ccgs_2013", "ccg_dates", "successions"), provides=("ccgs", "mergers"))

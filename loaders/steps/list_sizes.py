@@ -3,9 +3,8 @@ practice, and the patients each had."""
 
 from __future__ import annotations
 
-
-from loaders.readers import nhsbsa
 from loaders.manifest import file_of
+from loaders.readers import nhsbsa
 from loaders.steps import step
 from loaders.steps._context import Context
 

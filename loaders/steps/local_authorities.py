@@ -14,8 +14,8 @@ from typing import NamedTuple
 
 from graphmodel.dataset import Location
 from graphmodel.model import HWB, LocalAuthority, RelType
-from loaders.readers import ons
 from loaders.manifest import file_of
+from loaders.readers import ons
 from loaders.steps import step
 from loaders.steps._context import PERIODS, Context, Period, hwb_code, runs
 

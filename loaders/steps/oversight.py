@@ -6,8 +6,8 @@ from collections import Counter, defaultdict
 
 from graphmodel.model import AreaTeam, Region, RelType
 from graphmodel.national import NHS_CB_CODE
-from loaders.readers import ons
 from loaders.manifest import file_of
+from loaders.readers import ons
 from loaders.steps import step
 from loaders.steps._context import START, Context
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 
 from graphmodel.model import PCT, SHA, RelType
-from loaders.readers import ons
 from loaders.manifest import file_of
+from loaders.readers import ons
 from loaders.steps import step
 from loaders.steps._context import ONE_DAY, START, Context
-
 
 # The last day of PCTs and SHAs: the Health and Social Care Act 2012 abolished them (ss.33-34) from
 # 1 April 2013. When each was established is in no file here (most PCTs on 1 October 2006).

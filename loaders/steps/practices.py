@@ -11,11 +11,11 @@ from pathlib import Path
 
 from graphmodel.dataset import Location
 from graphmodel.model import CCG, Practice, RelType
-from loaders.readers import ods
 from loaders.manifest import file_of
+from loaders.readers import ods
+from loaders.readers.tabular import parse_date
 from loaders.steps import step
 from loaders.steps._context import ONE_DAY, START, Context
-from loaders.readers.tabular import parse_date
 
 GP_PRACTICE_SETTING = "4"
 

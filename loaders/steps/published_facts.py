@@ -3,7 +3,6 @@ PCT clusters, commissioning support and arrangements under legal directions."""
 
 from __future__ import annotations
 
-
 from graphmodel.dataset import InputError, Problem
 from graphmodel.model import CSU, PCT, AuthorisationOutcome, PCTCluster, RelType
 from graphmodel.national import NHS_CB_CODE

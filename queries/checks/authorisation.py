@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from graphmodel.dated import open_on
 from graphmodel.model import (
     AuthorisationOutcome,
@@ -11,8 +10,13 @@ from graphmodel.model import (
 )
 from graphmodel.synthetic import Generator
 from queries.check import Pair, Severity, check, plants
-from queries.checks._graph import example_graph  # noqa: F401  (the docstring examples use it)
-from queries.checks._graph import Graph, join_or_none, nodes_of, out_links
+from queries.checks._graph import (
+    Graph,
+    example_graph,  # noqa: F401  (the docstring examples use it)
+    join_or_none,
+    nodes_of,
+    out_links,
+)
 
 SECTION = "Authorisation and oversight"  # of the rule book (RULES.md)
 CONDITIONAL = (AuthorisationOutcome.WITH_CONDITIONS, AuthorisationOutcome.WITH_DIRECTIONS)

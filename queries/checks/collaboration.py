@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from graphmodel.dated import open_on
 from graphmodel.model import (
     CCG_SERVICES,
@@ -15,9 +14,15 @@ from graphmodel.model import (
 from graphmodel.national import service_code
 from graphmodel.synthetic import Generator
 from queries.check import Pair, Severity, check, plants
+from queries.checks._graph import (
+    Graph,
+    example_graph,  # noqa: F401  (the docstring examples use it)
+    in_links,
+    join_or_none,
+    nodes_of,
+    out_links,
+)
 from queries.checks.authorisation import CONDITIONAL
-from queries.checks._graph import example_graph  # noqa: F401  (the docstring examples use it)
-from queries.checks._graph import Graph, in_links, join_or_none, nodes_of, out_links
 
 SECTION = "Authorisation and oversight"  # of the rule book (RULES.md)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from graphmodel.dated import open_on
 from graphmodel.model import (
     NodeKind,
@@ -10,8 +9,13 @@ from graphmodel.model import (
 )
 from graphmodel.synthetic import Generator
 from queries.check import Pair, Severity, check, plants
-from queries.checks._graph import example_graph  # noqa: F401  (the docstring examples use it)
-from queries.checks._graph import Graph, join_or_none, nodes_of, out_links
+from queries.checks._graph import (
+    Graph,
+    example_graph,  # noqa: F401  (the docstring examples use it)
+    join_or_none,
+    nodes_of,
+    out_links,
+)
 
 SECTION = "Membership and geography"  # of the rule book (RULES.md)
 

@@ -17,8 +17,13 @@ from graphmodel.model import (
 )
 from graphmodel.synthetic import Generator
 from queries.check import Pair, Severity, check, plants
-from queries.checks._graph import example_graph  # noqa: F401  (the docstring examples use it)
-from queries.checks._graph import Graph, in_links, join_or_none, nodes_of
+from queries.checks._graph import (
+    Graph,
+    example_graph,  # noqa: F401  (the docstring examples use it)
+    in_links,
+    join_or_none,
+    nodes_of,
+)
 
 SECTION = "Governing body"  # of the rule book (RULES.md)
 

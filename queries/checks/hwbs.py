@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from graphmodel.dated import open_on
 from graphmodel.model import (
     HwbSeat,
@@ -11,8 +10,14 @@ from graphmodel.model import (
 )
 from graphmodel.synthetic import Generator
 from queries.check import Pair, Severity, check, plants
-from queries.checks._graph import example_graph  # noqa: F401  (the docstring examples use it)
-from queries.checks._graph import Graph, in_links, join_or_none, nodes_of, out_links
+from queries.checks._graph import (
+    Graph,
+    example_graph,  # noqa: F401  (the docstring examples use it)
+    in_links,
+    join_or_none,
+    nodes_of,
+    out_links,
+)
 
 SECTION = "Health and Wellbeing Boards"  # of the rule book (RULES.md)
 

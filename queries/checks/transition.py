@@ -14,8 +14,12 @@ from graphmodel.model import (
 )
 from graphmodel.synthetic import Generator
 from queries.check import Pair, Severity, check, plants
-from queries.checks._graph import example_graph  # noqa: F401  (the docstring examples use it)
-from queries.checks._graph import Graph, nodes_of, out_links
+from queries.checks._graph import (
+    Graph,
+    example_graph,  # noqa: F401  (the docstring examples use it)
+    nodes_of,
+    out_links,
+)
 
 SECTION = "Transition"  # of the rule book (RULES.md)
 
