@@ -297,11 +297,15 @@ class NHSCB(Node):
 
 class Region(Node):
     kind = NodeKind.REGION
+    open_date: date | None = None
+    close_date: date | None = None
 
 
 class AreaTeam(Node):
     kind = NodeKind.AREA_TEAM
     ons_code: Text | None = None
+    open_date: date | None = None
+    close_date: date | None = None
 
 
 class Provider(Node):

@@ -1,5 +1,5 @@
 """The loading steps (loaders/steps/): each declares the sources it reads, and every source of
-the manifest is read by exactly one step; steps run after the steps providing what they need;
+the manifest is read by a step; steps run after the steps providing what they need;
 given a few rows of any one of its sources, a step reads them."""
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ FIXTURES = Path(__file__).with_name("fixtures") / "sources"  # a few rows of eac
 STEPS = ordered()
 
 
-def test_every_source_is_read_by_exactly_one_step_and_every_step_reads_only_the_manifests():
+def test_every_source_is_read_by_a_step_and_every_step_reads_only_the_manifests():
     readers = {s.id: [step.name for step in STEPS if s.id in step.reads] for s in sources()}
-    assert {s: r for s, r in readers.items() if len(r) != 1} == {}
+    assert {s: r for s, r in readers.items() if not r} == {}
     assert {r for step in STEPS for r in step.reads} <= {s.id for s in sources()}
 
 

@@ -7,7 +7,15 @@ from pathlib import Path
 from graphmodel.dataset import InputError, Location, Problem
 from loaders.readers.tabular import Rows, header_line, read_stream
 
-KEY_COLUMNS = ("Practice Code", "Practice Name", "PCO Code", "Area Team Code", "Area Team Name")
+KEY_COLUMNS = (
+    "Practice Code",
+    "Practice Name",
+    "PCO Code",
+    "Area Team Code",
+    "Area Team Name",
+    "Regional Office Code",
+    "Regional Office Name",
+)
 MAX_DIGITS = 9  # no practice has a billion patients in one band
 
 
