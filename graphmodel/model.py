@@ -285,6 +285,8 @@ class STP(Node):
     """A Sustainability and Transformation Partnership: the footprint CCGs planned in from 2016."""
 
     kind = NodeKind.STP
+    open_date: date | None = None
+    close_date: date | None = None
 
 
 class CSU(Node):

@@ -80,6 +80,11 @@ def test_area_teams_and_regions_end_when_succ_dates_their_successors(dated):
     assert link.get("valid_to") == graph.nodes[team].get("close_date") == "2015-03-31"
 
 
+def test_stps_are_dated_by_the_years_their_lookups_list_them(dated):
+    stps = [a for _, a in dated.graph.nodes(data=True) if a["kind"] == "STP"]
+    assert [sum(open_on(a, f"{y}-04-01") for a in stps) for y in (2016, 2017, 2020)] == [0, 44, 42]
+
+
 def test_every_2013_ccg_leads_by_mergers_to_a_ccg_open_on_the_last_day(dated):
     graph = dated.graph
     for ccg, _ in ccgs_open(graph, "2013-04-01"):
