@@ -349,8 +349,9 @@ class System:
 
     def timeline(self, *, tolerance: float = 5.0, exceptions: Iterable[str] = ()) -> list[dict[str, Any]]:
         """The structure on 1 April of each year covered (and the last day): CCGs, STPs (None
-        where no STP link is in force), member practices, authorities, overlaps, and CCGs
-        crossing an upper-tier boundary (breaches, from the check)."""
+        where no STP link is in force), member practices, authorities, the NHS CB's area teams
+        and regions open that day, overlaps, and CCGs crossing an upper-tier boundary (breaches,
+        from the check)."""
         from graphmodel.dated import structure_on
 
         rows = []

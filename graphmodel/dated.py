@@ -174,6 +174,10 @@ class _State(NamedTuple):
     counts: dict[str, int]
 
 
+def _open_count(graph: nx.MultiDiGraph, kind: NodeKind, day: str) -> int:
+    return sum(1 for _, a in graph.nodes(data=True) if a.get("kind") == kind and open_on(a, day))
+
+
 def _state(graph: nx.MultiDiGraph, day: str) -> _State:
     nodes = graph.nodes
     ccgs, members = dict(ccgs_open(graph, day)), memberships_on(graph, day)
@@ -182,11 +186,9 @@ def _state(graph: nx.MultiDiGraph, day: str) -> _State:
         "ccgs": len(ccgs),
         "member_practices": len(members),
         "stps": len({stp for _, stp in _links_on(graph, RelType.IN_STP, day)}),
-        "local_authorities": sum(
-            1
-            for _, a in graph.nodes(data=True)
-            if a.get("kind") == NodeKind.LOCAL_AUTHORITY and open_on(a, day)
-        ),
+        "local_authorities": _open_count(graph, NodeKind.LOCAL_AUTHORITY, day),
+        "area_teams": _open_count(graph, NodeKind.AREA_TEAM, day),
+        "regions": _open_count(graph, NodeKind.REGION, day),
         "overlaps": sum(1 for ccg, _ in overlaps if open_on(nodes[ccg], day)),
     }
     return _State(ccgs, members, overlaps, counts)
