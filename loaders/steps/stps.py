@@ -42,9 +42,9 @@ def stps(ctx: Context) -> None:
     for stp, periods in seen.items():  # dated by the first and last years a lookup lists it
         ctx.update(stp, ctx.dataset.origins[stp], "stp", open_date=periods[0].start, close_date=periods[-1].end)
     if seen:
-        last = max(p.end for periods in seen.values() for p in periods)
+        latest = max(p.end for periods in seen.values() for p in periods)
         ctx.report.note(
-            f"STPs are dated by the years their lookups list them; none read here lists them after {last}, "
+            f"STPs are dated by the years their lookups list them; none read here lists them after {latest}, "
             "so none is shown after it (STPs lasted until integrated care boards took over on 1 July 2022)."
         )
     for (ccg, stp), spans in sorted(years.items()):
