@@ -38,6 +38,17 @@ def real_history(real_data) -> list[Path]:
 
 
 @pytest.fixture(scope="session")
+def real_2021(real_history) -> list[Path]:
+    """The two folders above, and the 2021-2026 one with its geographr lookups."""
+    later = real_history[0].parent / "england-2021-2026"
+    if not (later / "geographr" / "lookup_lsoa11_ccg21_stp21_ltla21.csv").is_file():
+        if IN_CI:
+            pytest.fail(f"real data not found at {later}")
+        pytest.skip(f"real data not found at {later}")
+    return [*real_history, later, later / "geographr"]
+
+
+@pytest.fixture(scope="session")
 def neo4j_driver():
     """The real Neo4j named by the environment (or started by `ccgraph neo4j start`)."""
     from graphmodel.neo4j_connect import Neo4jUnavailable, connect

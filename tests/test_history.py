@@ -289,3 +289,17 @@ def test_the_graph_held_in_neo4j_keeps_the_dates_its_sources_cover(real_history,
     with pytest.raises(CcgraphError, match="outside what the data shows"):
         held.check(as_at="2022-07-01")
     assert len(held.check(as_at="2022-06-30", only=["ccg_without_practices"]).checks) == 1
+
+
+def test_with_the_2021_lookup_the_2021_22_areas_are_exact_and_northamptonshire_is_split(real_2021):
+    """From 1 April 2021 the lookup of that year is in force: no CCG's area is derived from its
+    predecessors', Northamptonshire is two unitary authorities, and the 2021 CCGs carry the
+    lookup's names (X2C4Y covered Kirklees only)."""
+    system = System.open(real_2021)
+    graph = system.graph
+    assert [a for _, _, a in graph.edges(data=True)
+            if a["rel"] == "OVERLAPS" and a.get("derived") and a.get("valid_to", "9999") >= "2021-04-01"] == []  # fmt: skip
+    assert graph.nodes["E10000021"]["close_date"] == "2021-03-31"
+    assert graph.nodes["E06000061"]["open_date"] == graph.nodes["E06000062"]["open_date"] == "2021-04-01"
+    assert graph.nodes["X2C4Y"]["name"] == "NHS Kirklees CCG"
+    assert "2021-22: 2021" in " ".join(system.quality.notes)

@@ -75,3 +75,31 @@ def ccg_stp(path: Path, year: int) -> Rows:
     rows = read_lookup(path, f"CCG{yy}CDH", f"CCG{yy}NM", f"CCG{yy}CD", f"STP{yy}CD", f"STP{yy}NM")
     names = ("ccg", "ccg_name", "ccg_ons", "stp", "stp_name")
     return [(w, dict(zip(names, r.values()))) for w, r in rows]
+
+
+def lsoa_ccg_district_2021(path: Path) -> tuple[int, list[tuple[Location, dict[str, str], int]]]:
+    """lookup_lsoa11_ccg21_stp21_ltla21.csv: the ONS April 2021 LSOA lookup as the geographr R
+    package keeps it (snake_case columns; CCGs by ONS code only, `ccg` is left empty for the
+    step to fill from the 2021 names file). Fields as `lsoa_ccg_district` gives them."""
+    columns = ("ccg21_code", "ltla21_code", "ltla21_name", "ccg21_name")
+    read, pairs = count_rows(path, columns, header=True)
+    names = ("ccg_ons", "district", "district_name", "ccg_name")
+    return read, [(w, {"ccg": "", **dict(zip(names, r.values()))}, n) for w, r, n in pairs]
+
+
+def district_upper_tier(path: Path, year: int) -> Rows:
+    """lookup_ltlayy_utlayy.csv (geographr's copy of the ONS LTLA to UTLA lookup): district ->
+    upper-tier authority; fields named as `district_county` gives them (a unitary district is its
+    own upper tier; a county's code begins E10)."""
+    yy = year % 100
+    rows = read_lookup(path, f"ltla{yy}_code", f"ltla{yy}_name", f"utla{yy}_code", f"utla{yy}_name")
+    names = ("district", "district_name", "county", "county_name")
+    return [(w, dict(zip(names, r.values()))) for w, r in rows]
+
+
+def ccg_codes(path: Path, year: int) -> Rows:
+    """CCGyy_names_codes_EN.csv: each CCG's ONS code, ODS code and name; fields `ccg_ons`,
+    `ccg`, `ccg_name`."""
+    yy = year % 100
+    rows = read_lookup(path, f"CCG{yy}CD", f"CCG{yy}CDH", f"CCG{yy}NM")
+    return [(w, dict(zip(("ccg_ons", "ccg", "ccg_name"), r.values()))) for w, r in rows]

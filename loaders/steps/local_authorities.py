@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from datetime import date
+from pathlib import Path
 from typing import NamedTuple
 
 from graphmodel.dataset import Location
@@ -20,7 +21,8 @@ from loaders.steps import step
 from loaders.steps._context import PERIODS, Context, Period, hwb_code, runs
 
 FIRST_LOOKUP = 2015  # the required LSOA lookup; it gives the boundaries before 2016 too
-LATER_LOOKUPS = range(2016, 2021)
+LATER_LOOKUPS = range(2016, 2022)  # 2021's in its own format (below)
+GEOGRAPHR_YEAR = 2021  # the lookup kept by the geographr R package: CCGs by ONS code only
 
 
 class _Lookup(NamedTuple):
@@ -38,6 +40,7 @@ class _Lookup(NamedTuple):
         "lsoa_lookup_2015",
         "district_county_2015",
         *(f"{kind}_{y}" for y in LATER_LOOKUPS for kind in ("lsoa_lookup", "district_county")),
+        "ccg_codes_2021",
     ),
     needs=("ccgs", "mergers"),
     provides=("authorities", "lookup_names"),
@@ -96,15 +99,18 @@ def local_authorities(ctx: Context) -> None:
 
 
 def _lookup(ctx: Context, year: int, lsoa_id: str, county_id: str) -> _Lookup | None:
-    lsoa_path, county_path = ctx.path(lsoa_id), ctx.path(county_id)
+    lsoa_path = ctx.path(lsoa_id)
     if lsoa_path is None:
         return None
-    if county_path is None:
-        ctx.report.note(f"{lsoa_path.name} present without {file_of(county_id)}: not used.")
+    needed = [county_id, *(["ccg_codes_2021"] if year == GEOGRAPHR_YEAR else [])]
+    if missing := [file_of(n) for n in needed if ctx.path(n) is None]:
+        ctx.report.note(f"{lsoa_path.name} present without {' and '.join(missing)}: not used.")
         return None
+    county_path = ctx.required(county_id)
     county_of: dict[str, tuple[str, str]] = {}
     tally = ctx.report.tally(county_path.name)
-    for _, row in ons.district_county(county_path, year):
+    counties = ons.district_upper_tier if year == GEOGRAPHR_YEAR else ons.district_county
+    for _, row in counties(county_path, year):
         tally.read += 1
         if row["county"].startswith("E10"):
             county_of[row["district"]] = (row["county"], row["county_name"])
@@ -116,7 +122,7 @@ def _lookup(ctx: Context, year: int, lsoa_id: str, county_id: str) -> _Lookup | 
     districts: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)
     authorities: dict[str, tuple[str, str, Location]] = {}
     authority_of: dict[str, str] = {}
-    tally.read, pairs = ons.lsoa_ccg_district(lsoa_path, year)
+    tally.read, pairs = _pairs(ctx, year, lsoa_path)
     for where, row, n in pairs:
         district, ccg = row["district"], row["ccg"]
         if ccg not in ctx.dataset.nodes:
@@ -131,6 +137,22 @@ def _lookup(ctx: Context, year: int, lsoa_id: str, county_id: str) -> _Lookup | 
         ctx.rename_from_lookup(ccg, row["ccg_name"], row["ccg_ons"])
         tally.used += n
     return _Lookup(year, areas, districts, authorities, authority_of)
+
+
+def _pairs(ctx: Context, year: int, lsoa_path: Path) -> tuple[int, list[tuple[Location, dict[str, str], int]]]:
+    """Each (CCG, district) pair of a year's lookup with its LSOAs; the 2021 lookup's CCGs are
+    given their ODS codes from the 2021 names file."""
+    if year != GEOGRAPHR_YEAR:
+        return ons.lsoa_ccg_district(lsoa_path, year)
+    names_path = ctx.required("ccg_codes_2021")  # its presence is checked with the county file's
+    tally = ctx.report.tally(names_path.name)
+    ods_of = {}
+    for _, row in ons.ccg_codes(names_path, year):
+        tally.read += 1
+        tally.used += 1
+        ods_of[row["ccg_ons"]] = row["ccg"]
+    read, pairs = ons.lsoa_ccg_district_2021(lsoa_path)
+    return read, [(where, {**row, "ccg": ods_of.get(row["ccg_ons"], row["ccg_ons"])}, n) for where, row, n in pairs]
 
 
 def _areas_of(ctx: Context, ccg: str, lookup: _Lookup, period: Period) -> tuple[Counter[str], bool]:
