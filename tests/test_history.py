@@ -293,8 +293,8 @@ def test_the_graph_held_in_neo4j_keeps_the_dates_its_sources_cover(real_history,
 
 def test_with_the_2021_lookup_the_2021_22_areas_are_exact_and_northamptonshire_is_split(real_2021):
     """From 1 April 2021 the lookup of that year is in force: no CCG's area is derived from its
-    predecessors', Northamptonshire is two unitary authorities, and the 2021 CCGs carry the
-    lookup's names (X2C4Y covered Kirklees only)."""
+    predecessors', Northamptonshire is two unitary authorities, the 2021 CCGs carry the lookup's
+    names (X2C4Y covered Kirklees only) and the 42 STPs last to 30 June 2022."""
     system = System.open(real_2021)
     graph = system.graph
     assert [a for _, _, a in graph.edges(data=True)
@@ -303,3 +303,5 @@ def test_with_the_2021_lookup_the_2021_22_areas_are_exact_and_northamptonshire_i
     assert graph.nodes["E06000061"]["open_date"] == graph.nodes["E06000062"]["open_date"] == "2021-04-01"
     assert graph.nodes["X2C4Y"]["name"] == "NHS Kirklees CCG"
     assert "2021-22: 2021" in " ".join(system.quality.notes)
+    stps = [a for _, a in graph.nodes(data=True) if a["kind"] == "STP"]
+    assert [sum(open_on(a, day) for a in stps) for day in ("2021-04-01", "2022-06-30")] == [42, 42]

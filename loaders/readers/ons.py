@@ -103,3 +103,12 @@ def ccg_codes(path: Path, year: int) -> Rows:
     yy = year % 100
     rows = read_lookup(path, f"CCG{yy}CD", f"CCG{yy}CDH", f"CCG{yy}NM")
     return [(w, dict(zip(("ccg_ons", "ccg", "ccg_name"), r.values()))) for w, r in rows]
+
+
+def ccg_stp_2021(path: Path) -> Rows:
+    """The CCG -> STP pairs of the April 2021 LSOA lookup (geographr's copy): fields `ccg_ons`,
+    `ccg_name`, `stp`, `stp_name` (`ccg`, the ODS code, left empty as in
+    `lsoa_ccg_district_2021`)."""
+    _, pairs = count_rows(path, ("ccg21_code", "ccg21_name", "stp21_code", "stp21_name"), header=True)
+    names = ("ccg_ons", "ccg_name", "stp", "stp_name")
+    return [(w, {"ccg": "", **dict(zip(names, r.values()))}) for w, r, _ in pairs]
