@@ -56,6 +56,20 @@ def open_on(attrs: Attrs, day: str) -> bool:
     return attrs.get("open_date", "0000") <= day <= attrs.get("close_date", "9999")
 
 
+def name_on(attrs: Attrs, day: str) -> str:
+    """The name a body bore on `day`: from its dated `names` where it has them, else `name`.
+
+    >>> attrs = {"name": "NHS Morecambe Bay CCG", "names": ["NHS Lancashire North", "NHS Morecambe Bay CCG"],
+    ...          "names_from": ["2013-04-01", "2017-04-01"]}
+    >>> name_on(attrs, "2016-04-01"), name_on(attrs, "2020-04-01"), name_on({"name": "NHS Leeds"}, "2020-04-01")
+    ('NHS Lancashire North', 'NHS Morecambe Bay CCG', 'NHS Leeds')
+    """
+    names, since = attrs.get("names"), attrs.get("names_from")
+    if not names or not since:
+        return str(attrs.get("name", ""))
+    return str(next((n for n, start in reversed(list(zip(names, since))) if start <= day), names[0]))
+
+
 def _iso(day: date | str) -> str:
     return day.isoformat() if isinstance(day, date) else day
 

@@ -222,6 +222,12 @@ class CCG(Node):
         description="True when `name` is a publisher's short form (the ONS and ODS registers'), not "
         "the CCG's own statutory name.",
     )
+    names: tuple[Text, ...] | None = Field(
+        default=None,
+        description="Every name the CCG bore, oldest first, each from the day beside it in "
+        "`names_from` (set when the sources give it more than one); `name` is its last.",
+    )
+    names_from: tuple[date, ...] | None = None
     authorisation_wave: int | None = Field(default=None, ge=1, le=4)
     authorisation_date: date | None = None
     authorisation_outcome: AuthorisationOutcome | None = None

@@ -11,6 +11,7 @@ import networkx as nx
 
 from graphmodel.dataset import gc_paused
 from queries.findings import Finding, to_findings
+from graphmodel.dated import name_on
 from queries.check import Pair
 from queries.registry import BY_ID, CHECKS, Check, CheckSettings
 
@@ -20,7 +21,9 @@ Pairs = list[Pair]
 class Backend(Protocol):
     def reading(self) -> AbstractContextManager[object]: ...
     def pairs(self, check: Check, params: dict[str, Any]) -> Pairs: ...
-    def labels(self, codes: Iterable[str], properties: Iterable[str]) -> dict[str, dict[str, Any]]: ...
+    def labels(
+        self, codes: Iterable[str], properties: Iterable[str], as_at: str
+    ) -> dict[str, dict[str, Any]]: ...
 
 
 class NetworkXBackend:
@@ -37,10 +40,13 @@ class NetworkXBackend:
         with gc_paused():  # a check builds many small containers over a large live graph
             return check.networkx(self.graph, **{k: v for k, v in params.items() if k in wanted})
 
-    def labels(self, codes: Iterable[str], properties: Iterable[str]) -> dict[str, dict[str, Any]]:
-        wanted = ("name", *properties)
+    def labels(self, codes: Iterable[str], properties: Iterable[str], as_at: str) -> dict[str, dict[str, Any]]:
+        """The name each body bore on `as_at`, and the properties asked for."""
+        nodes = self.graph.nodes
         return {
-            c: {p: self.graph.nodes[c].get(p) for p in wanted} for c in codes if c in self.graph
+            c: {"name": name_on(nodes[c], as_at), **{p: nodes[c].get(p) for p in properties}}
+            for c in codes
+            if c in self.graph
         }
 
 
@@ -63,6 +69,7 @@ def run_checks(
         labels = backend.labels(
             {org for _, pairs in results for org, _ in pairs},
             sorted({prop for check, _ in results for prop in check.cites}),
+            params["as_at"],
         )
     return [f for check, pairs in results for f in to_findings(check, pairs, labels)]
 
@@ -97,11 +104,14 @@ class Neo4jBackend:
     def pairs(self, check: Check, params: dict[str, Any]) -> Pairs:
         return [(r["org"], dict(r["evidence"])) for r in self._rows(check.cypher, params)]
 
-    def labels(self, codes: Iterable[str], properties: Iterable[str]) -> dict[str, dict[str, Any]]:
-        wanted = ["name", *properties]
+    def labels(self, codes: Iterable[str], properties: Iterable[str], as_at: str) -> dict[str, dict[str, Any]]:
+        """The name each body bore on `as_at` (as `graphmodel.dated.name_on`), and the properties."""
+        wanted = list(properties)
         records = self._rows(
             "MATCH (n:Entity) WHERE n.code IN $codes "
-            "RETURN n.code AS code, [p IN $properties | n[p]] AS values",
-            {"codes": list(codes), "properties": wanted},
+            "RETURN n.code AS code, [p IN $properties | n[p]] AS values, "
+            "coalesce(last([i IN range(0, size(coalesce(n.names, [])) - 1) WHERE n.names_from[i] <= $as_at "
+            "| n.names[i]]), n.names[0], n.name) AS name",
+            {"codes": list(codes), "properties": wanted, "as_at": as_at},
         )
-        return {r["code"]: dict(zip(wanted, r["values"])) for r in records}
+        return {r["code"]: {"name": r["name"], **dict(zip(wanted, r["values"]))} for r in records}

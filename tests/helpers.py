@@ -109,8 +109,9 @@ def write_mini_data(folder: Path) -> Path:
         "PCO12_SHA12_EN_LU.csv": '"PCO12CD","PCO12CDO","PCO12NM","SHA12CD","SHA12CDO","SHA12NM"\r\n'
         '"E16000001","5NY","Bradford and Airedale","E18000003","Q32","Yorkshire and the Humber"\r\n',
         "LSOA11_CCG15_LAD15_EN_LU.csv": "LSOA11CD,LSOA11NM,CCG15CD,CCG15CDH,CCG15NM,LAD15CD,LAD15NM,FID\n"
-        "E01010638,a,E38000001,02N,x,E08000032,Bradford,1\nE01010639,b,E38000001,02N,x,E07000163,Craven,2\n"
-        "E01023975,c,E38000002,09C,x,E07000105,Ashford,3\n",
+        'E01010638,a,E38000001,02N,"NHS Airedale, Wharfedale and Craven CCG",E08000032,Bradford,1\n'
+        'E01010639,b,E38000001,02N,"NHS Airedale, Wharfedale and Craven CCG",E07000163,Craven,2\n'
+        "E01023975,c,E38000002,09C,NHS Ashford CCG,E07000105,Ashford,3\n",
         "LAD15_CTY15_EN_LU.csv": "LAD15CD,LAD15CDO,LAD15NM,CTY15CD,CTY15CDO,CTY15NM,FID\n"
         "E07000163,x,Craven,E10000023,x,North Yorkshire,1\nE07000105,x,Ashford,E10000016,x,Kent,2\n",
         "Patient_List_Size_2013_04-06.csv": "Regional Office Name,Regional Office Code,Area Team Name,Area Team Code,"

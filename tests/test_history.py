@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from ccgraph.cli import main
 from ccgraph.core import System
-from graphmodel.dated import ccgs_open, holder_on, lineage, memberships_on, open_on, practice_history
+from graphmodel.dated import ccgs_open, holder_on, lineage, memberships_on, name_on, open_on, practice_history
 from queries.checks.membership import practice_single_membership
 
 # CCGs open on 1 April each year (PROVENANCE.md, from the ODS register; the lookups agree).
@@ -259,6 +259,28 @@ def test_both_backends_find_the_same_at_five_dates(real_history, neo4j_driver):
         server.diff("2019-04-01", "2020-04-01").as_dict()
         == embedded.diff("2019-04-01", "2020-04-01").as_dict()
     )
+
+
+def test_a_ccg_renamed_is_named_on_each_date_as_it_was_then(dated):
+    """01K was NHS Lancashire North, and NHS Morecambe Bay CCG in the lookups from 2017."""
+    attrs = dated.graph.nodes["01K"]
+    assert (attrs["names"], attrs["names_from"]) == (
+        ["NHS Lancashire North", "NHS Morecambe Bay CCG"],
+        ["2013-04-01", "2017-04-01"],
+    )
+    assert name_on(attrs, "2016-04-01") == "NHS Lancashire North"
+    assert name_on(attrs, "2020-04-01") == attrs["name"] == "NHS Morecambe Bay CCG"
+
+
+@pytest.mark.neo4j
+def test_both_backends_label_a_body_with_its_name_of_the_date(real_history, neo4j_driver):
+    from queries.runner import Neo4jBackend, NetworkXBackend
+
+    embedded = System.open(real_history)
+    System.open(real_history, backend="neo4j", driver=neo4j_driver)
+    for backend in (NetworkXBackend(embedded.graph), Neo4jBackend(neo4j_driver)):
+        assert backend.labels(["01K"], [], "2016-04-01")["01K"]["name"] == "NHS Lancashire North"
+        assert backend.labels(["01K"], [], "2020-04-01")["01K"]["name"] == "NHS Morecambe Bay CCG"
 
 
 def test_without_the_register_the_graph_shows_only_1_april_2013(tmp_path, real_data):

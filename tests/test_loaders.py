@@ -56,7 +56,8 @@ def test_a_windows_1252_file_is_read(tmp_path):
     data = write_mini_data(tmp_path)
     text = (data / "CCG_APR_2013.csv").read_text().replace("NHS Ashford", "NHS Ashford \u2019Kent\u2019")
     (data / "CCG_APR_2013.csv").write_bytes(text.encode("cp1252"))
-    assert load_inputs(data).dataset.nodes["09C"].name == "NHS Ashford \u2019Kent\u2019"
+    ashford = load_inputs(data).dataset.nodes["09C"]  # the list's name, then the lookup's
+    assert ashford.names == ("NHS Ashford \u2019Kent\u2019", "NHS Ashford CCG")
 
 
 def test_a_missing_required_file_is_named(tmp_path):

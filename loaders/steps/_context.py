@@ -52,6 +52,7 @@ class Context:
     merged_into: dict[str, tuple[str, date]] = field(default_factory=dict)  # ccgs: successor, day
     merged_from: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # ccgs
     list_sizes: dict[str, tuple[Location, dict[str, str], int]] = field(default_factory=dict)  # list_sizes
+    names_seen: dict[str, dict[date, str]] = field(default_factory=lambda: defaultdict(dict))  # lookup_names
     _noted: set[object] = field(default_factory=set)
 
     def add(self, cls: type[Node], where: Location, field_name: str = "code", **fields: Any) -> None:
@@ -114,9 +115,12 @@ class Context:
             code = self.merged_into[code][0]
         return code
 
-    def rename_from_lookup(self, code: str, name: str, ons_code: str) -> None:
-        """A CCG formed after 2013 takes its name from the ONS lookups (later years win): the
+    def rename_from_lookup(self, code: str, name: str, ons_code: str, day: date) -> None:
+        """Note the name a lookup in force from `day` gives a CCG (the `ccg_names` step dates
+        them). A CCG formed after 2013 takes its name from the ONS lookups (later years win): the
         register names those still open by their 2025 sub-ICB locations."""
+        if name:
+            self.names_seen[code][day] = name
         node = self.dataset.nodes.get(code)
         if (
             isinstance(node, CCG)

@@ -134,7 +134,7 @@ def _lookup(ctx: Context, year: int, lsoa_id: str, county_id: str) -> _Lookup | 
         authority_of[district] = la
         areas[ccg][la] += n
         districts[ccg][(district, row["district_name"])] += n
-        ctx.rename_from_lookup(ccg, row["ccg_name"], row["ccg_ons"])
+        ctx.rename_from_lookup(ccg, row["ccg_name"], row["ccg_ons"], date(year, 4, 1))
         tally.used += n
     return _Lookup(year, areas, districts, authorities, authority_of)
 

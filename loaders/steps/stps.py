@@ -39,7 +39,7 @@ def stps(ctx: Context) -> None:
                 continue
             ctx.dataset.nodes.pop(row["stp"], None)  # the latest year's name wins
             ctx.add(STP, where, code=row["stp"], name=row["stp_name"])
-            ctx.rename_from_lookup(row["ccg"], row["ccg_name"], row["ccg_ons"])
+            ctx.rename_from_lookup(row["ccg"], row["ccg_name"], row["ccg_ons"], covered[0].start)
             years[(row["ccg"], row["stp"])] += [(period, 0, 0.0, False) for period in covered]
             origin.setdefault((row["ccg"], row["stp"]), where)
             seen[row["stp"]] += covered
