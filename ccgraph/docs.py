@@ -96,26 +96,29 @@ def with_part(text: str, part: str, made: str) -> str:
     return pattern.sub(lambda m: m.group(1) + made + m.group(2), text)
 
 
-def stale(root: Path) -> list[str]:
-    """The generated documents under `root` that differ from what the code makes now."""
-    found = []
+def _changes(root: Path) -> dict[Path, str]:
+    """Each generated document under `root` that differs from what the code makes now, with
+    the text it should have (each made once)."""
+    changes = {}
     for path, (part, make) in DOCUMENTS.items():
         file = root / path
         current = file.read_text(encoding="utf-8") if file.is_file() else ""
-        if current != with_part(current, part, make()):
-            found.append(path)
-    return found
+        if (made := with_part(current, part, make())) != current:
+            changes[file] = made
+    return changes
+
+
+def stale(root: Path) -> list[str]:
+    """The generated documents under `root` that differ from what the code makes now."""
+    return [file.relative_to(root).as_posix() for file in _changes(root)]
 
 
 def regenerate(root: Path) -> list[str]:
     """Write every stale generated document under `root`; returns those written."""
-    written = stale(root)
-    for path in written:
-        part, make = DOCUMENTS[path]
-        file = root / path
-        current = file.read_text(encoding="utf-8") if file.is_file() else ""
-        file.write_text(with_part(current, part, make()), encoding="utf-8")
-    return written
+    changes = _changes(root)
+    for file, text in changes.items():
+        file.write_text(text, encoding="utf-8")
+    return [file.relative_to(root).as_posix() for file in changes]
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ docs/adding-a-check.md.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +96,7 @@ def generate_with_breaches(
 RULES_COVERAGE = Path(__file__).with_name("rules_coverage.yaml")
 
 
+@cache
 def rule_book() -> dict[str, Any]:
     """The rule book's sections in order, and its rules no check covers with why."""
     book: dict[str, Any] = yaml.safe_load(RULES_COVERAGE.read_text(encoding="utf-8"))
