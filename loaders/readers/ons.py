@@ -80,10 +80,11 @@ def ccg_stp(path: Path, year: int) -> Rows:
 def lsoa_ccg_district_2021(path: Path) -> tuple[int, list[tuple[Location, dict[str, str], int]]]:
     """lookup_lsoa11_ccg21_stp21_ltla21.csv: the ONS April 2021 LSOA lookup as the geographr R
     package keeps it (snake_case columns; CCGs by ONS code only, `ccg` is left empty for the
-    step to fill from the 2021 names file). Fields as `lsoa_ccg_district` gives them."""
-    columns = ("ccg21_code", "ltla21_code", "ltla21_name", "ccg21_name")
+    step to fill from the 2021 names file). Fields as `lsoa_ccg_district` gives them, and the
+    CCG's `stp` and `stp_name` (one STP a CCG, so the pairs are the same)."""
+    columns = ("ccg21_code", "ltla21_code", "ltla21_name", "ccg21_name", "stp21_code", "stp21_name")
     read, pairs = count_rows(path, columns, header=True)
-    names = ("ccg_ons", "district", "district_name", "ccg_name")
+    names = ("ccg_ons", "district", "district_name", "ccg_name", "stp", "stp_name")
     return read, [(w, {"ccg": "", **dict(zip(names, r.values()))}, n) for w, r, n in pairs]
 
 
@@ -104,11 +105,3 @@ def ccg_codes(path: Path, year: int) -> Rows:
     rows = read_lookup(path, f"CCG{yy}CD", f"CCG{yy}CDH", f"CCG{yy}NM")
     return [(w, dict(zip(("ccg_ons", "ccg", "ccg_name"), r.values()))) for w, r in rows]
 
-
-def ccg_stp_2021(path: Path) -> Rows:
-    """The CCG -> STP pairs of the April 2021 LSOA lookup (geographr's copy): fields `ccg_ons`,
-    `ccg_name`, `stp`, `stp_name` (`ccg`, the ODS code, left empty as in
-    `lsoa_ccg_district_2021`)."""
-    _, pairs = count_rows(path, ("ccg21_code", "ccg21_name", "stp21_code", "stp21_name"), header=True)
-    names = ("ccg_ons", "ccg_name", "stp", "stp_name")
-    return [(w, {"ccg": "", **dict(zip(names, r.values()))}) for w, r, _ in pairs]

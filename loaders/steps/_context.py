@@ -52,6 +52,9 @@ class Context:
     merged_into: dict[str, tuple[str, date]] = field(default_factory=dict)  # ccgs: successor, day
     merged_from: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # ccgs
     list_sizes: dict[str, tuple[Location, dict[str, str], int]] = field(default_factory=dict)  # list_sizes
+    stp_pairs_2021: dict[tuple[str, str], tuple[Location, dict[str, str]]] = field(
+        default_factory=dict
+    )  # local_authorities: the April 2021 lookup's (CCG, STP) pairs, each with its first row
     names_seen: dict[str, dict[date, str]] = field(default_factory=lambda: defaultdict(dict))  # lookup_names
     _noted: set[object] = field(default_factory=set)
 

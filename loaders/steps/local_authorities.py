@@ -43,7 +43,7 @@ class _Lookup(NamedTuple):
         "ccg_codes_2021",
     ),
     needs=("ccgs", "mergers"),
-    provides=("authorities", "lookup_names"),
+    provides=("authorities", "lookup_names", "stp_pairs_2021"),
 )
 def local_authorities(ctx: Context) -> None:
     """Upper-tier authorities and their boards, and each CCG's overlaps with them, per year."""
@@ -152,7 +152,10 @@ def _pairs(ctx: Context, year: int, lsoa_path: Path) -> tuple[int, list[tuple[Lo
         tally.used += 1
         ods_of[row["ccg_ons"]] = row["ccg"]
     read, pairs = ons.lsoa_ccg_district_2021(lsoa_path)
-    return read, [(where, {**row, "ccg": ods_of.get(row["ccg_ons"], row["ccg_ons"])}, n) for where, row, n in pairs]
+    mapped = [(where, {**row, "ccg": ods_of.get(row["ccg_ons"], row["ccg_ons"])}, n) for where, row, n in pairs]
+    for where, row, _ in mapped:  # kept for the stps step, which would otherwise read the file again
+        ctx.stp_pairs_2021.setdefault((row["ccg"], row["stp"]), (where, row))
+    return read, mapped
 
 
 def _areas_of(ctx: Context, ccg: str, lookup: _Lookup, period: Period) -> tuple[Counter[str], bool]:

@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from graphmodel.dataset import Location
 from graphmodel.model import STP, RelType
+from loaders.manifest import file_of
 from loaders.readers import ons
 from loaders.readers.ons import Rows
 from loaders.steps import step
@@ -17,8 +18,8 @@ LOOKUP_2021 = 2021  # its STPs are read from the April 2021 LSOA lookup
 
 # Its CCG names are applied after the LSOA lookups' (the later file wins, as before).
 @step(
-    reads=(*(f"ccg_stp_{y}" for y in STP_YEARS), "lsoa_lookup_2021", "ccg_codes_2021"),
-    needs=("ccgs", "lookup_names"),
+    reads=tuple(f"ccg_stp_{y}" for y in STP_YEARS),
+    needs=("ccgs", "lookup_names", "stp_pairs_2021"),
     provides=("stps",),
 )
 def stps(ctx: Context) -> None:
@@ -66,14 +67,12 @@ def stps(ctx: Context) -> None:
 
 def _lookups(ctx: Context) -> list[tuple[int, str, Rows]]:
     """Each year's CCG -> STP rows, under the name the report tallies them by: the yearly
-    lookups, then the April 2021 LSOA lookup's pairs (its CCGs given their ODS codes from the 2021
-    names file, without which it is not used)."""
+    lookups, then the pairs of the April 2021 LSOA lookup, as the local_authorities step read
+    them (its CCGs given their ODS codes from the 2021 names file)."""
     found = [
         (y, path.name, ons.ccg_stp(path, y)) for y in STP_YEARS if (path := ctx.path(f"ccg_stp_{y}")) is not None
     ]
-    lsoas, names = ctx.path("lsoa_lookup_2021"), ctx.path("ccg_codes_2021")
-    if lsoas is not None and names is not None:
-        ods_of = {row["ccg_ons"]: row["ccg"] for _, row in ons.ccg_codes(names, LOOKUP_2021)}
-        rows = [(w, {**row, "ccg": ods_of.get(row["ccg_ons"], row["ccg_ons"])}) for w, row in ons.ccg_stp_2021(lsoas)]
-        found.append((LOOKUP_2021, f"{lsoas.name} (its CCG-STP pairs)", rows))
+    if ctx.stp_pairs_2021:
+        name = f"{file_of('lsoa_lookup_2021')} (its CCG-STP pairs)"
+        found.append((LOOKUP_2021, name, list(ctx.stp_pairs_2021.values())))
     return found
