@@ -166,6 +166,8 @@ def history_table(history: dict[str, Any]) -> str:
                 )
             )
         return "\n".join(lines)
+    if "lineage" not in history:
+        return "\n".join([head, f"  open {history['open_date'] or '?'} to {history['close_date'] or 'open'}", *_steps(history)])
     lineage = history["lineage"]
     lines = [head, f"  open {lineage['open_date'] or '?'} to {lineage['close_date'] or 'open'}"]
     if lineage["from_pcts"]:
@@ -192,7 +194,32 @@ def history_table(history: dict[str, Any]) -> str:
     ]
     if not lineage["merged_into"]:
         lines.append(f"  nothing: it was open until {lineage['close_date'] or 'the end of the data'}")
-    return "\n".join(lines)
+    return "\n".join(lines + _steps({"onward": [s for s in history["onward"] if s["kind"] != "CCG"]}))
+
+
+def _share(step: dict[str, Any]) -> str:
+    return f" ({step['share']}% of the area)" if step.get("share") is not None else ""
+
+
+def _steps(history: dict[str, Any]) -> list[str]:
+    """The successions before and after a body (sub-ICB locations, boards, their mergers)."""
+
+    lines = []
+    if "earlier" in history:
+        lines += ["", "Came from (latest first)"]
+        lines += [
+            one_line(f"  {s['on'] or '?'}: {s['code']} {s['name']} [{s['kind']}] {s['how']} {s['to']}{_share(s)}")
+            for s in history["earlier"]
+        ] or ["  nothing in the data"]
+    lines += ["", "Afterwards (sub-ICB locations, integrated care boards, their mergers)"]
+    for s in history["onward"]:
+        until = f" to {s['until']}" if s["until"] else ""
+        lines.append(
+            one_line(f"  {s['on'] or '?'}{until}: {s['from']} {s['how']} {s['code']} {s['name']} [{s['kind']}]{_share(s)}")
+        )
+    if not history["onward"]:
+        lines.append("  nothing in the data")
+    return lines
 
 
 def timeline_text(rows: list[dict[str, Any]], fmt: str) -> str:

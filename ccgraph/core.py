@@ -32,6 +32,7 @@ from ccgraph.changes import Changes
 from graphmodel.dataset import Dataset, InputError, Location, Problem
 from graphmodel.errors import CcgraphError
 from graphmodel.input_files import data_folders
+from graphmodel.national import ICBS_ESTABLISHED
 from graphmodel.nx_graph import build_graph, export_graph
 from graphmodel.synthetic import size_problem
 from loaders.inputs import EXAMPLE_SCENARIO, Loaded, load_inputs
@@ -99,7 +100,13 @@ class Report:
         return formats.to_csv(self.findings)
 
     def to_table(self) -> str:
-        return formats.to_table(self.checks, self.findings, self.waived)
+        table = formats.to_table(self.checks, self.findings, self.waived)
+        if lapsed := self.meta.get("not_in_force"):
+            table += (
+                f"\nNot judged on {self.meta['as_at']}, their rules no longer in force (CCG rules ended on "
+                f"30 June 2022): {', '.join(lapsed)}"
+            )
+        return table
 
     def render(self, fmt: str, *, junit_fail_on: str = "error") -> str:
         """The report as `table`, `json`, `junit` or `csv`."""
@@ -250,13 +257,14 @@ class System:
         return day
 
     def years(self) -> list[date]:
-        """1 April of each year the data covers (and its last day, if that is not one)."""
+        """1 April of each year the data covers, 1 July 2022 (when integrated care boards took
+        over from CCGs) when covered, and the data's last day."""
         coverage = self.coverage  # read once: on Neo4j it is a query
         if coverage is None:
             return [date(2013, 4, 1)]
         first, last = coverage
-        days = [date(y, 4, 1) for y in range(first.year, last.year + 1) if first <= date(y, 4, 1) <= last]
-        return days + ([last] if last not in days else [])
+        days = {date(y, 4, 1) for y in range(first.year, last.year + 1)} | {ICBS_ESTABLISHED, last}
+        return sorted(d for d in days if first <= d <= last)
 
     def _backend(self) -> Backend:
         if self.backend == "neo4j":
@@ -289,6 +297,8 @@ class System:
         except ValueError:
             raise CcgraphError(f"unknown severity {min_severity!r}; use info, warning or error") from None
         settings = _settings(self.day(as_at), tolerance, exceptions)
+        not_in_force = [c.id for c in checks if not c.in_force(settings.as_at)]
+        checks = [c for c in checks if c.in_force(settings.as_at)]
         accepted = read_waivers(Path(waivers)) if isinstance(waivers, (str, Path)) else list(waivers or [])
         findings = [
             f
@@ -301,6 +311,7 @@ class System:
             "coverage": [d.isoformat() for d in coverage] if (coverage := self.coverage) else None,
             "as_at": settings.as_at.isoformat(),
             "parameters": settings.model_dump(mode="json"),
+            "not_in_force": not_in_force,  # checks whose rule had lapsed by the date: not judged
         }
         return Report(checks, findings, waived, meta)
 
@@ -334,18 +345,26 @@ class System:
         return Changes(structure_diff(self.graph, first, second), *reports)
 
     def history(self, code: str) -> dict[str, Any]:
-        """A CCG's mergers back to 2013 and forward to 2022, or a practice's CCGs over time."""
+        """A CCG's mergers back to 2013 and forward to 2022 and what held its area after (its
+        sub-ICB location and board, to the end of the data); a sub-ICB location's, board's or
+        STP's predecessors and successors; or a practice's CCGs over time."""
         from graphmodel.dated import lineage, practice_history
+        from graphmodel.succession import earlier, onward
 
         if code not in self.graph:
             raise CcgraphError(f"no organisation with code {code!r} in the graph")
         node = self.graph.nodes[code]
         about = {"code": code, "name": node.get("name", ""), "kind": node.get("kind", "")}
         if about["kind"] == "CCG":
-            return {**about, "lineage": lineage(self.graph, code)}
+            return {**about, "lineage": lineage(self.graph, code), "onward": onward(self.graph, code)}
+        if about["kind"] in ("SubICBLocation", "ICB", "STP"):
+            dates = {"open_date": node.get("open_date"), "close_date": node.get("close_date")}
+            return {**about, **dates, "earlier": earlier(self.graph, code), "onward": onward(self.graph, code)}
         if about["kind"] == "Practice":
             return {**about, "memberships": practice_history(self.graph, code)}
-        raise CcgraphError(f"{code} is a {about['kind']}: history is kept for CCGs and practices")
+        raise CcgraphError(
+            f"{code} is a {about['kind']}: history is kept for CCGs, sub-ICB locations, ICBs, STPs and practices"
+        )
 
     def timeline(self, *, tolerance: float = 5.0, exceptions: Iterable[str] = ()) -> list[dict[str, Any]]:
         """The structure on 1 April of each year covered (and the last day): CCGs, STPs (None
@@ -360,12 +379,15 @@ class System:
                 only=["boundary_crossing_ccgs"], as_at=day, tolerance=tolerance, exceptions=exceptions
             )
             counts = structure_on(self.graph, day)
+            judged = not crossing.meta["not_in_force"]  # the rule ended with the CCGs
             rows.append(
                 {
                     "date": day.isoformat(),
                     **counts,
                     "stps": counts["stps"] or None,  # none in force: the data has no STP lookup then
-                    "boundary_crossing_ccgs": sum(1 for f in crossing.findings if f.kind == "breach"),
+                    "boundary_crossing_ccgs": sum(1 for f in crossing.findings if f.kind == "breach")
+                    if judged
+                    else None,
                 }
             )
         return rows

@@ -46,6 +46,8 @@ STYLE: dict[str, tuple[str, str]] = {  # every NodeKind (a test holds it so)
     K.SERVICE: ("#aeb7bd", "box"),
     K.CONDITION: ("#da291c", "box"),
     K.STP: ("#00a9ce", "hexagon"),
+    K.SUB_ICB_LOCATION: ("#003087", "dot"),
+    K.ICB: ("#0072ce", "hexagon"),
 }
 FINDING_BORDER = "#d5281b"
 # Legible at the zoom a whole neighbourhood is drawn at: names large, relationship labels with a

@@ -83,7 +83,7 @@ print(system.profile("09W")["node"])
 HISTORY = Path(os.environ.get("CCGRAPH_HISTORY", DATA.parent / "england-history"))
 dated = System.open(data=[DATA, HISTORY])
 years = pd.DataFrame(dated.timeline())
-print(years[["date", "ccgs", "member_practices", "boundary_crossing_ccgs"]].to_string(index=False))
+print(years[["date", "ccgs", "practices", "boundary_crossing_ccgs"]].to_string(index=False))
 changes = dated.diff("2019-04-01", "2020-04-01").as_dict()
 print(
     f"1 April 2020: {len(changes['mergers'])} CCGs merged into {len(changes['ccgs_opened'])}; "

@@ -36,6 +36,7 @@ __all__ = [
     "holder_on",
     "in_force",
     "lineage",
+    "commissioners_on",
     "memberships_on",
     "open_on",
     "practice_history",
@@ -166,13 +167,22 @@ def practice_history(graph: nx.MultiDiGraph, practice: str) -> list[Attrs]:
 def memberships_on(graph: nx.MultiDiGraph, day: date | str) -> dict[str, str]:
     """Each practice open on `day` with the CCG it was a member of (practices in none or in
     several are left out: the checks report those)."""
-    day = _iso(day)
+    return _single(graph, _iso(day), (RelType.MEMBER_OF,))
+
+
+def commissioners_on(graph: nx.MultiDiGraph, day: date | str) -> dict[str, str]:
+    """Each practice open on `day` with its one commissioner: the CCG it was a member of until
+    30 June 2022, its sub-ICB location (as ODS records it) from 1 July 2022."""
+    return _single(graph, _iso(day), (RelType.MEMBER_OF, RelType.COMMISSIONED_BY))
+
+
+def _single(graph: nx.MultiDiGraph, day: str, rels: tuple[RelType, ...]) -> dict[str, str]:
     found: dict[str, list[str]] = {}
     nodes = graph.nodes
-    for practice, ccg, a in graph.edges(data=True):
-        if a["rel"] == RelType.MEMBER_OF and in_force(a, day) and open_on(nodes[practice], day):
-            found.setdefault(practice, []).append(ccg)
-    return {p: ccgs[0] for p, ccgs in found.items() if len(ccgs) == 1}
+    for practice, body, a in graph.edges(data=True):
+        if a["rel"] in rels and in_force(a, day) and open_on(nodes[practice], day):
+            found.setdefault(practice, []).append(body)
+    return {p: bodies[0] for p, bodies in found.items() if len(bodies) == 1}
 
 
 def _links_on(graph: nx.MultiDiGraph, rel: RelType, day: str) -> dict[tuple[str, str], Attrs]:
@@ -194,11 +204,13 @@ def _open_count(graph: nx.MultiDiGraph, kind: NodeKind, day: str) -> int:
 
 def _state(graph: nx.MultiDiGraph, day: str) -> _State:
     nodes = graph.nodes
-    ccgs, members = dict(ccgs_open(graph, day)), memberships_on(graph, day)
+    ccgs, members = dict(ccgs_open(graph, day)), commissioners_on(graph, day)
     overlaps = set(_links_on(graph, RelType.OVERLAPS, day))
     counts = {
         "ccgs": len(ccgs),
-        "member_practices": len(members),
+        "practices": len(members),  # with one commissioner: a CCG, or from 1 July 2022 a sub-ICB location
+        "sub_icb_locations": _open_count(graph, NodeKind.SUB_ICB_LOCATION, day),
+        "icbs": _open_count(graph, NodeKind.ICB, day),
         "stps": len({stp for _, stp in _links_on(graph, RelType.IN_STP, day)}),
         "local_authorities": _open_count(graph, NodeKind.LOCAL_AUTHORITY, day),
         "area_teams": _open_count(graph, NodeKind.AREA_TEAM, day),
@@ -209,8 +221,8 @@ def _state(graph: nx.MultiDiGraph, day: str) -> _State:
 
 
 def structure_on(graph: nx.MultiDiGraph, day: date | str) -> dict[str, int]:
-    """How many CCGs, member practices, STPs, upper-tier authorities and CCG-authority overlaps
-    there were on `day`."""
+    """How many CCGs, practices (with one commissioner), STPs, upper-tier authorities, area
+    teams, regions, CCG-authority overlaps, sub-ICB locations and ICBs there were on `day`."""
     return _state(graph, _iso(day)).counts
 
 
@@ -237,10 +249,14 @@ def structure_diff(graph: nx.MultiDiGraph, before: date | str, after: date | str
         and low < a.get("valid_from", "") <= high
     ]
     members_before, members_after = then.members, later.members
+
+    def area(code: str) -> str:  # a sub-ICB location is its CCG's area under the same ODS code
+        return str(nodes[code].get("ods_code", code))
+
     moved = [
-        {"practice": p, "name": nodes[p].get("name", ""), "from": members_before[p], "to": ccg}
-        for p, ccg in sorted(members_after.items())
-        if p in members_before and members_before[p] != ccg
+        {"practice": p, "name": nodes[p].get("name", ""), "from": members_before[p], "to": body}
+        for p, body in sorted(members_after.items())
+        if p in members_before and area(members_before[p]) != area(body)
     ]
     overlaps_before, overlaps_after = then.overlaps, later.overlaps
     return {

@@ -38,6 +38,8 @@ class NodeKind(StrEnum):
     SERVICE = "ServiceCategory"
     CONDITION = "AuthorisationCondition"
     STP = "STP"
+    SUB_ICB_LOCATION = "SubICBLocation"
+    ICB = "ICB"
 
 
 class RelType(StrEnum):
@@ -46,7 +48,9 @@ class RelType(StrEnum):
     MEMBER_OF = "MEMBER_OF"  # practice -> CCG
     IN_CLUSTER = "IN_CLUSTER"  # PCT -> PCT cluster
     IN_SHA = "IN_SHA"  # PCT -> strategic health authority
-    SUCCEEDED_BY = "SUCCEEDED_BY"  # PCT -> CCG (share of the PCT), CCG -> CCG (merger)
+    # PCT -> CCG (share of the PCT), CCG -> CCG (merger), CCG -> its sub-ICB location and
+    # STP -> its ICB (1 July 2022), ICB -> ICB (the 2026 mergers)
+    SUCCEEDED_BY = "SUCCEEDED_BY"
     OVERLAPS = "OVERLAPS"  # CCG -> upper-tier local authority (share of the CCG)
     HAS_HWB = "HAS_HWB"  # local authority -> its Health and Wellbeing Board
     SEAT_ON = "SEAT_ON"  # CCG / person / Healthwatch -> HWB (qualifier = seat role)
@@ -62,6 +66,8 @@ class RelType(StrEnum):
     CONDITION_OWNER = "CONDITION_OWNER"  # condition -> the body that owns it
     INTENSIVE_SUPPORT_FROM = "INTENSIVE_SUPPORT_FROM"  # CCG under directions -> supporter
     IN_STP = "IN_STP"  # CCG -> Sustainability and Transformation Partnership (2016-2022)
+    IN_ICB = "IN_ICB"  # sub-ICB location -> integrated care board (from 1 July 2022)
+    COMMISSIONED_BY = "COMMISSIONED_BY"  # practice -> sub-ICB location (ODS's commissioner, from 1 July 2022)
 
 
 class ServiceCategory(StrEnum):
@@ -295,6 +301,28 @@ class STP(Node):
     close_date: date | None = None
 
 
+class SubICBLocation(Node):
+    """The area of a CCG after 1 July 2022, when an integrated care board took over its duties:
+    ODS keeps the CCG's code for it (`ods_code`); the node's code is `SICBL-` and that code, as
+    codes are unique across kinds and the CCG keeps its own."""
+
+    kind = NodeKind.SUB_ICB_LOCATION
+    ods_code: Text | None = Field(default=None, max_length=16)
+    ons_code: Text | None = None
+    open_date: date | None = None
+    close_date: date | None = None
+
+
+class ICB(Node):
+    """An integrated care board (Health and Care Act 2022 s.19): from 1 July 2022, under the
+    code of the STP it replaced; 12 merged into 6 on 1 April 2026."""
+
+    kind = NodeKind.ICB
+    ons_code: Text | None = None
+    open_date: date | None = None
+    close_date: date | None = None
+
+
 class CSU(Node):
     kind = NodeKind.CSU
 
@@ -387,6 +415,8 @@ NODE_CLASSES: dict[NodeKind, type[Node]] = {
         Service,
         Condition,
         STP,
+        SubICBLocation,
+        ICB,
     )
 }
 
@@ -396,7 +426,10 @@ ENDPOINTS: dict[RelType, tuple[frozenset[NodeKind], frozenset[NodeKind]]] = {
     RelType.MEMBER_OF: (frozenset({K.PRACTICE}), frozenset({K.CCG})),
     RelType.IN_CLUSTER: (frozenset({K.PCT}), frozenset({K.PCT_CLUSTER})),
     RelType.IN_SHA: (frozenset({K.PCT}), frozenset({K.SHA})),
-    RelType.SUCCEEDED_BY: (frozenset({K.PCT, K.CCG}), frozenset({K.CCG})),
+    RelType.SUCCEEDED_BY: (
+        frozenset({K.PCT, K.CCG, K.STP, K.ICB}),
+        frozenset({K.CCG, K.SUB_ICB_LOCATION, K.ICB}),
+    ),
     RelType.OVERLAPS: (frozenset({K.CCG}), frozenset({K.LOCAL_AUTHORITY})),
     RelType.HAS_HWB: (frozenset({K.LOCAL_AUTHORITY}), frozenset({K.HWB})),
     RelType.SEAT_ON: (frozenset({K.CCG, K.PERSON, K.HEALTHWATCH}), frozenset({K.HWB})),
@@ -421,6 +454,8 @@ ENDPOINTS: dict[RelType, tuple[frozenset[NodeKind], frozenset[NodeKind]]] = {
         frozenset({K.NHS_CB, K.AREA_TEAM, K.REGION, K.CCG, K.CSU}),
     ),
     RelType.IN_STP: (frozenset({K.CCG}), frozenset({K.STP})),
+    RelType.IN_ICB: (frozenset({K.SUB_ICB_LOCATION}), frozenset({K.ICB})),
+    RelType.COMMISSIONED_BY: (frozenset({K.PRACTICE}), frozenset({K.SUB_ICB_LOCATION})),
 }
 
 Scalar = str | int | float | bool

@@ -6,6 +6,8 @@ practice, pharmacy, dentistry and specialised services for the whole of England.
 
 from __future__ import annotations
 
+from datetime import date
+
 from graphmodel.dataset import Dataset, Location
 from graphmodel.model import (
     NHS_CB_SERVICES,
@@ -16,6 +18,8 @@ from graphmodel.model import (
     ServiceCategory,
 )
 
+# Health and Care Act 2022: integrated care boards established, CCGs abolished, on 1 July 2022
+ICBS_ESTABLISHED = date(2022, 7, 1)
 NHS_CB_CODE = "X24"  # the ODS code of the NHS Commissioning Board (later NHS England)
 ENGLAND = "england"  # the population qualifier for national commissioning
 ORIGIN = Location("national architecture (seed S1)")

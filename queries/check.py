@@ -57,6 +57,11 @@ class Check:
     # on (e.g. `authorisation_source`): a finding carries those sources wherever it shows.
     cites: tuple[str, ...] = ()
     partly: str = ""  # what of the rule the check does not judge, and why
+    until: date | None = None  # the rule's last day in force (None: in force to the end of the data)
+
+    def in_force(self, day: date) -> bool:
+        """Whether the rule the check encodes was in force on `day`: a rule is judged only then."""
+        return self.until is None or day <= self.until
 
     @property
     def cypher_path(self) -> Path:
@@ -71,6 +76,9 @@ class Check:
     def parameters(self) -> list[str]:
         return [p for p in inspect.signature(self.networkx).parameters if p != "graph"]
 
+
+# The last day of every CCG rule: the Health and Care Act 2022 abolished CCGs on 1 July 2022.
+CCG_RULES_END = "2022-06-30"
 
 _REGISTERED: dict[str, Check] = {}
 _RECIPES: dict[str, Recipe] = {}
@@ -89,6 +97,7 @@ def check(
     gaps: bool | str = False,
     cites: tuple[str, ...] = (),
     partly: str = "",
+    until: str = "",
 ) -> Callable[[Callable[..., list[Pair]]], Callable[..., list[Pair]]]:
     """Register the decorated NetworkX function as a check; its name is the check's id.
 
@@ -97,7 +106,8 @@ def check(
     is missing, in place of the general "nothing recorded to check". `cites` names the
     reported body's properties that hold the published source of the facts the check rests on;
     each finding carries those sources. `section` names the rule book's section the rule is
-    written in; `partly` says what of the rule the check does not judge, and why.
+    written in; `partly` says what of the rule the check does not judge, and why; `until` is
+    the rule's last day in force (ISO), after which the check is not run.
     """
 
     def register(function: Callable[..., list[Pair]]) -> Callable[..., list[Pair]]:
@@ -118,6 +128,7 @@ def check(
             message,
             cites,
             partly,
+            date.fromisoformat(until) if until else None,
         )
         return function
 

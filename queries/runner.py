@@ -63,9 +63,11 @@ def select(only: Iterable[str] | None = None) -> list[Check]:
 def run_checks(
     backend: Backend, settings: CheckSettings | None = None, only: Iterable[str] | None = None
 ) -> list[Finding]:
-    params = (settings or CheckSettings()).query_parameters()
+    settings = settings or CheckSettings()
+    params = settings.query_parameters()
+    in_force = [check for check in select(only) if check.in_force(settings.as_at)]  # a rule judged only then
     with backend.reading():  # every check reads the same graph, even while a load runs
-        results: list[tuple[Check, Pairs]] = [(check, backend.pairs(check, params)) for check in select(only)]
+        results: list[tuple[Check, Pairs]] = [(check, backend.pairs(check, params)) for check in in_force]
         labels = backend.labels(
             {org for _, pairs in results for org, _ in pairs},
             sorted({prop for check, _ in results for prop in check.cites}),

@@ -9,7 +9,7 @@ from graphmodel.model import (
     RelType,
 )
 from graphmodel.synthetic import Generator
-from queries.check import Pair, Severity, check, plants
+from queries.check import CCG_RULES_END, Pair, Severity, check, plants
 from queries.checks._graph import (
     Graph,
     example_graph,  # noqa: F401  (the docstring examples use it)
@@ -24,6 +24,7 @@ CONDITIONAL = (AuthorisationOutcome.WITH_CONDITIONS, AuthorisationOutcome.WITH_D
 
 @check(
     section=SECTION,
+    until=CCG_RULES_END,
     title="Every CCG authorised by 1 April 2013",
     rule="CCGs are authorised in one of four waves and fully responsible from 1 April 2013.",
     source="S2 (four waves from July 2012); S4 (211 CCGs from 1 April 2013)",
@@ -64,6 +65,7 @@ def _plant_authorisation_by_april_2013(gen: Generator) -> str:
 
 @check(
     section=SECTION,
+    until=CCG_RULES_END,
     title="Conditions have an owner and an end date (recommended)",
     rule="Conditions give formal support that could be time-limited (S2): recording who owns each "
     "and when it ends is this tool's advice, not a requirement; a condition without them is lawful.",
@@ -113,6 +115,7 @@ def _plant_authorisation_conditions(gen: Generator) -> str:
 
 @check(
     section=SECTION,
+    until=CCG_RULES_END,
     title="Support under legal directions comes from the NHS CB or a neighbouring CCG",
     rule="A CCG under legal directions gets more intensive support from the NHS CB or from neighbouring "
     "CCGs; nobody else.",

@@ -13,7 +13,7 @@ from graphmodel.model import (
 )
 from graphmodel.national import service_code
 from graphmodel.synthetic import Generator
-from queries.check import Pair, Severity, check, plants
+from queries.check import CCG_RULES_END, Pair, Severity, check, plants
 from queries.checks._graph import (
     Graph,
     example_graph,  # noqa: F401  (the docstring examples use it)
@@ -29,6 +29,7 @@ SECTION = "Authorisation and oversight"  # of the rule book (RULES.md)
 
 @check(
     section=SECTION,
+    until=CCG_RULES_END,
     title="Each collaborative arrangement has exactly one lead",
     rule="One CCG leads a collaborative arrangement with a provider for its neighbours.",
     source="S2 'the more mature one leads with that provider'",
@@ -66,6 +67,7 @@ def _under_directions(graph: Graph, ccg: str) -> bool:
 
 @check(
     section=SECTION,
+    until=CCG_RULES_END,
     title="A lead is a member in good standing",
     rule="The lead is a party to the arrangement and neither under legal directions nor a junior partner.",
     source="S2 (junior-partner status; more mature CCG leads); S4 (legal directions)",
@@ -115,6 +117,7 @@ def _plant_collaboration_lead_eligibility(gen: Generator) -> str:
 
 @check(
     section=SECTION,
+    until=CCG_RULES_END,
     title="Junior-partner status only under conditions of authorisation",
     rule="The NHS CB may give a CCG authorised with conditions junior-partner status in collaborative "
     "commissioning; a CCG authorised without conditions is nobody's junior partner.",
@@ -180,6 +183,7 @@ def _plant_junior_partner_status(gen: Generator) -> str:
 
 @check(
     section=SECTION,
+    until=CCG_RULES_END,
     title="Services commissioned by a neighbour are declared",
     rule="A neighbour commissioning services for a CCG is a condition of its authorisation and must be declared.",
     source="S2 'some services within a CCG with conditions are commissioned by a neighbouring CCG'",

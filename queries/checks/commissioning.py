@@ -14,7 +14,7 @@ from graphmodel.model import (
 )
 from graphmodel.national import service_code
 from graphmodel.synthetic import Generator
-from queries.check import Pair, Severity, check, plants
+from queries.check import CCG_RULES_END, Pair, Severity, check, plants
 from queries.checks._graph import (
     Graph,
     example_graph,  # noqa: F401  (the docstring examples use it)
@@ -28,6 +28,7 @@ SECTION = "Who commissions what"  # of the rule book (RULES.md)
 
 @check(
     section=SECTION,
+    until=CCG_RULES_END,
     title="No CCG commissions what the NHS CB commissions directly",
     rule="General practice, pharmacy, dentistry and specialised services are commissioned by the NHS CB.",
     source="S1 'The NHS Commissioning Board will also be responsible for directly commissioning'",
@@ -67,6 +68,7 @@ def _plant_reserved_commissioning(gen: Generator) -> str:
 
 @check(
     section=SECTION,
+    until=CCG_RULES_END,
     title="Every CCG service category has a commissioner",
     rule="Hospital (elective, acute, emergency), community and mental-health services are commissioned "
     "for every CCG's population.",

@@ -8,7 +8,7 @@ from graphmodel.model import (
     RelType,
 )
 from graphmodel.synthetic import Generator
-from queries.check import Pair, Severity, check, plants
+from queries.check import CCG_RULES_END, Pair, Severity, check, plants
 from queries.checks._graph import (
     Graph,
     example_graph,  # noqa: F401  (the docstring examples use it)
@@ -22,6 +22,7 @@ SECTION = "Membership and geography"  # of the rule book (RULES.md)
 
 @check(
     section=SECTION,
+    until=CCG_RULES_END,
     title="CCG boundaries do not cross local-authority boundaries",
     rule="A CCG's boundary should not normally cross upper-tier local-authority boundaries.",
     source="S1 'Groups will have boundaries that will not normally cross those of local authorities'",

@@ -16,7 +16,7 @@ from graphmodel.model import (
     RelType,
 )
 from graphmodel.synthetic import Generator
-from queries.check import Pair, Severity, check, plants
+from queries.check import CCG_RULES_END, Pair, Severity, check, plants
 from queries.checks._graph import (
     Graph,
     example_graph,  # noqa: F401  (the docstring examples use it)
@@ -54,6 +54,7 @@ REG12_EXCLUDED_EMPLOYERS = frozenset({Employer.COMMISSIONED_PROVIDER})
 
 @check(
     section=SECTION,
+    until=CCG_RULES_END,
     title="The governing body has every required role",
     rule="Chair, deputy chair, accountable officer, chief finance officer, registered nurse, "
     "secondary-care specialist and two lay members; at least six members (from 14 April 2022: "
@@ -107,6 +108,7 @@ def _plant_governing_body_roles(gen: Generator) -> str:
 
 @check(
     section=SECTION,
+    until=CCG_RULES_END,
     title="No one holds incompatible or unqualified roles",
     rule="A lay chair cannot be the finance/audit lay member; the nurse, the specialist and the chief "
     "finance officer hold their qualifications (the specialist within 10 years of appointment), the "

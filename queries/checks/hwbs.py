@@ -9,7 +9,7 @@ from graphmodel.model import (
     RelType,
 )
 from graphmodel.synthetic import Generator
-from queries.check import Pair, Severity, check, plants
+from queries.check import CCG_RULES_END, Pair, Severity, check, plants
 from queries.checks._graph import (
     Graph,
     example_graph,  # noqa: F401  (the docstring examples use it)
@@ -77,6 +77,7 @@ def _hwb_of(graph: Graph, authority: str) -> str | None:
 
 @check(
     section=SECTION,
+    until=CCG_RULES_END,
     title="Each CCG sits on the HWB of every authority it overlaps",
     rule="CCGs are members of the Health and Wellbeing Board of each authority in their area.",
     source="S1 (HWB membership includes Clinical Commissioning Groups)",
@@ -128,6 +129,7 @@ def _plant_hwb_ccg_seats(gen: Generator) -> str:
 
 @check(
     section=SECTION,
+    until=CCG_RULES_END,
     title="Each HWB has its statutory members",
     rule="CCG, director of public health, directors of children's and adult social services, an "
     "elected councillor and local Healthwatch.",
@@ -181,6 +183,7 @@ SEAT_HOLDERS = {HwbSeat.CCG.value: NodeKind.CCG, HwbSeat.HEALTHWATCH.value: Node
 
 @check(
     section=SECTION,
+    until=CCG_RULES_END,
     title="Each HWB seat is held by the right kind of body",
     rule="A board's CCG seats are held by CCGs, its Healthwatch seat by the local Healthwatch of its "
     "own authority, and its directors' and councillors' seats by people.",

@@ -11,7 +11,7 @@ from graphmodel.model import (
     RelType,
 )
 from graphmodel.synthetic import Generator
-from queries.check import Pair, Severity, check, plants
+from queries.check import CCG_RULES_END, Pair, Severity, check, plants
 from queries.checks._graph import (
     Graph,
     example_graph,  # noqa: F401  (the docstring examples use it)
@@ -25,6 +25,7 @@ SECTION = "Membership and geography"  # of the rule book (RULES.md)
 
 @check(
     section=SECTION,
+    until=CCG_RULES_END,
     title="Every practice is a member of exactly one CCG",
     rule="Every GP practice is a member of a CCG, and of one only.",
     source="S1 'All GPs will need to be part of a CCG'; S4 'All 8,000-plus GP practices ... members of a CCG'",
@@ -75,6 +76,7 @@ def _plant_practice_single_membership(gen: Generator) -> str:
 
 @check(
     section=SECTION,
+    until=CCG_RULES_END,
     title="No CCG without member practices",
     rule="A CCG is formed of its member GP practices.",
     source="S4 'led by their members: the GP practices'",
@@ -116,6 +118,7 @@ NAME_START, NAME_END = "NHS ", " Clinical Commissioning Group"
 
 @check(
     section=SECTION,
+    until=CCG_RULES_END,
     title="A CCG's name is 'NHS … Clinical Commissioning Group'",
     rule="A CCG's name begins with 'NHS' and ends with 'Clinical Commissioning Group', a geographical "
     "reference between (that reference is not judged here); an abbreviated name does not meet it.",

@@ -13,7 +13,7 @@ from graphmodel.model import (
     RelType,
 )
 from graphmodel.synthetic import Generator
-from queries.check import Pair, Severity, check, plants
+from queries.check import CCG_RULES_END, Pair, Severity, check, plants
 from queries.checks._graph import (
     Graph,
     example_graph,  # noqa: F401  (the docstring examples use it)
@@ -38,6 +38,7 @@ def in_transition(attrs: dict[str, Any], as_at: str) -> bool:
 
 @check(
     section=SECTION,
+    until=CCG_RULES_END,
     title="Every PCT's population passes to CCGs in full",
     rule="CCGs replace PCTs from April 2013: the whole of each PCT's population passes to CCGs (judged on "
     "the days a PCT existed and the day after its last).",
@@ -94,6 +95,7 @@ def _plant_pct_succession(gen: Generator) -> str:
 
 @check(
     section=SECTION,
+    until=CCG_RULES_END,
     title="Every PCT is in a cluster",
     rule="The PCTs were organised into 51 clusters for the transition (judged on the days a PCT existed and "
     "the day after its last).",

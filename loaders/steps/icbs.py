@@ -1,0 +1,235 @@
+"""From 1 July 2022: integrated care boards and their sub-ICB locations.
+
+The Health and Care Act 2022 abolished CCGs and established integrated care boards on 1 July
+2022. Each CCG's area lives on as a sub-ICB location under the CCG's ODS code, and each board
+took the code of the STP it replaced. The ODS list of July 2022 gives the locations and their
+boards; the ONS names file the boards' ONS codes and names; the July 2022 LSOA lookup, read with
+the April 2021 one, the boundary moves of that day (a CCG's share of LSOAs passing to each
+location). `succ.csv` dates the mergers of 1 April 2026 (12 boards into 6 new ones, and part
+of Frimley to Hampshire and Isle of Wight); the new boards' names are curated facts
+(`loaders/curated/icbs_2026.csv`, each with its source).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter, defaultdict
+from datetime import date
+from pathlib import Path
+
+from graphmodel.dataset import Location
+from graphmodel.model import ICB, STP, RelType, SubICBLocation
+from graphmodel.national import ICBS_ESTABLISHED
+from loaders.manifest import file_of
+from loaders.readers import icbs as read
+from loaders.readers import ods, ons
+from loaders.readers.tabular import parse_date
+from loaders.steps import step
+from loaders.steps._context import END, ONE_DAY, START, Context
+
+__all__ = ["ICB_DAY", "icbs", "sub_icb_code"]
+
+ICB_DAY = ICBS_ESTABLISHED  # 1 July 2022
+CURATED = Path(__file__).parents[1] / "curated" / "icbs_2026.csv"
+
+
+def sub_icb_code(ods_code: str) -> str:
+    """The graph's code for the sub-ICB location ODS codes `ods_code` (the CCG keeps the bare
+    code, as codes are unique across kinds).
+
+    >>> sub_icb_code("16C")
+    'SICBL-16C'
+    """
+    return f"SICBL-{ods_code}"
+
+
+@step(
+    reads=(
+        "sub_icb_locations_2022",
+        "icb_names_2024",
+        "lsoa_lookup_2022",
+        "lsoa_lookup_2021",
+        "ccg_codes_2021",
+        "successions",
+    ),
+    needs=("ccgs", "stps"),
+    provides=("icbs",),
+)
+def icbs(ctx: Context) -> None:
+    path = ctx.path("sub_icb_locations_2022")
+    if path is None:
+        ctx.report.note(
+            f"{file_of('sub_icb_locations_2022')} absent: the graph ends on 30 June 2022 with the CCGs "
+            "(no sub-ICB locations or integrated care boards)."
+        )
+        return
+    named = _board_names(ctx)
+    tally = ctx.report.tally(path.name)
+    boards: dict[str, str] = {}  # board -> its ONS code
+    for where, row in read.sub_icb_locations(path):
+        tally.read += 1
+        board, code = row["icb"], sub_icb_code(row["code"])
+        if board not in boards:
+            ons_code, name = named.get(board, ("", row["icb_name"]))
+            ctx.add(
+                ICB, where, "ICB Code", code=board, name=name, ons_code=ons_code or None, open_date=ICB_DAY
+            )
+            boards[board] = ons_code
+        ctx.add(SubICBLocation, where, code=code, ods_code=row["code"], name=row["name"], open_date=ICB_DAY)
+        ctx.link(where, source=code, target=board, rel=RelType.IN_ICB, valid_from=ICB_DAY)
+        tally.used += 1
+    _from_ccgs(ctx, Location(path.name))
+    _from_stps(ctx, boards, Location(path.name))
+    last = _mergers_2026(ctx, set(boards))
+    ctx.dataset.coverage = (START, max(ICB_DAY, last))
+    ctx.report.note(
+        f"From {ICB_DAY}: {len(boards)} integrated care boards and their sub-ICB locations (graph codes "
+        f"'SICBL-' and the ODS code). The graph runs to {max(ICB_DAY, last)}, the last day a file here "
+        "dates a change; it says nothing of what held after it."
+    )
+
+
+def _board_names(ctx: Context) -> dict[str, tuple[str, str]]:
+    """Each board's ONS code and name from the ONS names file, by ODS code."""
+    path = ctx.path("icb_names_2024")
+    if path is None:
+        return {}
+    tally = ctx.report.tally(path.name)
+    found = {}
+    for _, row in read.icb_names(path):
+        tally.read += 1
+        tally.used += 1
+        found[row["code"]] = (row["ons_code"], row["name"])
+    return found
+
+
+def _from_ccgs(ctx: Context, where: Location) -> None:
+    """Each CCG open on 30 June 2022 succeeded by the sub-ICB locations that took its area: by
+    share of its LSOAs when both lookups are here, else by the code ODS kept (whole area)."""
+    shares = _lsoa_moves(ctx)
+    for ccg in ctx.open_ccgs(END):
+        moves = shares.get(ccg) or Counter({ccg: 0})
+        total = sum(moves.values())
+        for location, n in sorted(moves.items()):
+            code = sub_icb_code(location)
+            if code not in ctx.dataset.nodes:
+                ctx.note_once(
+                    ("no location", ccg), f"CCG {ccg} open on {END}: no sub-ICB location {location}."
+                )
+                continue
+            ctx.link(
+                ctx.dataset.origins[code] if not shares else where,
+                source=ccg,
+                target=code,
+                rel=RelType.SUCCEEDED_BY,
+                valid_from=ICB_DAY,
+                share=round(100.0 * n / total, 2) if total else None,
+                count=n if total else None,
+            )
+    if not shares:
+        ctx.report.note(
+            f"{file_of('lsoa_lookup_2022')} or the April 2021 lookup absent: each CCG passes whole to the "
+            "sub-ICB location with its code (the moves of 1 July 2022 are not placed)."
+        )
+
+
+def _lsoa_moves(ctx: Context) -> dict[str, Counter[str]]:
+    """CCG -> sub-ICB location -> LSOAs, from the April 2021 and July 2022 lookups."""
+    lookup_2022, lookup_2021, names_2021 = (
+        ctx.path(s) for s in ("lsoa_lookup_2022", "lsoa_lookup_2021", "ccg_codes_2021")
+    )
+    if lookup_2022 is None or lookup_2021 is None or names_2021 is None:
+        return {}
+    ods_of = {row["ccg_ons"]: row["ccg"] for _, row in ons.ccg_codes(names_2021, 2021)}
+    ccg_of = {
+        row["lsoa"]: ods_of.get(row["ccg_ons"], row["ccg_ons"]) for _, row in read.lsoa_ccg_2021(lookup_2021)
+    }
+    tally = ctx.report.tally(lookup_2022.name)
+    moves: dict[str, Counter[str]] = defaultdict(Counter)
+    names: dict[str, str] = {}
+    for _, row in read.lsoa_sub_icb_2022(lookup_2022):
+        tally.read += 1
+        if row["lsoa"] not in ccg_of:
+            tally.skip("LSOA not in the April 2021 lookup")
+            continue
+        moves[ccg_of[row["lsoa"]]][row["code"]] += 1
+        names[row["code"]] = row["name"]
+        tally.used += 1
+    for code, name in names.items():  # the lookup's names are in the ONS's case, the ODS list's in capitals
+        if (node := ctx.dataset.nodes.get(sub_icb_code(code))) is not None:
+            ctx.dataset.nodes[node.code] = node.model_copy(update={"name": name})
+    moved = sorted(
+        f"{ccg} -> {loc} ({n} LSOAs)" for ccg, to in moves.items() for loc, n in to.items() if loc != ccg
+    )
+    ctx.report.note(
+        f"Boundary moves of {ICB_DAY} (CCG of April 2021 -> sub-ICB location): {', '.join(moved)}."
+    )
+    return moves
+
+
+def _from_stps(ctx: Context, boards: dict[str, str], where: Location) -> None:
+    """Each STP succeeded by the board that kept its ONS code."""
+    board_of = {ons_code: board for board, ons_code in boards.items() if ons_code}
+    for code, node in list(ctx.dataset.nodes.items()):
+        if isinstance(node, STP) and code in board_of and (node.close_date or END) >= END:
+            ctx.link(where, source=code, target=board_of[code], rel=RelType.SUCCEEDED_BY, valid_from=ICB_DAY)
+
+
+def _mergers_2026(ctx: Context, boards: set[str]) -> date:
+    """The boards' mergers as `succ.csv` dates them, with the curated names of the new boards;
+    returns the last day dated (1 July 2022 when there is none). A location follows its board
+    into the one board it merged into; a board split among several leaves its locations'
+    board unknown from that day (a data gap the report names)."""
+    path = ctx.path("successions")
+    if path is None:
+        return ICB_DAY
+    curated = _curated()
+    successors: dict[str, list[tuple[str, date, Location]]] = defaultdict(list)
+    for where, row in ods.successions(path, boards).rows:
+        when = parse_date(row["effective_date"], where, "effective_date")
+        if when is not None and when > ICB_DAY:
+            successors[row["code"]].append((row["successor"], when, where))
+    last = ICB_DAY
+    split = []
+    for board, found in sorted(successors.items()):
+        when = found[0][1]
+        last = max(last, when)
+        ctx.update(board, ctx.dataset.origins[board], "close_date", close_date=when - ONE_DAY)
+        for successor, day, where in found:
+            name, cited = curated.get(successor, (successor, None))
+            if successor not in ctx.dataset.nodes:
+                ctx.add(ICB, where, "successor", code=successor, name=name, open_date=day)
+            if cited is not None:  # the curated page lists the succession too, and names the board
+                ctx.cite(
+                    where, cited, source=board, target=successor, rel=RelType.SUCCEEDED_BY, valid_from=day
+                )
+            else:
+                ctx.link(where, source=board, target=successor, rel=RelType.SUCCEEDED_BY, valid_from=day)
+        _move_locations(ctx, board, [s for s, _, _ in found], when)
+        if len(found) > 1:
+            split.append(f"{board} ({', '.join(s for s, _, _ in found)})")
+    if successors:
+        ctx.report.note(
+            f"Integrated care boards merged on {last} as {path.name} dates it: {len(successors)} boards "
+            f"closed. Split among several successors: {', '.join(split) or 'none'}; no file here says which "
+            "successor took each of their sub-ICB locations, so from that day those locations have no board "
+            "in the graph (a data gap)."
+        )
+    return last
+
+
+def _move_locations(ctx: Context, board: str, successors: list[str], when: date) -> None:
+    """End the board's locations' links the day before `when`; with one successor, start new ones."""
+    for key, rel in list(ctx.dataset.relationships.items()):
+        if rel.rel != RelType.IN_ICB or rel.target != board or rel.valid_to is not None:
+            continue
+        ctx.dataset.relationships[key] = rel.model_copy(update={"valid_to": when - ONE_DAY})
+        where = ctx.dataset.origins[key]
+        if len(successors) == 1:
+            ctx.link(where, source=rel.source, target=successors[0], rel=RelType.IN_ICB, valid_from=when)
+
+
+def _curated() -> dict[str, tuple[str, dict[str, str]]]:
+    """The new boards' names (code -> name, and the row with its source and quote)."""
+    with open(CURATED, encoding="utf-8", newline="") as handle:
+        return {row["code"]: (row["name"], row) for row in csv.DictReader(handle)}
