@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ccgraph.core import System
+from graphmodel.crosswalk import LEVELS, WEIGHTS
 from graphmodel.errors import CcgraphError
 from graphmodel.nx_graph import EXPORT_FORMATS, build_graph, export_format, export_graph
 from graphmodel.text import one_line, printable
@@ -379,6 +380,27 @@ def diff(ctx: click.Context, before, after, data, scenario, graph_file, fmt, out
         output.write_text(text + "\n", encoding="utf-8")
     else:
         click.echo(text)
+
+
+@main.command()
+@click.argument("first", type=click.DateTime(["%Y-%m-%d"]))
+@click.argument("second", type=click.DateTime(["%Y-%m-%d"]))
+@data_option
+@scenario_option
+@input_option
+@click.option("--from", "source", type=click.Choice(LEVELS), default="ccg", show_default=True, help="Bodies on FIRST.")
+@click.option("--to", "target", type=click.Choice(LEVELS), default="ccg", show_default=True, help="Bodies on SECOND.")
+@click.option("--weight", type=click.Choice(WEIGHTS), default="practices", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.pass_context
+def crosswalk(ctx: click.Context, first, second, data, scenario, graph_file, source, target, weight, fmt) -> None:
+    """For every body on FIRST, the bodies on SECOND (YYYY-MM-DD) that hold its practices, with
+    shares adding to 100 % per body: ccg (to 30 June 2022), sicbl and icb (from 1 July 2022), stp."""
+    from ccgraph.crosswalk import crosswalk_text
+
+    system = _open(ctx, data, scenario, graph_file=graph_file)
+    result = system.crosswalk(first.date(), second.date(), source=source, target=target, weight=weight)
+    click.echo(crosswalk_text(result, fmt))
 
 
 @main.command()

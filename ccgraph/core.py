@@ -366,6 +366,17 @@ class System:
             f"{code} is a {about['kind']}: history is kept for CCGs, sub-ICB locations, ICBs, STPs and practices"
         )
 
+    def crosswalk(
+        self, first: date | str, second: date | str, *, source: str = "ccg", target: str = "ccg", weight: str = "practices"
+    ) -> dict[str, Any]:
+        """For every `source`-level body (ccg, sicbl, icb, stp) on `first`, the `target`-level
+        bodies on `second` that hold its practices, with shares adding to 100 % per source body
+        (`ccgraph crosswalk`); e.g. ``crosswalk("2013-04-01", "2022-07-01", source="ccg", target="icb")``."""
+        from graphmodel.crosswalk import crosswalk
+
+        one, two = self.day(first).isoformat(), self.day(second).isoformat()
+        return crosswalk(self.graph, one, two, source, target, weight)
+
     def timeline(self, *, tolerance: float = 5.0, exceptions: Iterable[str] = ()) -> list[dict[str, Any]]:
         """The structure on 1 April of each year covered (and the last day): CCGs, STPs (None
         where no STP link is in force), member practices, authorities, the NHS CB's area teams

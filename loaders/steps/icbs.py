@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from graphmodel.dataset import Location
-from graphmodel.model import ICB, STP, RelType, SubICBLocation
+from graphmodel.model import ICB, RelType, SubICBLocation
 from graphmodel.national import ICBS_ESTABLISHED
 from loaders.manifest import file_of
 from loaders.readers import icbs as read
@@ -79,7 +79,7 @@ def icbs(ctx: Context) -> None:
         ctx.link(where, source=code, target=board, rel=RelType.IN_ICB, valid_from=ICB_DAY)
         tally.used += 1
     _from_ccgs(ctx, Location(path.name))
-    _from_stps(ctx, boards, Location(path.name))
+    _from_stps(ctx, Location(path.name))
     last = _mergers_2026(ctx, set(boards))
     ctx.dataset.coverage = (START, max(ICB_DAY, last))
     ctx.report.note(
@@ -167,12 +167,22 @@ def _lsoa_moves(ctx: Context) -> dict[str, Counter[str]]:
     return moves
 
 
-def _from_stps(ctx: Context, boards: dict[str, str], where: Location) -> None:
-    """Each STP succeeded by the board that kept its ONS code."""
-    board_of = {ons_code: board for board, ons_code in boards.items() if ons_code}
-    for code, node in list(ctx.dataset.nodes.items()):
-        if isinstance(node, STP) and code in board_of and (node.close_date or END) >= END:
-            ctx.link(where, source=code, target=board_of[code], rel=RelType.SUCCEEDED_BY, valid_from=ICB_DAY)
+def _from_stps(ctx: Context, where: Location) -> None:
+    """Each STP of 30 June 2022 succeeded by the boards that took its CCGs' areas, by share of
+    its LSOAs (one board for all but West Birmingham's STP; several boards got a new ONS code
+    on the day, so codes cannot be matched)."""
+    rels = list(ctx.dataset.relationships.values())
+    stp_of = {r.source: r.target for r in rels if r.rel == RelType.IN_STP and (r.valid_to or END) >= END}
+    board_of = {r.source: r.target for r in rels if r.rel == RelType.IN_ICB and r.valid_from == ICB_DAY}
+    taken: dict[str, Counter[str]] = defaultdict(Counter)
+    for r in rels:
+        if r.rel == RelType.SUCCEEDED_BY and r.valid_from == ICB_DAY and r.source in stp_of and r.target in board_of:
+            taken[stp_of[r.source]][board_of[r.target]] += r.count or 1
+    for stp, boards in sorted(taken.items()):
+        total = sum(boards.values())
+        for board, n in sorted(boards.items()):
+            share = round(100.0 * n / total, 2)
+            ctx.link(where, source=stp, target=board, rel=RelType.SUCCEEDED_BY, valid_from=ICB_DAY, share=share)
 
 
 def _mergers_2026(ctx: Context, boards: set[str]) -> date:
