@@ -39,13 +39,13 @@ def real_history(real_data) -> list[Path]:
 
 @pytest.fixture(scope="session")
 def real_2021(real_history) -> list[Path]:
-    """The two folders above, and the 2021-2026 one with its geographr lookups."""
+    """The two folders above, and the 2021-2026 one (its geographr lookups one folder down)."""
     later = real_history[0].parent / "england-2021-2026"
     if not (later / "geographr" / "lookup_lsoa11_ccg21_stp21_ltla21.csv").is_file():
         if IN_CI:
             pytest.fail(f"real data not found at {later}")
         pytest.skip(f"real data not found at {later}")
-    return [*real_history, later, later / "geographr"]
+    return [*real_history, later]  # its geographr/ lookups are found one folder down
 
 
 @pytest.fixture(scope="session")

@@ -54,7 +54,8 @@ def test_every_ccg_and_stp_of_30_june_2022_is_succeeded_the_next_day(england):
 
 def test_the_boundary_moves_of_1_july_2022_are_placed_as_the_lookups_give_them(england, real_2021):
     """West Birmingham, Glossop and the Peterborough edge, counted from the raw lookups."""
-    later, geographr = real_2021[2], real_2021[3]
+    later = real_2021[2]
+    geographr = later / "geographr"
     ods_of = {r["CCG21CD"]: r["CCG21CDH"] for r in _rows(later, "CCG21_names_codes_EN.csv")}
     ccg_of = {r["lsoa11_code"]: ods_of[r["ccg21_code"]] for r in _rows(geographr, "lookup_lsoa11_ccg21_stp21_ltla21.csv")}
     moves = Counter(

@@ -57,6 +57,7 @@ class Context:
     )  # local_authorities: the April 2021 lookup's (CCG, STP) pairs, each with its first row
     names_seen: dict[str, dict[date, str]] = field(default_factory=lambda: defaultdict(dict))  # lookup_names
     _noted: set[object] = field(default_factory=set)
+    _below: dict[Path, list[Path]] = field(default_factory=dict)  # each data folder's subfolders
 
     def add(self, cls: type[Node], where: Location, field_name: str = "code", **fields: Any) -> None:
         """Add a node built from a row; a value the model refuses is an error naming the row."""
@@ -87,13 +88,24 @@ class Context:
             raise row_error(err, where, field_name) from None
 
     def path(self, source_id: str) -> Path | None:
-        """The file of a manifest source in the first data directory that has it."""
+        """The file of a manifest source in the first data directory that has it, in the
+        directory itself or one folder down (as `england-2021-2026/geographr/` keeps its
+        lookups)."""
+        name = file_of(source_id)
         for folder in self.dirs:
-            p = folder / file_of(source_id)
-            if p.is_file():
-                self.read.add(p)
-                return p
+            for p in (folder / name, *(sub / name for sub in self._subfolders(folder))):
+                if p.is_file():
+                    self.read.add(p)
+                    return p
         return None
+
+    def _subfolders(self, folder: Path) -> list[Path]:
+        if folder not in self._below:
+            try:
+                self._below[folder] = sorted(p for p in folder.iterdir() if p.is_dir())
+            except OSError:  # not a folder, or not readable: its files are looked for directly only
+                self._below[folder] = []
+        return self._below[folder]
 
     def required(self, source_id: str) -> Path:
         path = self.path(source_id)
