@@ -48,10 +48,12 @@ from ccgraph.visual import (
 )
 from ccgraph.core import Report, System
 from ccgraph.exposure import TOKEN_VARIABLE, console_gate
-from graphmodel.dated import graph_at, holder_on
+from graphmodel.dated import graph_at
 from graphmodel.errors import CcgraphError
 from graphmodel.model import RelType
+from graphmodel.national import ICBS_ESTABLISHED
 from graphmodel.profile import profile
+from graphmodel.succession import area_holder
 from graphmodel.text import markdown
 from queries import report
 from queries.registry import CHECKS, Severity
@@ -271,33 +273,48 @@ def boundary_map(graph, view, findings, kml: Path | None, day: str) -> None:
             "No boundary file: set CCGRAPH_KML (or put CCC_Feb2013.KML in CCGRAPH_DATA) to draw CCG boundaries."
         )
         return
+    boards = day >= ICBS_ESTABLISHED.isoformat()
     measure = st.radio(
-        "Shade CCGs by",
-        ["findings (warnings and errors)", "registered patients", "local authorities overlapped"],
+        "Shade areas by",
+        (["integrated care board"] if boards else [])
+        + ["findings (warnings and errors)", "registered patients", "local authorities overlapped"],
         horizontal=True,
     )
-    ccgs = {c: a for c, a in view.nodes(data=True) if a.get("kind") == "CCG"}
-    if measure.startswith("findings"):
-        values = Counter(f.org for f in findings if f.kind == "breach" and f.org in ccgs)
+    bodies = {c for c, a in view.nodes(data=True) if a.get("kind") in ("CCG", "ICB", "SubICBLocation")}
+    board = {u: v for u, v, a in view.edges(data=True) if a["rel"] == "IN_ICB"}  # a location's board that day
+    values: Counter[str] = Counter()
+    if measure.startswith("integrated"):
+        pass  # each area's board, below
+    elif measure.startswith("findings"):
+        values = Counter(f.org for f in findings if f.kind == "breach" and f.org in bodies)
     elif measure.startswith("registered"):
         values = Counter()
-        for practice, ccg, attrs in view.edges(data=True):
-            if attrs["rel"] == "MEMBER_OF" and ccg in ccgs:
-                values[ccg] += view.nodes[practice].get("list_size") or 0
+        for practice, body, attrs in view.edges(data=True):
+            if attrs["rel"] in ("MEMBER_OF", "COMMISSIONED_BY") and body in bodies:
+                values[board.get(body, body)] += view.nodes[practice].get("list_size") or 0
     else:
-        values = Counter(u for u, _, a in view.edges(data=True) if a["rel"] == "OVERLAPS" and u in ccgs)
+        values = Counter(u for u, _, a in view.edges(data=True) if a["rel"] == "OVERLAPS" and u in bodies)
     try:
         shapes = boundaries(kml)
     except (CcgraphError, OSError) as err:
         st.error(f"The boundary file cannot be drawn: {markdown(_one_problem(err))}")
         return
-    holders = {c: holder_on(graph, c, day) if c in graph else c for c in shapes}
+    holders = {c: area_holder(graph, c, day) if c in graph else c for c in shapes}
     merged = sum(1 for c, h in holders.items() if h != c)
-    st.caption(
-        f"{len(shapes)} boundaries of 2013 from {kml.name}, each shaded by the CCG that held it on {day}"
-        + (f" ({merged} of them by the CCG they had merged into)" if merged else "")
-        + "; hover for values."
-    )
+    shade: dict[str, float] | dict[str, str]
+    if measure.startswith("integrated"):
+        shade = {c: str(graph.nodes[h].get("name", h)) if h in graph else h for c, h in holders.items()}
+    else:
+        shade = {c: float(values.get(h, 0)) for c, h in holders.items()}
+    if boards:
+        shaded = (
+            f"the integrated care board that held most of it on {day}; an area that moved later (West "
+            "Birmingham, Glossop in 2022) is shaded with the board that took most of its 2013 CCG; the lines "
+            "are the 2013 CCG boundaries"
+        )
+    else:
+        shaded = f"the CCG that held it on {day}" + (f" ({merged} of them by the CCG they had merged into)" if merged else "")
+    st.caption(f"{len(shapes)} boundaries of 2013 from {kml.name}, each shaded by {shaded}; hover for values.")
     labels = {
         c: str(graph.nodes[h].get("name", h)) + (f" [{h}], in 2013 {c}" if h != c else "")
         if h in graph
@@ -307,7 +324,7 @@ def boundary_map(graph, view, findings, kml: Path | None, day: str) -> None:
     st.altair_chart(
         map_chart(
             shapes,
-            {c: values.get(h, 0) for c, h in holders.items()},
+            shade,
             labels=labels,
             measure=measure.split(" (")[0],
         ),
@@ -325,8 +342,10 @@ def _pick_year() -> None:
 def timeline(graph, inputs: Inputs, day: str) -> None:
     rows = timeline_of(inputs)
     st.caption(
-        "On 1 April of each year, and the last day the data covers. Click a point to see the structure "
-        "on that day on every page. STPs are blank where the data holds no STP lookup for the day."
+        "On 1 April of each year, 1 July 2022 (integrated care boards took over from CCGs) and the last "
+        "day the data covers. Click a point to see the structure on that day on every page. STPs are "
+        "blank where the data holds no STP lookup for the day; boundary crossing is not judged after "
+        "the CCGs' last day."
     )
     st.altair_chart(
         timeline_chart(rows, selected=max((r["date"] for r in rows if r["date"] <= day), default=None)),
@@ -336,10 +355,11 @@ def timeline(graph, inputs: Inputs, day: str) -> None:
         key="timeline_pick",
     )
     st.dataframe(pd.DataFrame(rows), hide_index=True)
-    st.subheader("How the CCGs merged")
+    st.subheader("How the CCGs merged, and what followed them")
     st.caption(
-        "Each dot is a CCG at the year it opened, joined to the CCG it merged into; dark dots are "
-        f"the CCGs open on {day}. Hover for names."
+        "Each dot is a CCG (or, from 1 July 2022, a sub-ICB location or integrated care board) at the "
+        "year it opened, joined to what it merged into or became; dark dots are the bodies open on "
+        f"{day}. Hover for names."
     )
     st.altair_chart(lineage_chart(graph, day=day), width="stretch")
 
@@ -473,7 +493,7 @@ def main() -> None:
         st.stop()
     data, scenario, synthetic = inputs.data, inputs.scenario, inputs.synthetic
     st.sidebar.title("ccgraph")
-    st.sidebar.caption("English NHS commissioning, 2013-2022")
+    st.sidebar.caption("English NHS commissioning, 2013-2026")
     # Keyed widgets keep one identity between runs, so each click switches at once; the link
     # (?page=...&min=...&date=...) sets them only on a visitor's first run.
     st.session_state.setdefault(

@@ -180,7 +180,7 @@ input_option = click.option(
 @click.option("--debug", is_flag=True, help="Show the traceback of an unexpected error.")
 @click.pass_context
 def main(ctx: click.Context, backend: str, debug: bool) -> None:
-    """ccgraph: the English NHS commissioning architecture, 2013-2022, as a graph with compliance checks."""
+    """ccgraph: the English NHS commissioning architecture, 2013-2026, as a graph with compliance checks."""
     ctx.ensure_object(dict)
     ctx.obj["backend"] = backend
     ctx.obj["debug"] = debug

@@ -182,15 +182,16 @@ def _clockwise(ring: list[tuple[float, float]]) -> list[tuple[float, float]]:
 
 def map_chart(
     shapes: dict[str, list[list[tuple[float, float]]]],
-    values: dict[str, float],
+    values: dict[str, float] | dict[str, str],
     *,
     labels: dict[str, str] | None = None,
     measure: str = "value",
 ) -> alt.Chart:
     """A choropleth of the CCG boundaries as a Vega-Lite chart (drawn by the browser with the
     Vega library Streamlit already serves: no tiles, no request), each CCG shaded by its value
-    and named with it on hover. Every third point of a ring is kept: 1.8 MB of KML becomes a map
-    that draws at once, still recognisable at page size.
+    and named with it on hover; text values (the board holding each area) shade by category.
+    Every third point of a ring is kept: 1.8 MB of KML becomes a map that draws at once, still
+    recognisable at page size.
 
     >>> square = [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0), (0.0, 0.0)]
     >>> spec = map_chart({"00C": [square]}, {"00C": 2}, labels={"00C": "NHS Darlington"}).to_dict()
@@ -208,15 +209,21 @@ def map_chart(
                 "properties": {"code": code, "name": labels.get(code, code), "value": values.get(code, 0)},
             }
         )
+    if any(isinstance(v, str) for v in values.values()):  # one shade per body, no legend of 42 names
+        color = alt.Color("properties.value:N", title=measure, scale=alt.Scale(scheme="tableau20"), legend=None)
+        value = alt.Tooltip("properties.value:N", title=measure)
+    else:
+        color = alt.Color("properties.value:Q", title=measure, scale=alt.Scale(scheme="reds", domainMin=0))
+        value = alt.Tooltip("properties.value:Q", title=measure, format=",.0f")
     return (
         alt.Chart(alt.Data(values=features))
         .mark_geoshape(stroke="#425563", strokeWidth=0.4)
         .encode(
-            color=alt.Color("properties.value:Q", title=measure, scale=alt.Scale(scheme="reds", domainMin=0)),
+            color=color,
             tooltip=[
-                alt.Tooltip("properties.name:N", title="CCG"),
-                alt.Tooltip("properties.code:N", title="code"),
-                alt.Tooltip("properties.value:Q", title=measure, format=",.0f"),
+                alt.Tooltip("properties.name:N", title="held by"),
+                alt.Tooltip("properties.code:N", title="2013 CCG"),
+                value,
             ],
         )
         .project(type="mercator")
@@ -225,15 +232,29 @@ def map_chart(
 
 
 def timeline_chart(rows: list[dict[str, Any]], *, selected: str | None = None) -> alt.LayerChart:
-    """CCGs, STPs and boundary-crossing CCGs on 1 April of each year, as one chart whose points
-    can be clicked (the explorer sets its date from the click).
+    """CCGs, STPs, boundary-crossing CCGs and, from 1 July 2022, sub-ICB locations and integrated
+    care boards on 1 April of each year, as one chart whose points can be clicked (the explorer
+    sets its date from the click). A measure with no value on a date (no STP lookup; no CCG rule
+    in force) has no point there.
 
     >>> spec = timeline_chart([{"date": "2013-04-01", "ccgs": 211, "stps": 0, "boundary_crossing_ccgs": 20}]).to_dict()
     >>> sorted({row["measure"] for row in spec["layer"][0]["data"]["values"]})
     ['CCGs', 'CCGs crossing an authority boundary', 'STPs']
     """
-    names = {"ccgs": "CCGs", "stps": "STPs", "boundary_crossing_ccgs": "CCGs crossing an authority boundary"}
-    long = [{"date": r["date"], "measure": label, "count": r[key]} for r in rows for key, label in names.items()]
+    names = {
+        "ccgs": "CCGs",
+        "stps": "STPs",
+        "boundary_crossing_ccgs": "CCGs crossing an authority boundary",
+        "sub_icb_locations": "sub-ICB locations",
+        "icbs": "integrated care boards",
+    }
+    later = ("sub_icb_locations", "icbs")  # drawn only from the day they exist
+    long = [
+        {"date": r["date"], "measure": label, "count": r[key]}
+        for r in rows
+        for key, label in names.items()
+        if key in r and r[key] is not None and not (key in later and r[key] == 0)
+    ]
     label = "slice(datum.value, 5) == '04-01' ? slice(datum.value, 0, 4) : datum.value"  # 1 April: the year
     pick = alt.selection_point(name="year", fields=["date"], on="click")
     base = alt.Chart(alt.Data(values=long)).encode(
@@ -253,8 +274,9 @@ def timeline_chart(rows: list[dict[str, Any]], *, selected: str | None = None) -
 
 def lineage_chart(graph: Any, *, day: str | None = None) -> alt.LayerChart:
     """Every CCG as a dot at the year it opened, joined to the CCG it merged into: read left to
-    right, the 211 of 2013 fold into the 106 of 2022. Dots are grouped by the CCG that held
-    them at the end, so each 2022 CCG's family sits together; the CCGs open on `day` are dark.
+    right, the 211 of 2013 fold into the 106 of 2022, then (when the data reaches past 30 June
+    2022) into the sub-ICB locations and integrated care boards. Dots are grouped by the body
+    that held them at the end, so each family sits together; the bodies open on `day` are dark.
 
     >>> import networkx as nx
     >>> g = nx.MultiDiGraph()
@@ -266,35 +288,47 @@ def lineage_chart(graph: Any, *, day: str | None = None) -> alt.LayerChart:
     2
     """
     from graphmodel.dated import holder_on, open_on
+    from graphmodel.succession import onward
 
-    ccgs = [(c, a) for c, a in graph.nodes(data=True) if a.get("kind") == "CCG"]
-    last = max((a.get("close_date") or "9999" for _, a in ccgs), default="9999")
-    heir = {c: holder_on(graph, c, last) for c, _ in ccgs}
-    order = sorted(ccgs, key=lambda ca: (graph.nodes[heir[ca[0]]].get("name", ""), ca[1].get("open_date") or "", ca[0]))
+    shown = [(c, a) for c, a in graph.nodes(data=True) if a.get("kind") in LINEAGE_KINDS]
+    last = max((a.get("close_date") or a.get("open_date") or "2013" for _, a in shown), default="9999")
+
+    def heir(code: str) -> str:  # the board it ended in, else the CCG it merged into
+        boards = [s["code"] for s in onward(graph, code) if s["kind"] == "ICB"]
+        return boards[-1] if boards else holder_on(graph, code, last)
+
+    family = {c: graph.nodes[heir(c)].get("name", "") for c, _ in shown}
+    order = sorted(shown, key=lambda ca: (family[ca[0]], ca[1].get("open_date") or "", ca[0]))
     row = {c: i for i, (c, _) in enumerate(order)}
-    year = {c: int((a.get("open_date") or "2013")[:4]) for c, a in ccgs}
+    def when(a: dict[str, Any]) -> float:  # the opening as a fractional year; a board just right of its locations
+        opened = a.get("open_date") or "2013-04-01"
+        return int(opened[:4]) + (int(opened[5:7]) - 1) / 12 + (0.4 if a["kind"] == "ICB" else 0.0)
+
+    year = {c: when(a) for c, a in shown}
     dots = [
         {
             "code": c,
             "name": a.get("name", ""),
+            "kind": LINEAGE_KINDS[a["kind"]],
             "year": year[c],
             "row": row[c],
             "open": f"{a.get('open_date') or '?'} to {a.get('close_date') or 'open'}",
             "state": "open on the date" if day and open_on(a, day) else "not open on the date",
         }
-        for c, a in ccgs
+        for c, a in shown
     ]
     links = [
         {"year": year[u], "row": row[u], "year2": year[v], "row2": row[v]}
         for u, v, a in graph.edges(data=True)
-        if a.get("rel") == "SUCCEEDED_BY" and u in row and v in row
+        if a.get("rel") in ("SUCCEEDED_BY", "IN_ICB") and u in row and v in row
     ]
-    x = alt.X("year:Q", title="opened in", scale=alt.Scale(domain=[2012.5, 2021.5]), axis=alt.Axis(format="d"))
+    domain = [2013.0, max(year.values(), default=2021.25) + 0.5]
+    x = alt.X("year:Q", title="opened in", scale=alt.Scale(domain=domain), axis=alt.Axis(format="d"))
     y = alt.Y("row:Q", axis=None, scale=alt.Scale(reverse=True))
     edges = alt.Chart(alt.Data(values=links)).mark_rule(color="#9aa5ad", strokeWidth=0.7).encode(
         x=x, y=y, x2="year2:Q", y2="row2:Q"
     )
-    points = alt.Chart(alt.Data(values=dots)).mark_circle(size=28).encode(
+    points = alt.Chart(alt.Data(values=dots)).mark_point(size=28, filled=True).encode(
         x=x,
         y=y,
         color=alt.Color(
@@ -303,9 +337,18 @@ def lineage_chart(graph: Any, *, day: str | None = None) -> alt.LayerChart:
             scale=alt.Scale(domain=["open on the date", "not open on the date"], range=["#005eb8", "#c8cfd4"]),
             legend=alt.Legend(orient="top"),
         ),
-        tooltip=["code:N", "name:N", "open:N"],
+        shape=alt.Shape(
+            "kind:N",
+            title=None,
+            scale=alt.Scale(domain=list(LINEAGE_KINDS.values()), range=["circle", "square", "diamond"]),
+            legend=alt.Legend(orient="top"),
+        ),
+        tooltip=["code:N", "name:N", "kind:N", "open:N"],
     )
     return cast(alt.LayerChart, alt.layer(edges, points).properties(height=max(360, 3 * len(dots))))
+
+
+LINEAGE_KINDS = {"CCG": "CCG", "SubICBLocation": "sub-ICB location", "ICB": "integrated care board"}
 
 
 FINDING_COLOURS = {

@@ -21,9 +21,10 @@ from typing import Any
 
 import networkx as nx
 
-from graphmodel.model import RelType
+from graphmodel.dated import holder_on, in_force
+from graphmodel.model import NodeKind, RelType
 
-__all__ = ["earlier", "onward"]
+__all__ = ["area_holder", "earlier", "onward"]
 
 Attrs = dict[str, Any]
 _HOW = {RelType.SUCCEEDED_BY: "succeeded by", RelType.IN_ICB: "in board"}
@@ -68,3 +69,33 @@ def onward(graph: nx.MultiDiGraph, code: str) -> list[Attrs]:
 def earlier(graph: nx.MultiDiGraph, code: str) -> list[Attrs]:
     """Every body whose area, or part of it, `code` took over, latest first."""
     return _walk(graph, code, forward=False)
+
+
+def area_holder(graph: nx.MultiDiGraph, code: str, day: str) -> str:
+    """The body holding most of a CCG's area on `day` (ISO): the CCG it had merged into by then
+    or, after 30 June 2022, the integrated care board of the sub-ICB location that took most of
+    it (the location itself when no board is recorded that day, as for a board split in 2026).
+
+    >>> import networkx as nx
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("00C", kind="CCG", close_date="2022-06-30")
+    >>> g.add_node("SICBL-00C", kind="SubICBLocation", open_date="2022-07-01")
+    >>> _ = g.add_edge("00C", "SICBL-00C", rel="SUCCEEDED_BY", valid_from="2022-07-01", share=100.0)
+    >>> _ = g.add_edge("SICBL-00C", "QHM", rel="IN_ICB", valid_from="2022-07-01")
+    >>> area_holder(g, "00C", "2020-04-01"), area_holder(g, "00C", "2023-04-01")
+    ('00C', 'QHM')
+    """
+    holder = holder_on(graph, code, day)
+    if graph.nodes[holder].get("close_date", "9999") >= day:
+        return holder
+    locations = [
+        (a.get("share") or 0.0, t)
+        for _, t, a in graph.out_edges(holder, data=True)
+        if a["rel"] == RelType.SUCCEEDED_BY and graph.nodes[t].get("kind") == NodeKind.SUB_ICB_LOCATION
+        and a.get("valid_from", "") <= day
+    ]  # fmt: skip
+    if not locations:
+        return holder
+    location = max(locations)[1]
+    boards = [t for _, t, a in graph.out_edges(location, data=True) if a["rel"] == RelType.IN_ICB and in_force(a, day)]
+    return boards[0] if len(boards) == 1 else location
