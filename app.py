@@ -48,7 +48,7 @@ from ccgraph.visual import (
 )
 from ccgraph.core import Report, System
 from ccgraph.exposure import TOKEN_VARIABLE, console_gate
-from graphmodel.dated import graph_at
+from graphmodel.dated import graph_at, population_on
 from graphmodel.errors import CcgraphError
 from graphmodel.model import RelType
 from graphmodel.national import ICBS_ESTABLISHED
@@ -120,7 +120,8 @@ def explore(graph, view, findings, day: str) -> None:
         f"{node.get('kind')}, as on {day} {_open_span(node)}"
         + (" — illustrative (invented)" if node.get("illustrative") else "")
     )
-    details = {k: v for k, v in node.items() if k not in ("name", "kind", "code", "illustrative")}
+    series = ("populations", "populations_from", "populations_to", "population_years")  # shown as of the date
+    details = {k: v for k, v in node.items() if k not in ("name", "kind", "code", "illustrative", *series)}
     if details:
         st.dataframe(
             pd.DataFrame(
@@ -277,7 +278,7 @@ def boundary_map(graph, view, findings, kml: Path | None, day: str) -> None:
     measure = st.radio(
         "Shade areas by",
         (["integrated care board"] if boards else [])
-        + ["findings (warnings and errors)", "registered patients", "local authorities overlapped"],
+        + ["findings (warnings and errors)", "registered patients", "population", "local authorities overlapped"],
         horizontal=True,
     )
     bodies = {c for c, a in view.nodes(data=True) if a.get("kind") in ("CCG", "ICB", "SubICBLocation")}
@@ -292,6 +293,8 @@ def boundary_map(graph, view, findings, kml: Path | None, day: str) -> None:
         for practice, body, attrs in view.edges(data=True):
             if attrs["rel"] in ("MEMBER_OF", "COMMISSIONED_BY") and body in bodies:
                 values[board.get(body, body)] += view.nodes[practice].get("list_size") or 0
+    elif measure == "population":  # the mid-year LSOA estimate nearest the date
+        values = Counter({b: people[0] for b in bodies if (people := population_on(view.nodes[b], day))})
     else:
         values = Counter(u for u, _, a in view.edges(data=True) if a["rel"] == "OVERLAPS" and u in bodies)
     try:

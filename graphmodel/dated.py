@@ -39,6 +39,7 @@ __all__ = [
     "commissioners_on",
     "memberships_on",
     "open_on",
+    "population_on",
     "practice_history",
     "structure_diff",
     "structure_on",
@@ -69,6 +70,23 @@ def name_on(attrs: Attrs, day: str) -> str:
     if not names or not since:
         return str(attrs.get("name", ""))
     return str(next((n for n, start in reversed(list(zip(names, since))) if start <= day), names[0]))
+
+
+def population_on(attrs: Attrs, day: str) -> tuple[int, int] | None:
+    """A body's population on `day` and the mid-year estimate it is from, if recorded.
+
+    >>> attrs = {"populations": [63073, 64000], "populations_from": ["2013-04-01", "2014-04-01"],
+    ...          "populations_to": ["2014-03-31", "2016-03-31"], "population_years": [2012, 2015]}
+    >>> population_on(attrs, "2013-06-01"), population_on(attrs, "2015-01-01"), population_on(attrs, "2017-01-01")
+    ((63073, 2012), (64000, 2015), None)
+    """
+    spans = zip(
+        attrs.get("populations") or (),
+        attrs.get("populations_from") or (),
+        attrs.get("populations_to") or (),
+        attrs.get("population_years") or (),
+    )
+    return next(((int(n), int(y)) for n, start, end, y in spans if start <= day <= end), None)
 
 
 def _iso(day: date | str) -> str:

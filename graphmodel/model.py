@@ -219,7 +219,20 @@ class Practice(Node):
     close_date: date | None = None
 
 
-class CCG(Node):
+class _Populated(Node):
+    """A body whose residents are counted: its population from each day of `populations_from` to
+    the day beside it in `populations_to`, summed over its small areas (LSOAs) from the mid-year
+    estimate of `population_years`; a day no span covers has no population recorded."""
+
+    populations: tuple[Int64, ...] | None = None
+    populations_from: tuple[date, ...] | None = None
+    populations_to: tuple[date, ...] | None = None
+    population_years: tuple[int, ...] | None = Field(
+        default=None, description="The mid-year LSOA estimate each population is summed from."
+    )
+
+
+class CCG(_Populated):
     kind = NodeKind.CCG
     ons_code: Text | None = None
     pathfinder: bool | None = None
@@ -301,7 +314,7 @@ class STP(Node):
     close_date: date | None = None
 
 
-class SubICBLocation(Node):
+class SubICBLocation(_Populated):
     """The area of a CCG after 1 July 2022, when an integrated care board took over its duties:
     ODS keeps the CCG's code for it (`ods_code`); the node's code is `SICBL-` and that code, as
     codes are unique across kinds and the CCG keeps its own."""
@@ -313,7 +326,7 @@ class SubICBLocation(Node):
     close_date: date | None = None
 
 
-class ICB(Node):
+class ICB(_Populated):
     """An integrated care board (Health and Care Act 2022 s.19): from 1 July 2022, under the
     code of the STP it replaced; 12 merged into 6 on 1 April 2026."""
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import networkx as nx
 
-from graphmodel.dated import in_force
+from graphmodel.dated import in_force, population_on
 from graphmodel.model import RelType
 
 # How each relationship reads from either end: (seen from the source, seen from the target).
@@ -37,8 +37,8 @@ GROUPS: dict[str, tuple[str, str]] = {
 
 
 def profile(graph: nx.MultiDiGraph, code: str, *, as_at: str | None = None) -> dict[str, Any]:
-    """Properties of `code` and its links (only those in force on `as_at`, when given), e.g.
-    ``profile(g, "09W")["relationships"]["Member practices"]``."""
+    """Properties of `code` and its links (only those in force on `as_at`, when given, with its
+    `population` that day where recorded), e.g. ``profile(g, "09W")["relationships"]["Member practices"]``."""
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for direction, edges in (
         ("->", graph.out_edges(code, data=True)),
@@ -62,4 +62,7 @@ def profile(graph: nx.MultiDiGraph, code: str, *, as_at: str | None = None) -> d
             )
     for links in groups.values():
         links.sort(key=lambda link: (-(link.get("share") or 0), link["code"]))
-    return {"node": dict(graph.nodes[code]), "relationships": dict(sorted(groups.items()))}
+    node = dict(graph.nodes[code])
+    if as_at is not None and (people := population_on(node, as_at)) is not None:
+        node["population"] = f"{people[0]:,} (mid-{people[1]} LSOA estimates)"
+    return {"node": node, "relationships": dict(sorted(groups.items()))}

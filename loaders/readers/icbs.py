@@ -1,5 +1,5 @@
 """The files of the integrated care boards' era (from 1 July 2022): the ODS list of sub-ICB
-locations and their boards, the ONS names of the boards, and the July 2022 LSOA lookup.
+locations and their boards, and the ONS names of the boards.
 
 Like the other readers, each function reads one published file and returns plain rows with
 fields named for the loading step (`loaders.steps.icbs`).
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from loaders.readers.ons import Rows, read_lookup
 
-__all__ = ["icb_names", "lsoa_ccg_2021", "lsoa_sub_icb_2022", "sub_icb_locations"]
+__all__ = ["icb_names", "sub_icb_locations"]
 
 
 def _named(rows: Rows, names: tuple[str, ...]) -> Rows:
@@ -36,16 +36,3 @@ def sub_icb_locations(path: Path) -> Rows:
 def icb_names(path: Path) -> Rows:
     """ICB24_names_codes_EN.csv: each board's ONS code (`ons_code`), ODS code (`code`), name."""
     return _named(read_lookup(path, "ICB24CD", "ICB24CDH", "ICB24NM"), ("ons_code", "code", "name"))
-
-
-def lsoa_sub_icb_2022(path: Path) -> Rows:
-    """lookup_lsoa11_sicbl22_icb22_ltla22.csv (geographr's copy): each LSOA (`lsoa`) with its
-    sub-ICB location's ODS code (`code`), ONS code (`ons_code`) and name on 1 July 2022."""
-    columns = ("lsoa11_code", "sicbl22_code_h", "sicbl22_code", "sicbl22_name")
-    return _named(read_lookup(path, *columns), ("lsoa", "code", "ons_code", "name"))
-
-
-def lsoa_ccg_2021(path: Path) -> Rows:
-    """lookup_lsoa11_ccg21_stp21_ltla21.csv: each LSOA (`lsoa`) with its CCG's ONS code
-    (`ccg_ons`) on 1 April 2021."""
-    return _named(read_lookup(path, "lsoa11_code", "ccg21_code"), ("lsoa", "ccg_ons"))

@@ -22,7 +22,7 @@ from graphmodel.model import ICB, RelType, SubICBLocation
 from graphmodel.national import ICBS_ESTABLISHED
 from loaders.manifest import file_of
 from loaders.readers import icbs as read
-from loaders.readers import ods, ons
+from loaders.readers import ods
 from loaders.readers.tabular import parse_date
 from loaders.steps import step
 from loaders.steps._context import END, ONE_DAY, START, Context
@@ -48,11 +48,9 @@ def sub_icb_code(ods_code: str) -> str:
         "sub_icb_locations_2022",
         "icb_names_2024",
         "lsoa_lookup_2022",
-        "lsoa_lookup_2021",
-        "ccg_codes_2021",
         "successions",
     ),
-    needs=("ccgs", "stps"),
+    needs=("ccgs", "stps", "lsoa_areas"),
     provides=("icbs",),
 )
 def icbs(ctx: Context) -> None:
@@ -78,6 +76,12 @@ def icbs(ctx: Context) -> None:
         ctx.add(SubICBLocation, where, code=code, ods_code=row["code"], name=row["name"], open_date=ICB_DAY)
         ctx.link(where, source=code, target=board, rel=RelType.IN_ICB, valid_from=ICB_DAY)
         tally.used += 1
+    for (
+        code,
+        name,
+    ) in ctx.sub_icb_names.items():  # the lookup's names are in the ONS's case, the list's in capitals
+        if (node := ctx.dataset.nodes.get(sub_icb_code(code))) is not None:
+            ctx.dataset.nodes[node.code] = node.model_copy(update={"name": name})
     _from_ccgs(ctx, Location(path.name))
     _from_stps(ctx, Location(path.name))
     last = _mergers_2026(ctx, set(boards))
@@ -135,29 +139,18 @@ def _from_ccgs(ctx: Context, where: Location) -> None:
 
 def _lsoa_moves(ctx: Context) -> dict[str, Counter[str]]:
     """CCG -> sub-ICB location -> LSOAs, from the April 2021 and July 2022 lookups."""
-    lookup_2022, lookup_2021, names_2021 = (
-        ctx.path(s) for s in ("lsoa_lookup_2022", "lsoa_lookup_2021", "ccg_codes_2021")
-    )
-    if lookup_2022 is None or lookup_2021 is None or names_2021 is None:
+    before, after = ctx.lsoa_areas.get(2021), ctx.lsoa_areas.get(2022)
+    if not before or not after:
         return {}
-    ods_of = {row["ccg_ons"]: row["ccg"] for _, row in ons.ccg_codes(names_2021, 2021)}
-    ccg_of = {
-        row["lsoa"]: ods_of.get(row["ccg_ons"], row["ccg_ons"]) for _, row in read.lsoa_ccg_2021(lookup_2021)
-    }
-    tally = ctx.report.tally(lookup_2022.name)
+    tally = ctx.report.tally(file_of("lsoa_lookup_2022"))
     moves: dict[str, Counter[str]] = defaultdict(Counter)
-    names: dict[str, str] = {}
-    for _, row in read.lsoa_sub_icb_2022(lookup_2022):
+    for lsoa, location in after.items():
         tally.read += 1
-        if row["lsoa"] not in ccg_of:
+        if lsoa not in before:
             tally.skip("LSOA not in the April 2021 lookup")
             continue
-        moves[ccg_of[row["lsoa"]]][row["code"]] += 1
-        names[row["code"]] = row["name"]
+        moves[before[lsoa]][location] += 1
         tally.used += 1
-    for code, name in names.items():  # the lookup's names are in the ONS's case, the ODS list's in capitals
-        if (node := ctx.dataset.nodes.get(sub_icb_code(code))) is not None:
-            ctx.dataset.nodes[node.code] = node.model_copy(update={"name": name})
     moved = sorted(
         f"{ccg} -> {loc} ({n} LSOAs)" for ccg, to in moves.items() for loc, n in to.items() if loc != ccg
     )
@@ -176,13 +169,20 @@ def _from_stps(ctx: Context, where: Location) -> None:
     board_of = {r.source: r.target for r in rels if r.rel == RelType.IN_ICB and r.valid_from == ICB_DAY}
     taken: dict[str, Counter[str]] = defaultdict(Counter)
     for r in rels:
-        if r.rel == RelType.SUCCEEDED_BY and r.valid_from == ICB_DAY and r.source in stp_of and r.target in board_of:
+        if (
+            r.rel == RelType.SUCCEEDED_BY
+            and r.valid_from == ICB_DAY
+            and r.source in stp_of
+            and r.target in board_of
+        ):
             taken[stp_of[r.source]][board_of[r.target]] += r.count or 1
     for stp, boards in sorted(taken.items()):
         total = sum(boards.values())
         for board, n in sorted(boards.items()):
             share = round(100.0 * n / total, 2)
-            ctx.link(where, source=stp, target=board, rel=RelType.SUCCEEDED_BY, valid_from=ICB_DAY, share=share)
+            ctx.link(
+                where, source=stp, target=board, rel=RelType.SUCCEEDED_BY, valid_from=ICB_DAY, share=share
+            )
 
 
 def _mergers_2026(ctx: Context, boards: set[str]) -> date:

@@ -1,0 +1,47 @@
+"""Small-area files read as one column keyed by another: each LSOA's CCG (or sub-ICB location)
+in a lookup, each LSOA's population in an estimate. Streamed and bounded like every reader
+(`loaders.readers.tabular.read_stream`); a value that is not a number names its line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from graphmodel.dataset import Location
+from loaders.readers.tabular import Rows, parse_number, read_stream
+
+__all__ = ["lsoa_codes", "lsoa_codes_named", "lsoa_numbers"]
+
+
+def lsoa_codes(path: Path, lsoa: str, code: str) -> dict[str, str]:
+    """`lsoa` column -> `code` column, for every row."""
+    return lsoa_codes_named(path, lsoa, code)[0]
+
+
+def lsoa_codes_named(
+    path: Path, lsoa: str, code: str, name: str | None = None
+) -> tuple[dict[str, str], dict[str, str]]:
+    """`lsoa` column -> `code` column, and (with `name`) each code's name, in one pass."""
+
+    def consume(_header: list[str], rows: Rows) -> tuple[dict[str, str], dict[str, str]]:
+        codes: dict[str, str] = {}
+        names: dict[str, str] = {}
+        for _line, v in rows:
+            codes[v[0].strip()] = v[1].strip()
+            if name is not None:
+                names.setdefault(v[1].strip(), v[2].strip())
+        return codes, names
+
+    return read_stream(path, (lsoa, code, *([name] if name else [])), consume, header=True)
+
+
+def lsoa_numbers(path: Path, lsoa: str, value: str) -> dict[str, int]:
+    """`lsoa` column -> `value` column as a whole number (a thousands separator or `.00` as
+    published is accepted)."""
+
+    def consume(_: list[str], rows: Rows) -> dict[str, int]:
+        return {
+            v[0].strip(): round(parse_number(v[1].strip().replace(",", ""), Location(path.name, line), value))
+            for line, v in rows
+        }
+
+    return read_stream(path, (lsoa, value), consume, header=True)
