@@ -120,3 +120,13 @@ def test_both_backends_agree_either_side_of_each_change(real_2021, neo4j_driver,
     assert server.diff(ABOLITION_EVE, ICB_DAY).as_dict() == england.diff(ABOLITION_EVE, ICB_DAY).as_dict()
     walk = ("2013-04-01", MERGER_DAY)
     assert server.crosswalk(*walk, target="icb") == england.crosswalk(*walk, target="icb")
+
+
+def test_three_counties_gave_way_to_four_unitary_authorities_on_1_april_2023(england):
+    """Cumbria, North Yorkshire and Somerset (structural changes orders of 2022)."""
+    graph = england.graph
+    counts = {day: structure_on(graph, day)["local_authorities"] for day in ("2023-03-31", "2023-04-01")}
+    assert counts == {"2023-03-31": 152, "2023-04-01": 153}
+    assert graph.nodes["E10000006"]["close_date"] == "2023-03-31"  # Cumbria county
+    assert [graph.nodes[c]["open_date"] for c in ("E06000063", "E06000064")] == ["2023-04-01"] * 2
+    assert open_on(graph.nodes["HWB-E06000065"], "2023-04-01") and not open_on(graph.nodes["HWB-E10000023"], "2023-04-01")
