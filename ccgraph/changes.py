@@ -85,6 +85,13 @@ class Changes:
             ["practice_moved", p["practice"], p["name"], f"{p['from']} -> {p['to']}"]
             for p in s["practices_moved"]
         ]
+        for kind in ("sub_icb_location", "icb"):
+            rows += [[f"{kind}_opened", c["code"], c["name"], c["open_date"]] for c in s[f"{kind}s_opened"]]
+            rows += [[f"{kind}_closed", c["code"], c["name"], c["close_date"]] for c in s[f"{kind}s_closed"]]
+        rows += [
+            ["succession", m["from"], m["from_name"], f"to {m['into']} on {m['on']}" + _share(m)]
+            for m in s["successions"]
+        ]
         rows += [["overlap_appeared", o["ccg"], "", o["authority"]] for o in s["overlaps_appeared"]]
         rows += [["overlap_gone", o["ccg"], "", o["authority"]] for o in s["overlaps_gone"]]
         for change, key in (("finding_appeared", "appeared"), ("finding_went_away", "went_away")):
@@ -118,8 +125,23 @@ class Changes:
                     for m in s["mergers"]
                 ],
             ),
+            *(
+                (
+                    f"{title} {verb}",
+                    [f"{c['code']} {c['name']} ({verb} {c[day]})" for c in s[f"{key}_{verb}"]],
+                )
+                for key, title in (("sub_icb_locations", "Sub-ICB locations"), ("icbs", "Integrated care boards"))
+                for verb, day in (("opened", "open_date"), ("closed", "close_date"))
+            ),
             (
-                "Practices that moved CCG",
+                "Successions (a CCG to its sub-ICB locations, an STP to its boards, a board to its successors)",
+                [
+                    f"{m['on']}: {m['from']} {m['from_name']} -> {m['into']} {m['into_name']}{_share(m)}"
+                    for m in s["successions"]
+                ],
+            ),
+            (
+                "Practices that moved commissioner",
                 [f"{p['practice']} {p['name']}: {p['from']} -> {p['to']}" for p in s["practices_moved"]],
             ),
             ("Overlaps that appeared", [f"{o['ccg']} - {o['authority']}" for o in s["overlaps_appeared"]]),

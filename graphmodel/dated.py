@@ -246,8 +246,10 @@ def structure_on(graph: nx.MultiDiGraph, day: date | str) -> dict[str, int]:
 
 def structure_diff(graph: nx.MultiDiGraph, before: date | str, after: date | str) -> Attrs:
     """What changed in the structure from `before` to `after` (either order of dates works;
-    `before` is the earlier state): CCGs opened, closed and merged, practices that moved CCG,
-    overlaps that appeared or went away, and the counts on each day."""
+    `before` is the earlier state): CCGs opened, closed and merged, practices that moved
+    commissioner, overlaps that appeared or went away, sub-ICB locations and boards opened and
+    closed, the other successions (CCG to location, STP to board, board to board), and the
+    counts on each day."""
     before, after = _iso(before), _iso(after)
     low, high = min(before, after), max(before, after)
     then, later = _state(graph, before), _state(graph, after)
@@ -277,6 +279,20 @@ def structure_diff(graph: nx.MultiDiGraph, before: date | str, after: date | str
         if p in members_before and area(members_before[p]) != area(body)
     ]
     overlaps_before, overlaps_after = then.overlaps, later.overlaps
+    successions = [  # of every kind but CCG mergers and the PCTs' of 2013: locations, boards
+        {
+            "from": u,
+            "from_name": nodes[u].get("name", ""),
+            "into": v,
+            "into_name": nodes[v].get("name", ""),
+            "on": a["valid_from"],
+            "share": a.get("share"),
+        }
+        for u, v, a in graph.edges(data=True)
+        if a["rel"] == RelType.SUCCEEDED_BY
+        and nodes[u].get("kind") not in (NodeKind.PCT, *((NodeKind.CCG,) if nodes[v].get("kind") == NodeKind.CCG else ()))
+        and low < a.get("valid_from", "") <= high
+    ]
     return {
         "before": before,
         "after": after,
@@ -291,4 +307,17 @@ def structure_diff(graph: nx.MultiDiGraph, before: date | str, after: date | str
             {"ccg": c, "authority": la} for c, la in sorted(overlaps_after - overlaps_before)
         ],
         "overlaps_gone": [{"ccg": c, "authority": la} for c, la in sorted(overlaps_before - overlaps_after)],
+        **_opened_and_closed(graph, NodeKind.SUB_ICB_LOCATION, "sub_icb_locations", before, after),
+        **_opened_and_closed(graph, NodeKind.ICB, "icbs", before, after),
+        "successions": sorted(successions, key=lambda m: (m["on"], m["into"], m["from"])),
+    }
+
+
+def _opened_and_closed(graph: nx.MultiDiGraph, kind: NodeKind, key: str, before: str, after: str) -> Attrs:
+    """The bodies of `kind` open on one date and not the other."""
+    was = {n for n, a in graph.nodes(data=True) if a.get("kind") == kind and open_on(a, before)}
+    now = {n for n, a in graph.nodes(data=True) if a.get("kind") == kind and open_on(a, after)}
+    return {
+        f"{key}_opened": [_about(graph, c) for c in sorted(now - was)],
+        f"{key}_closed": [_about(graph, c) for c in sorted(was - now)],
     }

@@ -130,3 +130,18 @@ def test_three_counties_gave_way_to_four_unitary_authorities_on_1_april_2023(eng
     assert graph.nodes["E10000006"]["close_date"] == "2023-03-31"  # Cumbria county
     assert [graph.nodes[c]["open_date"] for c in ("E06000063", "E06000064")] == ["2023-04-01"] * 2
     assert open_on(graph.nodes["HWB-E06000065"], "2023-04-01") and not open_on(graph.nodes["HWB-E10000023"], "2023-04-01")
+
+
+def test_the_diff_across_each_change_names_what_opened_closed_and_succeeded(england):
+    abolition = england.diff(ABOLITION_EVE, ICB_DAY).as_dict()
+    assert (len(abolition["ccgs_closed"]), len(abolition["sub_icb_locations_opened"]), len(abolition["icbs_opened"])) == (
+        106,
+        106,
+        42,
+    )
+    moved_away = {(m["from"], m["into"]) for m in abolition["successions"] if m["into"] != f"SICBL-{m['from']}"}
+    assert {("D2P2L", "SICBL-15E"), ("01Y", "SICBL-15M"), ("06H", "SICBL-78H")} <= moved_away
+    # a practice is not counted as moving when its CCG became the location under the same code
+    assert all(p["to"].removeprefix("SICBL-") != p["from"] for p in abolition["practices_moved"])
+    mergers = england.diff(MERGER_EVE, MERGER_DAY).as_dict()
+    assert (len(mergers["icbs_opened"]), len(mergers["icbs_closed"]), len(mergers["successions"])) == (6, 12, 16)
