@@ -145,3 +145,16 @@ def test_the_diff_across_each_change_names_what_opened_closed_and_succeeded(engl
     assert all(p["to"].removeprefix("SICBL-") != p["from"] for p in abolition["practices_moved"])
     mergers = england.diff(MERGER_EVE, MERGER_DAY).as_dict()
     assert (len(mergers["icbs_opened"]), len(mergers["icbs_closed"]), len(mergers["successions"])) == (6, 12, 16)
+
+
+def test_memberships_of_january_2021_agree_with_that_months_registered_patients_file(england, real_2021):
+    """An independent dated snapshot (NHS Digital, 1 January 2021): every practice in both
+    files is in the same CCG."""
+    from graphmodel.dated import memberships_on
+
+    with open(real_2021[2] / "gp-reg-pat-prac-all_2021-01-01.csv", encoding="utf-8-sig", newline="") as handle:
+        published = {row["CODE"]: row["CCG_CODE"] for row in csv.DictReader(handle)}
+    ours = memberships_on(england.graph, "2021-01-01")
+    both = set(ours) & set(published)
+    assert len(both) > 6600
+    assert {p: (ours[p], published[p]) for p in both if ours[p] != published[p]} == {}
