@@ -48,6 +48,7 @@ from ccgraph.visual import (
 )
 from ccgraph.core import Report, System
 from ccgraph.exposure import TOKEN_VARIABLE, console_gate
+from ccgraph.dissolve import dissolve
 from graphmodel.dated import graph_at, population_on
 from graphmodel.errors import CcgraphError
 from graphmodel.model import RelType
@@ -66,6 +67,12 @@ SMALL_GROUP = 8  # relationship groups this size or smaller open as a table of l
 @st.cache_resource(show_spinner=False)
 def boundaries(path: Path):
     return read_kml_boundaries(path)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def merged_boundaries(path: Path, holders: tuple[tuple[str, str], ...]):
+    """The 2013 boundaries merged into one shape per body holding them (a second or so; kept)."""
+    return dissolve(boundaries(path), dict(holders))
 
 
 def _close(driver) -> None:
@@ -303,36 +310,32 @@ def boundary_map(graph, view, findings, kml: Path | None, day: str) -> None:
         st.error(f"The boundary file cannot be drawn: {markdown(_one_problem(err))}")
         return
     holders = {c: area_holder(graph, c, day) if c in graph else c for c in shapes}
-    merged = sum(1 for c, h in holders.items() if h != c)
+    outlines = merged_boundaries(kml, tuple(sorted(holders.items())))  # one shape per body
+    held: dict[str, list[str]] = {}
+    for code, holder in sorted(holders.items()):
+        held.setdefault(holder, []).append(code)
     shade: dict[str, float] | dict[str, str]
     if measure.startswith("integrated"):
-        shade = {c: str(graph.nodes[h].get("name", h)) if h in graph else h for c, h in holders.items()}
+        shade = {h: str(graph.nodes[h].get("name", h)) if h in graph else h for h in held}
     else:
-        shade = {c: float(values.get(h, 0)) for c, h in holders.items()}
-    if boards:
-        shaded = (
-            f"the integrated care board that held most of it on {day}; an area that moved later (West "
-            "Birmingham, Glossop in 2022) is shaded with the board that took most of its 2013 CCG; the lines "
-            "are the 2013 CCG boundaries"
-        )
-    else:
-        shaded = f"the CCG that held it on {day}" + (f" ({merged} of them by the CCG they had merged into)" if merged else "")
-    st.caption(f"{len(shapes)} boundaries of 2013 from {kml.name}, each shaded by {shaded}; hover for values.")
-    labels = {
-        c: str(graph.nodes[h].get("name", h)) + (f" [{h}], in 2013 {c}" if h != c else "")
-        if h in graph
-        else c
-        for c, h in holders.items()
-    }
-    st.altair_chart(
-        map_chart(
-            shapes,
-            shade,
-            labels=labels,
-            measure=measure.split(" (")[0],
-        ),
-        width="stretch",
+        shade = {h: float(values.get(h, 0)) for h in held}
+    body = "integrated care board" if boards else "CCG"
+    moved = (
+        " (each 2013 area with the board that held most of it: an area that moved later, such as West "
+        "Birmingham or Glossop in 2022, goes with the board that took most of its 2013 CCG, so those "
+        "outlines are approximate)"
+        if boards
+        else ""
     )
+    st.caption(
+        f"{len(shapes)} boundaries of 2013 from {kml.name}, drawn as the {len(held)} {body}s that held them on "
+        f"{day}{moved}; hover for values."
+    )
+    labels = {
+        h: (f"{graph.nodes[h].get('name', h)} [{h}]" if h in graph else h) + f"; in 2013: {', '.join(codes)}"
+        for h, codes in held.items()
+    }
+    st.altair_chart(map_chart(outlines, shade, labels=labels, measure=measure.split(" (")[0]), width="stretch")
 
 
 def _pick_year() -> None:

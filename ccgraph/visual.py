@@ -221,8 +221,8 @@ def map_chart(
         .encode(
             color=color,
             tooltip=[
-                alt.Tooltip("properties.name:N", title="held by"),
-                alt.Tooltip("properties.code:N", title="2013 CCG"),
+                alt.Tooltip("properties.name:N", title="body"),
+                alt.Tooltip("properties.code:N", title="code"),
                 value,
             ],
         )
