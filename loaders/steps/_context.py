@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 from pydantic import ValidationError
 
 from graphmodel.dataset import Dataset, InputError, Location, Problem
-from graphmodel.model import CCG, Node, Relationship
+from graphmodel.model import CCG, Node, Practice, Relationship
 from loaders.manifest import file_of
 from loaders.quality import QualityReport
 
@@ -69,6 +69,21 @@ class Context:
         except ValidationError as err:
             raise row_error(err, where, field_name) from None
         self.dataset.add_node(node, where, field_name=field_name)
+
+    def add_practice(
+        self, where: Location, row: dict[str, str], opened: date | None, closed: date | None, **extra: Any
+    ) -> None:
+        """A GP practice from a row of an ODS practice register (epraccur)."""
+        self.add(
+            Practice,
+            where,
+            code=row["code"],
+            name=row["name"],
+            postcode=row["postcode"] or None,
+            open_date=opened,
+            close_date=closed,
+            **extra,
+        )
 
     def link(self, where: Location, written: dict[str, str] | None = None, **fields: Any) -> None:
         """Add a relationship built from a row; `written` names its ends as the file's columns."""

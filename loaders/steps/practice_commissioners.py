@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from graphmodel.dataset import Location
-from graphmodel.model import CCG, Practice, RelType
+from graphmodel.model import CCG, RelType
 from loaders.readers import ods
 from loaders.readers.tabular import parse_date
 from loaders.steps import step
@@ -51,15 +51,7 @@ def practice_commissioners(ctx: Context) -> None:
         if node is None:
             if not _joined_before_abolition(moves) and (closed_on and closed_on < ICB_DAY):
                 continue
-            ctx.add(
-                Practice,
-                where,
-                code=code,
-                name=row["name"],
-                postcode=row["postcode"] or None,
-                open_date=opened_on,
-                close_date=closed_on,
-            )
+            ctx.add_practice(where, row, opened_on, closed_on)
             opened += 1
             _member_before_abolition(ctx, code, moves, where)
         elif closed_on and (node.close_date is None or closed_on < node.close_date):  # type: ignore[attr-defined]

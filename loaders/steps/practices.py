@@ -100,16 +100,7 @@ def _practices_from_ods(ctx: Context, epcmem: Path, epraccur: Path) -> None:
     for code in sorted(members):
         where, row, opened, closed = gp[code]
         size = ctx.list_sizes.get(code)
-        ctx.add(
-            Practice,
-            where,
-            code=code,
-            name=row["name"],
-            postcode=row["postcode"] or None,
-            list_size=size[2] if size else None,
-            open_date=opened,
-            close_date=closed,
-        )
+        ctx.add_practice(where, row, opened, closed, list_size=size[2] if size else None)
     _compare_with_list_sizes(ctx, members_on_day)
 
 
