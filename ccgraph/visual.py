@@ -48,6 +48,7 @@ STYLE: dict[str, tuple[str, str]] = {  # every NodeKind (a test holds it so)
     K.STP: ("#00a9ce", "hexagon"),
     K.SUB_ICB_LOCATION: ("#003087", "dot"),
     K.ICB: ("#0072ce", "hexagon"),
+    K.SUB_ICB_REPORTING_ENTITY: ("#4c6272", "dot"),
 }
 FINDING_BORDER = "#d5281b"
 # Legible at the zoom a whole neighbourhood is drawn at: names large, relationship labels with a

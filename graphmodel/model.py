@@ -40,6 +40,7 @@ class NodeKind(StrEnum):
     STP = "STP"
     SUB_ICB_LOCATION = "SubICBLocation"
     ICB = "ICB"
+    SUB_ICB_REPORTING_ENTITY = "SubICBReportingEntity"
 
 
 class RelType(StrEnum):
@@ -66,7 +67,7 @@ class RelType(StrEnum):
     CONDITION_OWNER = "CONDITION_OWNER"  # condition -> the body that owns it
     INTENSIVE_SUPPORT_FROM = "INTENSIVE_SUPPORT_FROM"  # CCG under directions -> supporter
     IN_STP = "IN_STP"  # CCG -> Sustainability and Transformation Partnership (2016-2022)
-    IN_ICB = "IN_ICB"  # sub-ICB location -> integrated care board (from 1 July 2022)
+    IN_ICB = "IN_ICB"  # sub-ICB location (or reporting entity) -> integrated care board (from 1 July 2022)
     COMMISSIONED_BY = "COMMISSIONED_BY"  # practice -> sub-ICB location (ODS's commissioner, from 1 July 2022)
 
 
@@ -227,7 +228,7 @@ class _Populated(Node):
     populations: tuple[Int64, ...] | None = None
     populations_from: tuple[date, ...] | None = None
     populations_to: tuple[date, ...] | None = None
-    population_years: tuple[int, ...] | None = Field(
+    population_years: tuple[Int64, ...] | None = Field(
         default=None, description="The mid-year LSOA estimate each population is summed from."
     )
 
@@ -336,6 +337,15 @@ class ICB(_Populated):
     close_date: date | None = None
 
 
+class SubICBReportingEntity(Node):
+    """A unit a London board reports by from 1 April 2024 (ODS role RO327: a borough or group
+    of boroughs), below the board and apart from its sub-ICB location."""
+
+    kind = NodeKind.SUB_ICB_REPORTING_ENTITY
+    open_date: date | None = None
+    close_date: date | None = None
+
+
 class CSU(Node):
     kind = NodeKind.CSU
 
@@ -430,6 +440,7 @@ NODE_CLASSES: dict[NodeKind, type[Node]] = {
         STP,
         SubICBLocation,
         ICB,
+        SubICBReportingEntity,
     )
 }
 
@@ -467,7 +478,7 @@ ENDPOINTS: dict[RelType, tuple[frozenset[NodeKind], frozenset[NodeKind]]] = {
         frozenset({K.NHS_CB, K.AREA_TEAM, K.REGION, K.CCG, K.CSU}),
     ),
     RelType.IN_STP: (frozenset({K.CCG}), frozenset({K.STP})),
-    RelType.IN_ICB: (frozenset({K.SUB_ICB_LOCATION}), frozenset({K.ICB})),
+    RelType.IN_ICB: (frozenset({K.SUB_ICB_LOCATION, K.SUB_ICB_REPORTING_ENTITY}), frozenset({K.ICB})),
     RelType.COMMISSIONED_BY: (frozenset({K.PRACTICE}), frozenset({K.SUB_ICB_LOCATION})),
 }
 

@@ -31,7 +31,7 @@ GROUPS: dict[str, tuple[str, str]] = {
     RelType.CONDITION_OWNER: ("Owned by", "Owns conditions"),
     RelType.INTENSIVE_SUPPORT_FROM: ("Intensive support from", "Gives intensive support to"),
     RelType.IN_STP: ("Sustainability and Transformation Partnership", "CCGs in the partnership"),
-    RelType.IN_ICB: ("Integrated care board", "Sub-ICB locations"),
+    RelType.IN_ICB: ("Integrated care board", "Sub-ICB locations and reporting entities"),
     RelType.COMMISSIONED_BY: ("Commissioner (sub-ICB location)", "Practices"),
 }
 

@@ -158,3 +158,12 @@ def test_memberships_of_january_2021_agree_with_that_months_registered_patients_
     both = set(ours) & set(published)
     assert len(both) > 6600
     assert {p: (ours[p], published[p]) for p in both if ours[p] != published[p]} == {}
+
+
+def test_london_boards_report_by_32_sub_icb_reporting_entities_from_april_2024(england):
+    graph = england.graph
+    entities = [n for n, a in graph.nodes(data=True) if a["kind"] == "SubICBReportingEntity"]
+    assert len(entities) == 32
+    assert not any(open_on(graph.nodes[n], "2024-03-31") for n in entities)
+    boards = {t for n in entities for _, t, a in graph.out_edges(n, data=True) if a["rel"] == "IN_ICB"}
+    assert boards == {"QKK", "QMF", "QMJ", "QRV", "QWE"}  # the five London boards

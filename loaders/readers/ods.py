@@ -36,6 +36,7 @@ EPRACCUR = _layout(
     setting=26,
 )
 ECCG = _layout(12, code=1, name=2, postcode=10, open_date=11, close_date=12)
+ECCG_ROLES = _layout(14, code=1, name=2, icb=4, open_date=11, close_date=12, roles=14)  # the 2022+ columns
 EPCMEM = ("code", "parent", "parent_type", "join_date", "left_date", "amended")
 SUCC = ("code", "successor", None, "effective_date", "indicator")
 
@@ -58,3 +59,11 @@ def successions(path: Path, codes: Container[str]) -> Table:
 def ccgs(path: Path) -> Rows:
     """eccg: every CCG with postcode and open/close dates."""
     return read_rows(path, ECCG, header=False)
+
+
+def roles(path: Path, role: str) -> Table:
+    """eccg (2022 and later extracts): the organisations holding the ODS non-primary `role`
+    (column 14, roles joined by `|`), with their integrated care board (column 4)."""
+    table = read_table(path, ECCG_ROLES, header=False, min_columns=12)
+    kept = [(where, row) for where, row in table.rows if role in row["roles"].split("|")]
+    return Table(table.read, kept, {"roles": table.read - len(kept)})

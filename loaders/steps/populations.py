@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import date
 
-from graphmodel.model import ICB, RelType
+from graphmodel.model import ICB, RelType, SubICBLocation
 from loaders.readers.lsoas import lsoa_numbers
 from loaders.steps import step
 from loaders.steps._context import END, ONE_DAY, PERIODS, Context
@@ -140,8 +140,13 @@ def _boards(ctx: Context, sums: Counter[str], dated: Dated, estimates: dict[int,
         until = days[i + 1] - ONE_DAY if i + 1 < len(days) else last
         members: Counter[str] = Counter()
         for r in rels:
-            if r.rel == RelType.IN_ICB and (r.valid_from or ICB_DAY) <= day <= (r.valid_to or date.max):
-                members[r.target] += sums.get(ctx.dataset.nodes[r.source].ods_code or "", 0)  # type: ignore[attr-defined]
+            member = ctx.dataset.nodes[r.source]
+            if (
+                r.rel == RelType.IN_ICB
+                and isinstance(member, SubICBLocation)  # not a reporting entity: a board is its locations
+                and (r.valid_from or ICB_DAY) <= day <= (r.valid_to or date.max)
+            ):
+                members[r.target] += sums.get(member.ods_code or "", 0)
         for code, board in boards.items():
             if (board.open_date or ICB_DAY) <= day <= (board.close_date or date.max):
                 split = code in took_a_split and day >= took_a_split[code]
