@@ -160,10 +160,13 @@ def test_memberships_of_january_2021_agree_with_that_months_registered_patients_
     assert {p: (ours[p], published[p]) for p in both if ours[p] != published[p]} == {}
 
 
-def test_london_boards_report_by_32_sub_icb_reporting_entities_from_april_2024(england):
+def test_six_boards_report_by_37_sub_icb_reporting_entities_from_2024(england):
+    """London's five boards from 1 April 2024 (32), Frimley from 24 July 2024 (5, until it closed)."""
     graph = england.graph
     entities = [n for n, a in graph.nodes(data=True) if a["kind"] == "SubICBReportingEntity"]
-    assert len(entities) == 32
+    assert len(entities) == 37
     assert not any(open_on(graph.nodes[n], "2024-03-31") for n in entities)
+    assert sum(open_on(graph.nodes[n], "2024-04-01") for n in entities) == 32
     boards = {t for n in entities for _, t, a in graph.out_edges(n, data=True) if a["rel"] == "IN_ICB"}
-    assert boards == {"QKK", "QMF", "QMJ", "QRV", "QWE"}  # the five London boards
+    assert boards == {"QKK", "QMF", "QMJ", "QRV", "QWE", "QNQ"}
+    assert graph.nodes["L6J4J"]["close_date"] == "2026-03-31"  # Slough, with Frimley

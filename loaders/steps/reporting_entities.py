@@ -1,5 +1,6 @@
-"""The London boards' sub-ICB reporting entities from 1 April 2024 (ODS role RO327), each in its
-board, from the ODS register of CCGs and their successors (eccg)."""
+"""Sub-ICB reporting entities (ODS role RO327): the units some boards report by, from 1 April
+2024 (London's five boards) and 24 July 2024 (Frimley), each in its board until the board
+closes, from the ODS register of CCGs and their successors (eccg)."""
 
 from __future__ import annotations
 
@@ -27,11 +28,14 @@ def reporting_entities(ctx: Context) -> None:
         if not isinstance(ctx.dataset.nodes.get(row["icb"]), ICB):
             ctx.note_once(("entity", row["code"]), f"{row['code']}: its board {row['icb']} is not in the graph.")
             continue
-        ctx.add(SubICBReportingEntity, where, code=row["code"], name=row["name"], open_date=opened, close_date=closed)
-        ctx.link(where, source=row["code"], target=row["icb"], rel=RelType.IN_ICB, valid_from=opened, valid_to=closed)
-        placed.append(row["code"])
+        board_closed = ctx.dataset.nodes[row["icb"]].close_date  # type: ignore[attr-defined]
+        until = min((d for d in (closed, board_closed) if d), default=None)  # no entity outlasts its board
+        ctx.add(SubICBReportingEntity, where, code=row["code"], name=row["name"], open_date=opened, close_date=until)
+        ctx.link(where, source=row["code"], target=row["icb"], rel=RelType.IN_ICB, valid_from=opened, valid_to=until)
+        placed.append(row["icb"])
     if placed:
         ctx.report.note(
-            f"{len(placed)} sub-ICB reporting entities ({REPORTING_ENTITY}, London's boards, from "
-            f"{min(ctx.dataset.nodes[c].open_date for c in placed)}) from {path.name}."  # type: ignore[attr-defined]
+            f"{len(placed)} sub-ICB reporting entities ({REPORTING_ENTITY}) from {path.name}, in boards "
+            f"{', '.join(sorted(set(placed)))}; an entity ends with its board (no file here says where the "
+            "entities of a board closed in 2026 went)."
         )
