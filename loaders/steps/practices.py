@@ -102,6 +102,12 @@ def _practices_from_ods(ctx: Context, epcmem: Path, epraccur: Path) -> None:
         size = ctx.list_sizes.get(code)
         ctx.add_practice(where, row, opened, closed, list_size=size[2] if size else None)
     _compare_with_list_sizes(ctx, members_on_day)
+    dormant = sum(1 for code in members if gp[code][1]["status"] == "D" and gp[code][3] is None)
+    if dormant and ctx.path("practices_2023") is None and ctx.path("practices_2025") is None:
+        ctx.report.note(
+            f"{dormant} practices {epraccur.name} calls dormant (status D), with no closing day, are counted "
+            "to the end of their memberships: the later registers (england-2021-2026) give the days they closed."
+        )
 
 
 def _follow_mergers(
