@@ -131,15 +131,19 @@ def catalogue_markdown() -> str:
         "",
     ]
     lines += ["## Every rule in the rule book, and what checks it", ""]
-    lines += ["| section | rule | checked by | not (fully) checked, and why |", "|---|---|---|---|"]
+    lines += [
+        "| section | rule | checked by | judged until | not (fully) checked, and why |",
+        "|---|---|---|---|---|",
+    ]
     unchecked = rule_book()["not_checked"]
     for section in SECTIONS:
         for c in CHECKS:
             if c.section == section:
-                lines.append(f"| {section} | {c.rule} | `{c.id}` | {c.partly or '-'} |")
+                until = c.until.isoformat() if c.until else "the end of the data"
+                lines.append(f"| {section} | {c.rule} | `{c.id}` | {until} | {c.partly or '-'} |")
         for entry in unchecked:
             if entry["section"] == section:
-                lines.append(f"| {section} | {entry['rule']} | - | {entry['why']} |")
+                lines.append(f"| {section} | {entry['rule']} | - | - | {entry['why']} |")
     lines.append("")
     for c in CHECKS:
         lines += [
@@ -148,6 +152,7 @@ def catalogue_markdown() -> str:
             f"- **Rule:** {c.rule}",
             f"- **Source:** {c.source}",
             f"- **Severity:** {c.severity.value}",
+            f"- **In force:** {f'to {c.until.isoformat()} (not judged after)' if c.until else 'throughout the data'}",
             f"- **Parameters:** {', '.join(c.parameters) or 'none (it does not depend on the date)'}",
             f"- **Fix:** {c.fix}",
             f"- **Rule last written or reviewed against its source:** {c.reviewed.isoformat()}",
