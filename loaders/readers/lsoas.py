@@ -38,10 +38,13 @@ def lsoa_numbers(path: Path, lsoa: str, value: str) -> dict[str, int]:
     """`lsoa` column -> `value` column as a whole number (a thousands separator or `.00` as
     published is accepted)."""
 
-    def consume(_: list[str], rows: Rows) -> dict[str, int]:
-        return {
-            v[0].strip(): round(parse_number(v[1].strip().replace(",", ""), Location(path.name, line), value))
-            for line, v in rows
-        }
+    def consume(_header: list[str], rows: Rows) -> dict[str, int]:
+        found = {}
+        for line, (code, text) in rows:
+            plain = text.strip().replace(",", "")
+            if not plain.isdigit():  # "1296.00", or not a number: checked (and named) the long way
+                plain = str(round(parse_number(plain, Location(path.name, line), value)))
+            found[code.strip()] = int(plain)
+        return found
 
     return read_stream(path, (lsoa, value), consume, header=True)
