@@ -44,3 +44,12 @@ def test_each_step_reads_each_of_its_sources_from_a_few_rows(step, source_id, tm
             shutil.copy(FIXTURES / file_of(needed), folder / file_of(needed))
     tallies = {t["file"]: t for t in load_inputs(folder).report.as_dict()["sources"]}
     assert tallies[file_of(source_id)]["read"] > 0
+
+
+def test_a_source_one_folder_down_is_found_as_england_2021_2026_keeps_its_lookups(tmp_path):
+    folder = write_mini_data(tmp_path)
+    (folder / "geographr").mkdir()
+    for needed in ("lsoa_lookup_2021", *source("lsoa_lookup_2021").read_with):
+        shutil.copy(FIXTURES / file_of(needed), folder / "geographr" / file_of(needed))
+    tallies = {t["file"]: t for t in load_inputs(folder).report.as_dict()["sources"]}
+    assert tallies[file_of("lsoa_lookup_2021")]["read"] > 0

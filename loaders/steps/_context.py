@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import islice
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -19,6 +20,7 @@ from loaders.quality import QualityReport
 
 __all__ = ["END", "ONE_DAY", "PERIODS", "START", "Context", "Period", "hwb_code", "named_code", "runs"]
 
+LISTED = 1000  # entries of a data folder's listing searched for subfolders
 START = date(2013, 4, 1)  # CCGs took over from PCTs
 END = date(2022, 6, 30)  # the last day of CCGs: Integrated Care Boards from 1 July 2022
 ONE_DAY = timedelta(days=1)
@@ -118,9 +120,12 @@ class Context:
         return None
 
     def _subfolders(self, folder: Path) -> list[Path]:
+        """The folders directly in a data folder, from the first `LISTED` entries of its listing
+        (a data folder holds a few dozen files: a huge listing is not searched, nor waited on)."""
         if folder not in self._below:
             try:
-                self._below[folder] = sorted(p for p in folder.iterdir() if p.is_dir())
+                entries = list(islice(folder.iterdir(), LISTED))
+                self._below[folder] = sorted(p for p in entries if p.is_dir())
             except OSError:  # not a folder, or not readable: its files are looked for directly only
                 self._below[folder] = []
         return self._below[folder]
