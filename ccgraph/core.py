@@ -370,12 +370,14 @@ class System:
         self, first: date | str, second: date | str, *, source: str = "ccg", target: str = "ccg", weight: str = "practices"
     ) -> dict[str, Any]:
         """For every `source`-level body (ccg, sicbl, icb, stp) on `first`, the `target`-level
-        bodies on `second` that hold its practices, with shares adding to 100 % per source body
-        (`ccgraph crosswalk`); e.g. ``crosswalk("2013-04-01", "2022-07-01", source="ccg", target="icb")``."""
+        bodies on `second` that hold its practices (`weight="practices"`), LSOAs (`"lsoas"`) or
+        residents (`"population"`), with shares adding to 100 % per source body (`ccgraph
+        crosswalk`); e.g. ``crosswalk("2013-04-01", "2022-07-01", source="ccg", target="icb")``."""
         from graphmodel.crosswalk import crosswalk
 
         one, two = self.day(first).isoformat(), self.day(second).isoformat()
-        return crosswalk(self.graph, one, two, source, target, weight)
+        areas, people = (self.dataset.areas, self.dataset.people) if self.dataset else (None, None)
+        return crosswalk(self.graph, one, two, source, target, weight, areas=areas, people=people)
 
     def timeline(self, *, tolerance: float = 5.0, exceptions: Iterable[str] = ()) -> list[dict[str, Any]]:
         """The structure on 1 April of each year covered (and the last day): CCGs, STPs (None

@@ -12,7 +12,8 @@ from graphmodel.text import csv_cell, one_line
 
 __all__ = ["crosswalk_text"]
 
-COLUMNS = ("from", "from_name", "to", "to_name", "practices", "share")
+COLUMNS = ("from", "from_name", "to", "to_name", "share")
+UNITS = {"practices": "practices", "lsoas": "LSOAs", "population": "residents"}  # as a table says them
 
 
 def crosswalk_text(result: dict[str, Any], fmt: str) -> str:
@@ -21,28 +22,30 @@ def crosswalk_text(result: dict[str, Any], fmt: str) -> str:
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(COLUMNS)
-        writer.writerows([csv_cell(str(row[c])) for c in COLUMNS] for row in result["rows"])
+        columns = (*COLUMNS[:4], result["weight"], COLUMNS[4])
+        writer.writerow(columns)
+        writer.writerows([csv_cell(str(row[c])) for c in columns] for row in result["rows"])
         return out.getvalue().rstrip("\n")
     if fmt != "table":
         raise CcgraphError(f"unknown format {fmt!r}; use table, json, csv")
+    weight, units = result["weight"], UNITS[result["weight"]]
     lines = [
-        f"Crosswalk: each {result['from']} on {result['first']} -> the {result['to']}s holding its practices on "
-        f"{result['second']} (share of its practices open on both days)",
+        f"Crosswalk: each {result['from']} on {result['first']} -> the {result['to']}s holding its {units} on "
+        f"{result['second']} (share of its {units} placed on both days)",
         "",
     ]
     for row in result["rows"]:
         lines.append(
             one_line(
                 f"  {row['from']:>9} {row['from_name'][:40]:40} -> {row['to']:>9} {row['to_name'][:44]:44} "
-                f"{row['share']:>6.2f}%  ({row['practices']} practices)"
+                f"{row['share']:>6.2f}%  ({row[weight]:,} {units})"
             )
         )
     if result["unplaced"]:
         total = sum(result["unplaced"].values())
         lines += [
             "",
-            f"Not placed: {total} practices of {len(result['unplaced'])} bodies had closed, or had no "
+            f"Not placed: {total:,} {units} of {len(result['unplaced'])} bodies had closed, or had no "
             f"{result['to']}, by {result['second']} (not counted in the shares; all of them with --format json)",
         ]
     return "\n".join(lines)

@@ -1,11 +1,13 @@
 """A crosswalk between two dates: for every body on the first date, the bodies on the second
 that hold its area, with shares that add to 100 % per source body.
 
-The unit is the GP practice: each practice open with one commissioner on both dates is counted
-in its body on each date, at the level asked for (CCG, sub-ICB location, ICB, STP). This is how
-an analyst re-bases a practice-level series (prescribing, list sizes) from one era's bodies to
-another's. Practices that closed between the dates, or opened after the first, are counted
-apart (`unplaced`), never spread over the others.
+The unit is the GP practice (`practices`): each practice open with one commissioner on both
+dates is counted in its body on each date, at the level asked for (CCG, sub-ICB location, ICB,
+STP); this is how an analyst re-bases a practice-level series (prescribing, list sizes) from one
+era's bodies to another's. Practices that closed between the dates, or opened after the first,
+are counted apart (`unplaced`), never spread over the others. Or the unit is the small area
+(`lsoas`, or `population`: its residents in the mid-year estimate nearest the first date), each
+placed by the LSOA lookup in force on each date, for re-basing a series of residents.
 
 >>> import networkx as nx
 >>> g = nx.MultiDiGraph()
@@ -22,19 +24,28 @@ apart (`unplaced`), never spread over the others.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from typing import Any
 
 import networkx as nx
 
-from graphmodel.dated import commissioners_on, in_force, name_on
+from graphmodel.dated import commissioners_on, holder_on, in_force, name_on
 from graphmodel.errors import CcgraphError
 from graphmodel.model import NodeKind, RelType
+from graphmodel.national import ICBS_ESTABLISHED
+
+SUB_ICB_YEAR = 2022  # the lookup of sub-ICB locations (July 2022) in `Dataset.areas`
+
+
+def sub_icb_code(ods_code: str) -> str:
+    """The graph's code for the sub-ICB location of an ODS code (`loaders.steps.icbs`)."""
+    return f"SICBL-{ods_code}"
 
 __all__ = ["LEVELS", "WEIGHTS", "crosswalk"]
 
 LEVELS = ("ccg", "sicbl", "icb", "stp")
-WEIGHTS = ("practices",)
+WEIGHTS = ("practices", "lsoas", "population")
+BY_AREA = ("lsoas", "population")
 _UP = {"icb": RelType.IN_ICB, "stp": RelType.IN_STP}  # from a practice's commissioner
 
 
@@ -53,6 +64,21 @@ def _body(graph: nx.MultiDiGraph, commissioner: str, level: str, day: str) -> st
     return above[0] if len(above) == 1 else None
 
 
+def _in_lookup(graph: nx.MultiDiGraph, areas: dict[int, dict[str, str]], day: str) -> dict[str, str]:
+    """Each LSOA's commissioner (graph code) on `day` by the lookup in force: from 1 July 2022 the
+    sub-ICB locations'; before, the latest CCG lookup of a year starting by then (the first one
+    for earlier days), its CCG carried to what it had merged into by `day`."""
+    if day >= ICBS_ESTABLISHED.isoformat() and SUB_ICB_YEAR in areas:
+        return {lsoa: sub_icb_code(code) for lsoa, code in areas[SUB_ICB_YEAR].items()}
+    years = [y for y in areas if y != SUB_ICB_YEAR]
+    if not years:
+        raise CcgraphError("no CCG lookup of LSOAs was read: a crosswalk by LSOA or population needs one")
+    start = int(day[:4]) if day[5:] >= "04-01" else int(day[:4]) - 1  # the year starting 1 April
+    year = max((y for y in years if y <= start), default=min(years))
+    holders = {code: holder_on(graph, code, day) for code in set(areas[year].values()) if code in graph}
+    return {lsoa: holders[code] for lsoa, code in areas[year].items() if code in holders}
+
+
 def crosswalk(
     graph: nx.MultiDiGraph,
     first: str,
@@ -60,30 +86,49 @@ def crosswalk(
     source: str = "ccg",
     target: str = "ccg",
     weight: str = "practices",
+    *,
+    areas: dict[int, dict[str, str]] | None = None,
+    people: dict[int, dict[str, int]] | None = None,
 ) -> dict[str, Any]:
     """For each `source`-level body on `first`, the `target`-level bodies on `second` holding its
-    practices, with counts and shares (ISO dates; levels from `LEVELS`)."""
+    practices (or its LSOAs, or their residents: `areas` and `people` as `Dataset` holds them),
+    with amounts and shares (ISO dates; levels from `LEVELS`)."""
     for level in (source, target):
         if level not in LEVELS:
             raise CcgraphError(f"unknown level {level!r}; use {', '.join(LEVELS)}")
     if weight not in WEIGHTS:
         raise CcgraphError(f"unknown weight {weight!r}; use {', '.join(WEIGHTS)}")
-    before, after = commissioners_on(graph, first), commissioners_on(graph, second)
-    pairs: dict[str, Counter[str]] = defaultdict(Counter)
-    unplaced: Counter[str] = Counter()
-    for practice, commissioner in before.items():
+    if weight in BY_AREA:
+        if not areas or (weight == "population" and not people):
+            raise CcgraphError(
+                f"a crosswalk by {weight} needs the ONS LSOA lookups (and estimates) from --data folders that "
+                "hold them; a scenario, a graph file or a server's graph holds no small areas"
+            )
+        before, after = _in_lookup(graph, areas, first), _in_lookup(graph, areas, second)
+        if weight == "population":
+            assert people is not None
+            nearest = min(people, key=lambda y: (abs(int(first[:4]) - y), y))  # the estimate nearest the first date
+            units = {lsoa: float(people[nearest].get(lsoa, 0)) for lsoa in before}
+        else:
+            units = dict.fromkeys(before, 1.0)
+    else:
+        before, after = commissioners_on(graph, first), commissioners_on(graph, second)
+        units = dict.fromkeys(before, 1.0)
+    pairs: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    unplaced: dict[str, float] = defaultdict(float)
+    for unit, commissioner in before.items():
         origin = _body(graph, commissioner, source, first)
         if origin is None:
             continue
-        later = after.get(practice)
+        later = after.get(unit)
         destination = _body(graph, later, target, second) if later is not None else None
         if destination is None:
-            unplaced[origin] += 1
+            unplaced[origin] += units[unit]
         else:
-            pairs[origin][destination] += 1
+            pairs[origin][destination] += units[unit]
     if not pairs and not unplaced:
         raise CcgraphError(
-            f"no practice is in a {source} on {first}, or none in a {target} on {second}: CCGs and STPs "
+            f"nothing to weigh by {weight} is in a {source} on {first}: CCGs and STPs "
             "last to 30 June 2022, sub-ICB locations and ICBs start on 1 July 2022"
         )
     nodes = graph.nodes
@@ -97,8 +142,8 @@ def crosswalk(
                     "from_name": name_on(nodes[origin], first),
                     "to": destination,
                     "to_name": name_on(nodes[destination], second),
-                    "practices": n,
-                    "share": round(100.0 * n / total, 2),
+                    weight: round(n),
+                    "share": round(100.0 * n / total, 2) if total else 0.0,
                 }
             )
     return {
@@ -108,5 +153,6 @@ def crosswalk(
         "to": target,
         "weight": weight,
         "rows": rows,
-        "unplaced": dict(sorted(unplaced.items())),  # practices closed, or with no body, on the second date
+        # practices closed (or areas with no body) by the second date
+        "unplaced": {origin: round(n) for origin, n in sorted(unplaced.items())},
     }

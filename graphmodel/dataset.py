@@ -79,6 +79,11 @@ class Dataset:
     origins: dict[object, Location] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     coverage: tuple[date, date] | None = None  # the dates the sources can show, if they say
+    # Small areas, when the sources give them (not part of the graph): each LSOA lookup's year ->
+    # LSOA -> the ODS code of its CCG (2022: its sub-ICB location), and each mid-year estimate's
+    # year -> LSOA -> residents. `graphmodel.crosswalk` weighs areas by them.
+    areas: dict[int, dict[str, str]] = field(default_factory=dict)
+    people: dict[int, dict[str, int]] = field(default_factory=dict)
     # How the user wrote a record's fields, where that differs from the model's names
     # (`memberships[3].practice` for a MEMBER_OF's source), so that problems name them so.
     written: dict[object, dict[str, str]] = field(default_factory=dict)
@@ -227,6 +232,7 @@ class Dataset:
         for ident, rel in other.relationships.items():
             self.add_relationship(rel, other.origins[ident], written=other.written.get(ident))
         self.problems.extend(other.problems)
+        self.areas, self.people = self.areas or other.areas, self.people or other.people
 
     def of_kind(self, kind: NodeKind) -> list[Node]:
         return [n for n in self.nodes.values() if n.kind == kind]

@@ -252,3 +252,12 @@ def test_a_graph_file_is_validated_like_any_input(tmp_path):
     assert "edited.json: field 'nodes[0]': name" in result.output and "nodes[1].kind" in result.output
     both = CliRunner().invoke(main, ["check", "--input", str(path), "--scenario", "x.yaml"])
     assert both.exit_code == 2 and "give it alone" in both.output
+
+
+def test_a_crosswalk_by_small_areas_without_any_is_refused_saying_what_it_needs():
+    result = CliRunner().invoke(main, ["crosswalk", "2013-04-01", "2013-04-01", "--weight", "population"])
+    assert result.exit_code == 2
+    assert "needs the ONS LSOA lookups" in result.output and "Traceback" not in result.output
+    by_practices = CliRunner().invoke(main, ["crosswalk", "2013-04-01", "2013-04-01", "--format", "json"])
+    rows = json.loads(by_practices.stdout)["rows"]
+    assert rows and all(r["share"] == 100.0 and r["from"] == r["to"] for r in rows)  # nothing moves in a day

@@ -170,3 +170,38 @@ def test_six_boards_report_by_37_sub_icb_reporting_entities_from_2024(england):
     boards = {t for n in entities for _, t, a in graph.out_edges(n, data=True) if a["rel"] == "IN_ICB"}
     assert boards == {"QKK", "QMF", "QMJ", "QRV", "QWE", "QNQ"}
     assert graph.nodes["L6J4J"]["close_date"] == "2026-03-31"  # Slough, with Frimley
+
+
+def test_a_crosswalk_by_residents_places_the_chichester_lsoas_of_2020(england, real_history):
+    """09G Coastal West Sussex merged into 70F West Sussex in 2020, but four of its LSOAs went to
+    92A Surrey Heartlands: a crosswalk by practices cannot see that, one by residents does. The
+    expected share is summed again here from the raw 2019 and 2020 lookups and the mid-2019
+    estimates."""
+    history = real_history[1]
+    before = _column_of(history / "LSOA11_CCG19_LAD19_EN_LU.csv", "LSOA11CD", "CCG19CDH")
+    after = _column_of(history / "LSOA11_CCG20_LAD20_EN_LU.csv", "LSOA11CD", "CCG20CDH")
+    people = _column_of(
+        england_2021_folder(real_history) / "population" / "lsoa11_population_mid2019_ONS_SAPE_persons.csv",
+        "lsoa11_code",
+        "total_population",
+    )
+    moved: Counter[str] = Counter()
+    for lsoa, ccg in before.items():
+        if ccg == "09G":
+            moved[after[lsoa]] += int(people[lsoa])
+    expected = round(100.0 * moved["92A"] / sum(moved.values()), 2)
+    result = england.crosswalk("2019-04-01", "2020-04-01", weight="population")
+    shares = {r["to"]: r["share"] for r in result["rows"] if r["from"] == "09G"}
+    assert shares == {"70F": round(100.0 - expected, 2), "92A": expected}
+    assert 0 < expected < 2
+    by_practices = england.crosswalk("2019-04-01", "2020-04-01")
+    assert {r["to"] for r in by_practices["rows"] if r["from"] == "09G"} == {"70F"}
+
+
+def _column_of(path: Path, key: str, value: str) -> dict[str, str]:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return {row[key]: row[value] for row in csv.DictReader(handle)}
+
+
+def england_2021_folder(real_history: list[Path]) -> Path:
+    return real_history[0].parent / "england-2021-2026"

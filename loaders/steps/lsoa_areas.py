@@ -19,6 +19,7 @@ SUB_ICB_YEAR = 2022  # the July 2022 lookup: LSOA -> sub-ICB location
     provides=("lsoa_areas",),
 )
 def lsoa_areas(ctx: Context) -> None:
+    ctx.lsoa_areas = ctx.dataset.areas  # kept with the dataset for crosswalks by area
     for year in LOOKUP_YEARS:
         path = ctx.path(f"lsoa_lookup_{year}")
         if path is None:

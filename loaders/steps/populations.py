@@ -42,6 +42,7 @@ def populations(ctx: Context) -> None:
             estimates[year] = lsoa_numbers(path, lsoa, value)
             tally = ctx.report.tally(path.name)
             tally.read = tally.used = len(estimates[year])
+    ctx.dataset.people = estimates  # kept with the dataset for crosswalks weighted by residents
     if not estimates or not ctx.lsoa_areas:
         return
     dated: Dated = defaultdict(list)
