@@ -31,15 +31,10 @@ import networkx as nx
 
 from graphmodel.dated import commissioners_on, holder_on, in_force, name_on
 from graphmodel.errors import CcgraphError
-from graphmodel.model import NodeKind, RelType
+from graphmodel.model import NodeKind, RelType, sub_icb_code
 from graphmodel.national import ICBS_ESTABLISHED
 
-SUB_ICB_YEAR = 2022  # the lookup of sub-ICB locations (July 2022) in `Dataset.areas`
-
-
-def sub_icb_code(ods_code: str) -> str:
-    """The graph's code for the sub-ICB location of an ODS code (`loaders.steps.icbs`)."""
-    return f"SICBL-{ods_code}"
+SUB_ICB_YEAR = 2022  # in `Dataset.areas`, the July 2022 lookup: LSOA -> sub-ICB location
 
 __all__ = ["LEVELS", "WEIGHTS", "crosswalk"]
 

@@ -327,6 +327,15 @@ class SubICBLocation(_Populated):
     close_date: date | None = None
 
 
+def sub_icb_code(ods_code: str) -> str:
+    """The graph's code for the sub-ICB location ODS codes `ods_code` (the CCG keeps the bare code).
+
+    >>> sub_icb_code("16C")
+    'SICBL-16C'
+    """
+    return f"SICBL-{ods_code}"
+
+
 class ICB(_Populated):
     """An integrated care board (Health and Care Act 2022 s.19): from 1 July 2022, under the
     code of the STP it replaced; 12 merged into 6 on 1 April 2026."""

@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from graphmodel.dataset import Location
-from graphmodel.model import ICB, RelType, SubICBLocation
+from graphmodel.model import ICB, RelType, SubICBLocation, sub_icb_code
 from graphmodel.national import ICBS_ESTABLISHED
 from loaders.manifest import file_of
 from loaders.readers import icbs as read
@@ -27,20 +27,10 @@ from loaders.readers.tabular import parse_date
 from loaders.steps import step
 from loaders.steps._context import END, ONE_DAY, START, Context
 
-__all__ = ["ICB_DAY", "icbs", "sub_icb_code"]
+__all__ = ["ICB_DAY", "icbs"]
 
 ICB_DAY = ICBS_ESTABLISHED  # 1 July 2022
 CURATED = Path(__file__).parents[1] / "curated" / "icbs_2026.csv"
-
-
-def sub_icb_code(ods_code: str) -> str:
-    """The graph's code for the sub-ICB location ODS codes `ods_code` (the CCG keeps the bare
-    code, as codes are unique across kinds).
-
-    >>> sub_icb_code("16C")
-    'SICBL-16C'
-    """
-    return f"SICBL-{ods_code}"
 
 
 @step(
@@ -63,7 +53,7 @@ def icbs(ctx: Context) -> None:
         return
     named = _board_names(ctx)
     tally = ctx.report.tally(path.name)
-    boards: dict[str, str] = {}  # board -> its ONS code
+    boards: set[str] = set()
     for where, row in read.sub_icb_locations(path):
         tally.read += 1
         board, code = row["icb"], sub_icb_code(row["code"])
@@ -72,19 +62,17 @@ def icbs(ctx: Context) -> None:
             ctx.add(
                 ICB, where, "ICB Code", code=board, name=name, ons_code=ons_code or None, open_date=ICB_DAY
             )
-            boards[board] = ons_code
+            boards.add(board)
         ctx.add(SubICBLocation, where, code=code, ods_code=row["code"], name=row["name"], open_date=ICB_DAY)
         ctx.link(where, source=code, target=board, rel=RelType.IN_ICB, valid_from=ICB_DAY)
         tally.used += 1
-    for (
-        code,
-        name,
-    ) in ctx.sub_icb_names.items():  # the lookup's names are in the ONS's case, the list's in capitals
+    # the lookup's names are in the ONS's case, the ODS list's in capitals
+    for code, name in ctx.sub_icb_names.items():
         if (node := ctx.dataset.nodes.get(sub_icb_code(code))) is not None:
             ctx.dataset.nodes[node.code] = node.model_copy(update={"name": name})
     _from_ccgs(ctx, Location(path.name))
     _from_stps(ctx, Location(path.name))
-    last = _mergers_2026(ctx, set(boards))
+    last = _mergers_2026(ctx, boards)
     ctx.dataset.coverage = (START, max(ICB_DAY, last))
     ctx.report.note(
         f"From {ICB_DAY}: {len(boards)} integrated care boards and their sub-ICB locations (graph codes "

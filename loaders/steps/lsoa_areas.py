@@ -3,6 +3,7 @@ areas the boundary moves of 1 July 2022 and the populations are counted over."""
 
 from __future__ import annotations
 
+from graphmodel.crosswalk import SUB_ICB_YEAR
 from loaders.readers import ons
 from loaders.readers.lsoas import lsoa_codes, lsoa_codes_named
 from loaders.steps import step
@@ -11,7 +12,6 @@ from loaders.steps._context import Context
 __all__ = ["LOOKUP_YEARS", "SUB_ICB_YEAR", "lsoa_areas"]
 
 LOOKUP_YEARS = range(2015, 2022)  # April of each year's CCG lookup (July for 2015)
-SUB_ICB_YEAR = 2022  # the July 2022 lookup: LSOA -> sub-ICB location
 
 
 @step(

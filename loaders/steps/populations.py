@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import date
 
-from graphmodel.model import ICB, RelType, SubICBLocation
+from graphmodel.model import ICB, RelType, SubICBLocation, sub_icb_code
 from loaders.readers.lsoas import lsoa_numbers
 from loaders.steps import step
 from loaders.steps._context import END, ONE_DAY, PERIODS, Context
-from loaders.steps.icbs import ICB_DAY, sub_icb_code
+from loaders.steps.icbs import ICB_DAY
 from loaders.steps.lsoa_areas import LOOKUP_YEARS, SUB_ICB_YEAR
 
 __all__ = ["ESTIMATES", "populations"]

@@ -18,12 +18,12 @@ from datetime import date
 from pathlib import Path
 
 from graphmodel.dataset import Location
-from graphmodel.model import CCG, RelType
+from graphmodel.model import CCG, RelType, sub_icb_code
 from loaders.readers import ods
 from loaders.readers.tabular import parse_date
 from loaders.steps import step
 from loaders.steps._context import END, ONE_DAY, Context
-from loaders.steps.icbs import ICB_DAY, sub_icb_code
+from loaders.steps.icbs import ICB_DAY
 
 __all__ = ["practice_commissioners"]
 
