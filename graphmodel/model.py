@@ -57,7 +57,7 @@ class RelType(StrEnum):
     SEAT_ON = "SEAT_ON"  # CCG / person / Healthwatch -> HWB (qualifier = seat role)
     HEALTHWATCH_FOR = "HEALTHWATCH_FOR"  # local Healthwatch -> local authority
     SUPPORTED_BY = "SUPPORTED_BY"  # CCG -> commissioning support unit
-    ACCOUNTABLE_TO = "ACCOUNTABLE_TO"  # CCG -> area team -> region -> NHS CB
+    ACCOUNTABLE_TO = "ACCOUNTABLE_TO"  # CCG (or, from 2022, ICB) -> area team -> region -> NHS CB
     HOLDS_ROLE = "HOLDS_ROLE"  # person -> CCG (qualifier = governing-body role)
     PARTY_TO = "PARTY_TO"  # CCG -> collaboration (qualifier = member | junior_partner)
     LED_BY = "LED_BY"  # collaboration -> its lead CCG
@@ -469,7 +469,7 @@ ENDPOINTS: dict[RelType, tuple[frozenset[NodeKind], frozenset[NodeKind]]] = {
     RelType.HEALTHWATCH_FOR: (frozenset({K.HEALTHWATCH}), frozenset({K.LOCAL_AUTHORITY})),
     RelType.SUPPORTED_BY: (frozenset({K.CCG}), frozenset({K.CSU})),
     RelType.ACCOUNTABLE_TO: (
-        frozenset({K.CCG, K.AREA_TEAM, K.REGION}),
+        frozenset({K.CCG, K.AREA_TEAM, K.REGION, K.ICB}),
         frozenset({K.AREA_TEAM, K.REGION, K.NHS_CB}),
     ),
     RelType.HOLDS_ROLE: (frozenset({K.PERSON}), frozenset({K.CCG})),

@@ -66,17 +66,21 @@ def test_pcts_and_shas_end_on_31_march_2013_and_are_judged_only_at_the_handover(
 
 def test_area_teams_and_regions_end_when_succ_dates_their_successors(dated):
     """succ.csv: 21 of the 27 area teams succeeded on 1 April 2015 (Q44 -> Q75 ...), the North
-    and the Midlands and East regions split on 1 April 2019; a CCG's link to its area team ends
-    with the team."""
+    and the Midlands and East regions split into four on 1 April 2019 (South had become South
+    East and South West by the 2018 lookup); a CCG's link to its area team ends with the team."""
     graph = dated.graph
 
     def open_that_day(kind: str, day: str) -> list[str]:
         return [n for n, a in graph.nodes(data=True) if a["kind"] == kind and open_on(a, day)]
 
     assert (len(open_that_day("AreaTeam", "2015-03-31")), len(open_that_day("AreaTeam", "2015-04-01"))) == (27, 6)
-    assert (len(open_that_day("Region", "2019-03-31")), len(open_that_day("Region", "2019-04-01"))) == (4, 2)
+    assert (len(open_that_day("Region", "2019-03-31")), len(open_that_day("Region", "2019-04-01"))) == (5, 7)
     assert graph.nodes["Q44"]["close_date"] == "2015-03-31"
-    [(team, link)] = [(t, a) for _, t, a in graph.out_edges("00C", data=True) if a["rel"] == "ACCOUNTABLE_TO"]
+    [(team, link)] = [
+        (t, a)
+        for _, t, a in graph.out_edges("00C", data=True)
+        if a["rel"] == "ACCOUNTABLE_TO" and graph.nodes[t]["kind"] == "AreaTeam"
+    ]
     assert link.get("valid_to") == graph.nodes[team].get("close_date") == "2015-03-31"
 
 

@@ -205,3 +205,21 @@ def _column_of(path: Path, key: str, value: str) -> dict[str, str]:
 
 def england_2021_folder(real_history: list[Path]) -> Path:
     return real_history[0].parent / "england-2021-2026"
+
+
+def test_nhs_englands_regions_and_teams_are_dated_by_the_files_that_list_them(england):
+    """The 2013 area teams that succ.csv does not succeed end by 31 March 2017 (the 2017 lookup
+    lists local offices instead); South ends by 31 March 2018 (the 2018 lookup lists South East
+    and South West); four regions follow North and Midlands and East on 1 April 2019; each board
+    answers to one region from 1 July 2022."""
+    counts = {day: structure_on(england.graph, day) for day in ("2016-04-01", "2017-04-01", "2018-04-01", "2019-04-01")}
+    assert [(c["area_teams"], c["regions"]) for c in counts.values()] == [(6, 4), (0, 4), (0, 5), (0, 7)]
+    graph = england.graph
+    undated = [n for n, a in graph.nodes(data=True) if a["kind"] in ("AreaTeam", "Region", "HWB") and "open_date" not in a]
+    assert undated == []
+    boards = [n for n, a in graph.nodes(data=True) if a["kind"] == "ICB" and open_on(a, ICB_DAY)]
+    regions_of = {
+        b: [t for _, t, a in graph.out_edges(b, data=True) if a["rel"] == "ACCOUNTABLE_TO"] for b in boards
+    }
+    assert all(len(r) == 1 for r in regions_of.values()) and regions_of["QHM"] == ["Y63"]
+    assert regions_of["QMF"] == ["E40000003"]  # London, the same region since 2013

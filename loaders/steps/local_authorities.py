@@ -18,7 +18,7 @@ from graphmodel.model import HWB, LocalAuthority, RelType
 from loaders.manifest import file_of
 from loaders.readers import ons
 from loaders.steps import step
-from loaders.steps._context import PERIODS, Context, Period, hwb_code, runs
+from loaders.steps._context import PERIODS, START, Context, Period, hwb_code, runs
 
 FIRST_LOOKUP = 2015  # the required LSOA lookup; it gives the boundaries before 2016 too
 LATER_LOOKUPS = range(2016, 2022)  # 2021's in its own format (below)
@@ -203,7 +203,7 @@ def _add_authority(
         where,
         code=board,
         name=f"{name} Health and Wellbeing Board",
-        open_date=opened,
+        open_date=opened or START,  # boards were established on 1 April 2013 (HSCA 2012 s.194)
         close_date=closed,
     )
     ctx.link(where, source=la, target=board, rel=RelType.HAS_HWB, valid_from=opened, valid_to=closed)

@@ -59,8 +59,9 @@ def oversight(ctx: Context) -> None:
         )
     for where, ccg, area_team, name, ons_code, region, region_name in placed:
         team_end, region_end = last_day.get(area_team), last_day.get(region)
-        ctx.add(Region, where, code=region, name=region_name, close_date=region_end)
-        ctx.add(AreaTeam, where, code=area_team, name=name, ons_code=ons_code, close_date=team_end)
+        # the April 2013 lookup: the NHS CB's teams and regions from the day it took over
+        ctx.add(Region, where, code=region, name=region_name, open_date=START, close_date=region_end)
+        ctx.add(AreaTeam, where, code=area_team, name=name, ons_code=ons_code, open_date=START, close_date=team_end)
         either_end = min((d for d in (team_end, region_end) if d), default=None)
         for src, dst, end in (
             (ccg, area_team, team_end),
