@@ -54,8 +54,9 @@ def oversight(ctx: Context) -> None:
     last_day = _last_days(ctx, teams, _region_ods_codes(ctx, regions))
     if last_day and (open_still := sorted((teams | set(regions)) - set(last_day))):
         ctx.report.note(
-            f"No file here dates the end of {', '.join(open_still)}: they are shown open to the end of "
-            "the data, which is not a statement that they lasted (a data gap)."
+            f"{file_of('successions')} does not date the end of {', '.join(open_still)}: later lookups "
+            "may bound it (see the regions notes); otherwise they are shown open to the end of the data, "
+            "which is not a statement that they lasted (a data gap)."
         )
     for where, ccg, area_team, name, ons_code, region, region_name in placed:
         team_end, region_end = last_day.get(area_team), last_day.get(region)
