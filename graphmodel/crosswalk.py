@@ -96,8 +96,8 @@ def crosswalk(
     if weight in BY_AREA:
         if not areas or (weight == "population" and not people):
             raise CcgraphError(
-                f"a crosswalk by {weight} needs the ONS LSOA lookups (and estimates) from --data folders that "
-                "hold them; a scenario, a graph file or a server's graph holds no small areas"
+                f"a crosswalk by {weight} needs the ONS LSOA lookups and estimates (the england-2021-2026 folder "
+                "with the others); a scenario, a graph file or a server's graph holds no small areas"
             )
         before, after = _in_lookup(graph, areas, first), _in_lookup(graph, areas, second)
         if weight == "population":
