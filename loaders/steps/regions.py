@@ -84,13 +84,7 @@ def _end_area_teams(ctx: Context, first: int) -> None:
     )
     for code in ended:
         ctx.update(code, ctx.dataset.origins[code], "close_date", close_date=last)
-    for key, rel in list(ctx.dataset.relationships.items()):
-        if (
-            rel.rel == RelType.ACCOUNTABLE_TO
-            and (rel.source in ended or rel.target in ended)
-            and rel.valid_to is None
-        ):
-            ctx.dataset.relationships[key] = rel.model_copy(update={"valid_to": last})
+    _end_links(ctx, set(ended), last)
     if ended:
         ctx.report.note(
             f"Area teams {', '.join(ended)} are listed by no file after 2013 and not in the April {first} lookup "
@@ -108,7 +102,7 @@ def _date_regions(ctx: Context, listed: dict[int, dict[str, tuple[str, Location]
             if isinstance(node, Region) and node.close_date is None:
                 last = date(later, 4, 1) - ONE_DAY
                 ctx.update(code, ctx.dataset.origins[code], "close_date", close_date=last)
-                _end_links(ctx, code, last)
+                _end_links(ctx, {code}, last)
                 ctx.report.note(
                     f"Region {code} ({node.name}) is not in the April {later} lookup: it ends on {last}."
                 )
@@ -180,9 +174,10 @@ def _names_2022(ctx: Context) -> dict[str, str]:
     return {row["region"]: row["region_name"] for _, row in sub_icb_locations(path)} if path else {}
 
 
-def _end_links(ctx: Context, code: str, last: date) -> None:
+def _end_links(ctx: Context, codes: set[str], last: date) -> None:
+    """The oversight links to or from `codes` left open end on `last`, with the bodies."""
     for key, rel in list(ctx.dataset.relationships.items()):
-        if rel.rel == RelType.ACCOUNTABLE_TO and code in (rel.source, rel.target) and rel.valid_to is None:
+        if rel.rel == RelType.ACCOUNTABLE_TO and {rel.source, rel.target} & codes and rel.valid_to is None:
             ctx.dataset.relationships[key] = rel.model_copy(update={"valid_to": last})
 
 
