@@ -113,10 +113,11 @@ def _joined_before_abolition(moves: list[tuple[date, str]]) -> bool:
 def _member_before_abolition(ctx: Context, code: str, moves: list[tuple[date, str]], where: Location) -> None:
     """A practice new to the graph: a member, from the day it joined, of the CCG it joined
     before 1 July 2022."""
-    before = [(day, ccg) for day, ccg in moves if day <= END and isinstance(ctx.dataset.nodes.get(ccg), CCG)]
+    before = [(day, node) for day, c in moves if day <= END and isinstance(node := ctx.dataset.nodes.get(c), CCG)]
     if before:
         day, ccg = before[-1]
-        ctx.link(where, source=code, target=ccg, rel=RelType.MEMBER_OF, valid_from=day, valid_to=END)
+        start = max(day, ccg.open_date or day)  # not before the CCG was
+        ctx.link(where, source=code, target=ccg.code, rel=RelType.MEMBER_OF, valid_from=start, valid_to=END)
 
 
 def _commissioners(
