@@ -34,10 +34,9 @@ from graphmodel.errors import CcgraphError
 from graphmodel.model import NodeKind, RelType, sub_icb_code
 from graphmodel.national import ICBS_ESTABLISHED
 
+__all__ = ["LEVELS", "SUB_ICB_YEAR", "WEIGHTS", "crosswalk"]
+
 SUB_ICB_YEAR = 2022  # in `Dataset.areas`, the July 2022 lookup: LSOA -> sub-ICB location
-
-__all__ = ["LEVELS", "WEIGHTS", "crosswalk"]
-
 LEVELS = ("ccg", "sicbl", "icb", "stp")
 WEIGHTS = ("practices", "lsoas", "population")
 BY_AREA = ("lsoas", "population")
