@@ -32,11 +32,11 @@ from graphmodel.model import NodeKind, RelType
 
 __all__ = [
     "ccgs_open",
+    "commissioners_on",
     "graph_at",
     "holder_on",
     "in_force",
     "lineage",
-    "commissioners_on",
     "memberships_on",
     "open_on",
     "population_on",
