@@ -38,6 +38,7 @@ __all__ = [
     "in_force",
     "lineage",
     "memberships_on",
+    "name_on",
     "open_on",
     "population_on",
     "practice_history",
