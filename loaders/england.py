@@ -33,6 +33,7 @@ from loaders.quality import QualityReport
 from loaders.readers.tabular import CENSUS
 from loaders.steps import ordered
 from loaders.steps._context import END, START, Context, hwb_code, named_code
+from loaders.undated import refuse_undated
 
 __all__ = ["END", "START", "hwb_code", "load_england", "named_code"]
 
@@ -47,6 +48,7 @@ def load_england(data_dirs: Path | Iterable[Path]) -> tuple[Dataset, QualityRepo
     add_national_layer(context.dataset)
     for step in ordered():
         step.run(context)
+    refuse_undated(context.dataset)  # nothing the data saw born is open "always"
     for path in sorted(context.read):  # empty or repeating registers, said in the report
         for text in CENSUS.get(path.resolve(), []):
             context.report.note(text)

@@ -223,3 +223,11 @@ def test_nhs_englands_regions_and_teams_are_dated_by_the_files_that_list_them(en
     }
     assert all(len(r) == 1 for r in regions_of.values()) and regions_of["QHM"] == ["Y63"]
     assert regions_of["QMF"] == ["E40000003"]  # London, the same region since 2013
+
+
+def test_no_body_the_data_saw_born_is_undated_on_any_date(england):
+    """An undated body in real data is a load error (loaders.undated), so the real graph has none."""
+    from loaders.undated import BORN_IN_THE_DATA
+
+    graph = england.graph
+    assert [n for n, a in graph.nodes(data=True) if a["kind"] in BORN_IN_THE_DATA and "open_date" not in a] == []
