@@ -61,6 +61,16 @@ _EXTERNAL = re.compile(
 )
 
 
+def _label(name: str, code: str, width: int = 40) -> str:
+    """A node's name as drawn: whole when it fits, else shortened with its code kept, since
+    names that differ only at the end (a board's sub-ICB locations) must stay apart.
+
+    >>> _label("NHS Darlington", "00C"), _label("NHS North East and North Cumbria ICB - 16C", "SICBL-16C")
+    ('NHS Darlington', 'NHS North East and North Cu … [SICBL-16C]')
+    """
+    return name if len(name) <= width else f"{name[: max(8, width - len(code) - 4)].rstrip()} … [{code}]"
+
+
 def legend_html(kinds: set[str]) -> str:
     items = "".join(
         f'<span style="margin-right:12px"><span style="color:{STYLE.get(k, ("#999", ""))[0]};font-size:18px">&#9679;</span> {html.escape(k)}</span>'
@@ -89,7 +99,7 @@ def _pyvis_network(
         title = f"{attrs.get('name', code)} [{code}] ({kind})"
         net.add_node(
             code,
-            label=str(attrs.get("name", code))[:40],
+            label=_label(str(attrs.get("name", code)), code),
             title=title,
             shape=shape,
             x=float(x),
