@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -41,7 +42,8 @@ class _Main(click.Group):
     """The `ccgraph` group: whatever goes wrong below ends as a message and exit 2.
 
     Known failures (bad input, an unreachable or failing Neo4j, an unreadable file) say what to
-    do; anything else says it is unexpected, in one line, with the traceback only under --debug.
+    do; anything else says it is unexpected, in one line. `--debug` adds the traceback, never
+    another exit code.
     """
 
     GLOBAL_FLAGS = ("--debug",)
@@ -71,8 +73,8 @@ class _Main(click.Group):
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except Exception as err:  # noqa: BLE001 - the one place that turns errors into exit 2
-            if (ctx.obj or {}).get("debug"):
-                raise
+            if (ctx.obj or {}).get("debug"):  # the traceback as well, the exit code the same
+                traceback.print_exc(file=sys.stderr)
             raise Failure(_explain(err)) from None
 
 
@@ -574,31 +576,49 @@ def _server_call(fn, server) -> None:
         raise Failure(str(err)) from None
 
 
+def _server_options(fn: Callable[..., None]) -> Callable[..., None]:
+    """`--port` and `--tls` after the subcommand as well (`ccgraph neo4j start --tls`)."""
+    fn = click.option("--tls", "tls_here", is_flag=True, help="As `ccgraph neo4j --tls`.")(fn)
+    return click.option("--port", "port_here", type=int, help="As `ccgraph neo4j --port`.")(fn)
+
+
+def _server(ctx: click.Context, port_here: int | None, tls_here: bool) -> Any:
+    from ccgraph.neo4j_server import LocalServer
+
+    server = ctx.obj["server"]
+    if port_here is None and not tls_here:
+        return server
+    return LocalServer(port_here or server.port, tls_here or server.tls)
+
+
 @neo4j.command("start")
+@_server_options
 @click.pass_context
-def neo4j_start(ctx: click.Context) -> None:
+def neo4j_start(ctx: click.Context, port_here: int | None, tls_here: bool) -> None:
     """Fetch (first time), start and wait for Bolt. Password: NEO4J_PASSWORD, or generated privately."""
     from ccgraph.neo4j_server import start
 
-    _server_call(lambda server: start(server, say=_err), ctx.obj["server"])
+    _server_call(lambda server: start(server, say=_err), _server(ctx, port_here, tls_here))
 
 
 @neo4j.command("stop")
+@_server_options
 @click.pass_context
-def neo4j_stop(ctx: click.Context) -> None:
+def neo4j_stop(ctx: click.Context, port_here: int | None, tls_here: bool) -> None:
     """Stop the local server."""
     from ccgraph.neo4j_server import stop
 
-    _server_call(stop, ctx.obj["server"])
+    _server_call(stop, _server(ctx, port_here, tls_here))
 
 
 @neo4j.command("status")
+@_server_options
 @click.pass_context
-def neo4j_status(ctx: click.Context) -> None:
+def neo4j_status(ctx: click.Context, port_here: int | None, tls_here: bool) -> None:
     """Say whether the local server is running."""
     from ccgraph.neo4j_server import status
 
-    _server_call(status, ctx.obj["server"])
+    _server_call(status, _server(ctx, port_here, tls_here))
 
 
 if __name__ == "__main__":  # pragma: no cover

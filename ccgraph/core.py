@@ -297,6 +297,8 @@ class System:
         except ValueError:
             raise CcgraphError(f"unknown severity {min_severity!r}; use info, warning or error") from None
         settings = _settings(self.day(as_at), tolerance, exceptions)
+        if unknown := sorted(set(settings.boundary_exceptions) - self._ccg_codes()):
+            raise CcgraphError(f"boundary exception {', '.join(unknown)}: no CCG with that code in the graph")
         not_in_force = [c.id for c in checks if not c.in_force(settings.as_at)]
         checks = [c for c in checks if c.in_force(settings.as_at)]
         accepted = read_waivers(Path(waivers)) if isinstance(waivers, (str, Path)) else list(waivers or [])
@@ -314,6 +316,12 @@ class System:
             "not_in_force": not_in_force,  # checks whose rule had lapsed by the date: not judged
         }
         return Report(checks, findings, waived, meta)
+
+    def _ccg_codes(self) -> set[str]:
+        """Every CCG's code (from what was read, else from the graph)."""
+        if self.dataset is not None:
+            return {code for code, node in self.dataset.nodes.items() if node.kind == "CCG"}
+        return {code for code, attrs in self.graph.nodes(data=True) if attrs.get("kind") == "CCG"}
 
     def profile(self, code: str, as_at: date | str | None = None) -> dict[str, Any]:
         """An organisation and its relationships, grouped by kind (`ccgraph show`); with

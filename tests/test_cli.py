@@ -261,3 +261,37 @@ def test_a_crosswalk_by_small_areas_without_any_is_refused_saying_what_it_needs(
     by_practices = CliRunner().invoke(main, ["crosswalk", "2013-04-01", "2013-04-01", "--format", "json"])
     rows = json.loads(by_practices.stdout)["rows"]
     assert rows and all(r["share"] == 100.0 and r["from"] == r["to"] for r in rows)  # nothing moves in a day
+
+
+def test_debug_adds_the_traceback_and_keeps_the_exit_code_of_bad_input(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("not: [valid\n", encoding="utf-8")
+    plain = CliRunner().invoke(main, ["check", "--scenario", str(bad)])
+    debug = CliRunner().invoke(main, ["--debug", "check", "--scenario", str(bad)])
+    assert plain.exit_code == debug.exit_code == 2
+    assert "Traceback" not in plain.output and "Traceback" in debug.output
+    assert "bad.yaml:2" in debug.output
+
+
+def test_an_unknown_boundary_exception_is_refused_naming_it():
+    result = CliRunner().invoke(main, ["check", "--exception", "ZZZ"])
+    assert result.exit_code == 2
+    assert "boundary exception ZZZ: no CCG with that code in the graph" in result.output
+    assert CliRunner().invoke(main, ["check", "--exception", "ILC-A"]).exit_code in (0, 1)
+
+
+@pytest.mark.neo4j
+def test_the_server_options_may_follow_the_neo4j_subcommand_as_the_readme_writes_them(neo4j_driver):
+    """`ccgraph neo4j status --tls --port N` means `ccgraph neo4j --tls --port N status`."""
+    import os
+    from urllib.parse import urlparse
+
+    port = str(urlparse(os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7687")).port or 7687)
+    plain = CliRunner().invoke(main, ["neo4j", "status", "--port", port])
+    if not plain.output.startswith("running"):
+        pytest.skip("the test server is not one `ccgraph neo4j start` runs")
+    before = CliRunner().invoke(main, ["neo4j", "--tls", "--port", port, "status"])
+    after = CliRunner().invoke(main, ["neo4j", "status", "--tls", "--port", port])
+    assert before.exit_code == after.exit_code == 0
+    assert before.output == after.output and f"neo4j+s://localhost:{port}" in after.output
+    assert f"bolt://127.0.0.1:{port}" in plain.output
