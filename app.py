@@ -110,6 +110,8 @@ def explore(graph, view, findings, day: str) -> None:
                 )
             )
         )
+    if text and not hits:  # said, not left blank
+        st.info(markdown(f"No organisation open on {day} has a code or name matching “{text.strip()}”."))
     if not hits:
         st.caption(
             f"On {day}: {view.number_of_nodes():,} organisations and people open; "

@@ -91,6 +91,13 @@ def test_selecting_an_organisation_shows_its_profile_findings_and_network():
     assert "ILC-B" in flagged  # organisations with findings carry a red border
 
 
+def test_a_search_with_no_match_says_so():
+    at = app()
+    at.text_input[0].input("no such body anywhere").run()
+    assert not at.exception and not at.main.selectbox
+    assert "matching “no such body anywhere”" in unescaped(at.info[0].value)
+
+
 def test_the_network_is_drawn_without_any_request_to_the_internet():
     at = app()
     at.text_input[0].input("ILC-B").run()
