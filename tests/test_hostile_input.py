@@ -137,7 +137,8 @@ def test_an_unexpected_error_is_one_line_and_exit_2_and_debug_shows_the_tracebac
     assert "unexpected error: RuntimeError: something nobody planned for" in result.output
     assert "--debug" in result.output
     debug = CliRunner().invoke(main, ["--debug", "check"])
-    assert isinstance(debug.exception, RuntimeError)
+    assert debug.exit_code == 2  # the same exit code, the traceback as well
+    assert "Traceback" in debug.output and "RuntimeError: something nobody planned for" in debug.output
 
 
 HOSTILE_VALUES = [
