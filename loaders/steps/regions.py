@@ -18,6 +18,7 @@ from graphmodel.dataset import Location
 from graphmodel.model import CCG, ICB, AreaTeam, Region, RelType
 from graphmodel.national import NHS_CB_CODE
 from loaders.readers import ons, ods
+from loaders.readers.ons import Rows
 from loaders.readers.icbs import sub_icb_locations
 from loaders.readers.tabular import parse_date
 from loaders.steps import step
@@ -45,8 +46,10 @@ def regions(ctx: Context) -> None:
     if listed:
         _end_area_teams(ctx, min(listed))
         _date_regions(ctx, listed)
-    added = _regions_of_2019(ctx)
-    _boards_regions(ctx, ods_of, added)
+    path = ctx.path("sub_icb_locations_2022")
+    rows = sub_icb_locations(path) if path is not None else []  # read once, for the names and the boards
+    _regions_of_2019(ctx, {row["region"]: row["region_name"] for _, row in rows})
+    _boards_regions(ctx, rows, ods_of)
 
 
 def _lookup(
@@ -119,13 +122,13 @@ def _date_regions(ctx: Context, listed: dict[int, dict[str, tuple[str, Location]
                 )
 
 
-def _regions_of_2019(ctx: Context) -> dict[str, str]:
-    """The regions `succ.csv` names as successors on 1 April 2019 (ODS code -> graph code), named
-    from the July 2022 list when it is here."""
-    path, names = ctx.path("successions"), _names_2022(ctx)
+def _regions_of_2019(ctx: Context, names: dict[str, str]) -> None:
+    """The regions `succ.csv` names as successors on 1 April 2019 (coded by their ODS codes),
+    named from the July 2022 list when it is here (`names`)."""
+    path = ctx.path("successions")
     if path is None:
-        return {}
-    added: dict[str, str] = {}
+        return
+    added: list[str] = []
     for where, row in ods.successions(path, {"Y54", "Y55"}).rows:
         when = parse_date(row["effective_date"], where, "effective_date")
         successor = row["successor"]
@@ -134,22 +137,18 @@ def _regions_of_2019(ctx: Context) -> dict[str, str]:
         name = names.get(successor, f"NHS England region {successor}")  # its name is in the July 2022 list
         ctx.add(Region, where, "successor", code=successor, name=name, open_date=when)
         ctx.link(where, source=successor, target=NHS_CB_CODE, rel=RelType.ACCOUNTABLE_TO, valid_from=when)
-        added[successor] = successor
+        added.append(successor)
     if added:
-        ctx.report.note(
-            f"Regions from {path.name} (1 April 2019): {', '.join(sorted(added))}, named from the July 2022 list."
-        )
-    return added
+        named = ", named from the July 2022 list." if names else "; the July 2022 list (absent) names them."
+        ctx.report.note(f"Regions from {path.name} (1 April 2019): {', '.join(sorted(added))}{named}")
 
 
-def _boards_regions(ctx: Context, ods_of: dict[str, str], added: dict[str, str]) -> None:
-    """Each board accountable to its region from 1 July 2022 (the July 2022 list)."""
-    path = ctx.path("sub_icb_locations_2022")
-    if path is None:
-        return
+def _boards_regions(ctx: Context, rows: Rows, ods_of: dict[str, str]) -> None:
+    """Each board accountable to its region from 1 July 2022 (the July 2022 list's `rows`); a
+    region of 2018 by the graph code the 2018 lookup gives it, one of 2019 by its ODS code."""
     done: set[str] = set()
-    for where, row in sub_icb_locations(path):
-        board, region = row["icb"], ods_of.get(row["region"], added.get(row["region"], row["region"]))
+    for where, row in rows:
+        board, region = row["icb"], ods_of.get(row["region"], row["region"])
         if board in done or not isinstance(ctx.dataset.nodes.get(board), ICB):
             continue
         if not isinstance(ctx.dataset.nodes.get(region), Region):
@@ -167,11 +166,6 @@ def _boards_regions(ctx: Context, ods_of: dict[str, str], added: dict[str, str])
             valid_to=closed,
         )
         done.add(board)
-
-
-def _names_2022(ctx: Context) -> dict[str, str]:
-    path = ctx.path("sub_icb_locations_2022")
-    return {row["region"]: row["region_name"] for _, row in sub_icb_locations(path)} if path else {}
 
 
 def _end_links(ctx: Context, codes: set[str], last: date) -> None:
