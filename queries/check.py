@@ -14,11 +14,13 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from graphmodel.national import ICBS_ESTABLISHED
 
 if TYPE_CHECKING:
     from graphmodel.synthetic import Generator
@@ -78,7 +80,7 @@ class Check:
 
 
 # The last day of every CCG rule: the Health and Care Act 2022 abolished CCGs on 1 July 2022.
-CCG_RULES_END = "2022-06-30"
+CCG_RULES_END = (ICBS_ESTABLISHED - timedelta(days=1)).isoformat()
 
 _REGISTERED: dict[str, Check] = {}
 _RECIPES: dict[str, Recipe] = {}
