@@ -58,9 +58,9 @@ class Context:
         default_factory=dict
     )  # local_authorities: the April 2021 lookup's (CCG, STP) pairs, each with its first row
     names_seen: dict[str, dict[date, str]] = field(default_factory=lambda: defaultdict(dict))  # lookup_names
-    lsoa_areas: dict[int, dict[str, str]] = field(default_factory=dict)  # lsoa_areas: year -> LSOA -> CCG
-    # (the ODS code; for 2022 the sub-ICB location's)
-    sub_icb_names: dict[str, str] = field(default_factory=dict)  # lsoa_areas: the 2022 lookup's names
+    # lsoa_areas: the July 2022 lookup's names of the sub-ICB locations (its LSOA areas, and the
+    # CCG lookups', are kept in `dataset.areas`)
+    sub_icb_names: dict[str, str] = field(default_factory=dict)
     _noted: set[object] = field(default_factory=set)
     _below: dict[Path, list[Path]] = field(default_factory=dict)  # each data folder's subfolders
 

@@ -17,6 +17,7 @@ from collections import Counter, defaultdict
 from datetime import date
 from pathlib import Path
 
+from graphmodel.crosswalk import SUB_ICB_YEAR
 from graphmodel.dataset import Location
 from graphmodel.model import ICB, RelType, SubICBLocation, sub_icb_code
 from graphmodel.national import ICBS_ESTABLISHED
@@ -127,7 +128,7 @@ def _from_ccgs(ctx: Context, where: Location) -> None:
 
 def _lsoa_moves(ctx: Context) -> dict[str, Counter[str]]:
     """CCG -> sub-ICB location -> LSOAs, from the April 2021 and July 2022 lookups."""
-    before, after = ctx.lsoa_areas.get(2021), ctx.lsoa_areas.get(2022)
+    before, after = ctx.dataset.areas.get(2021), ctx.dataset.areas.get(SUB_ICB_YEAR)
     if not before or not after:
         return {}
     tally = ctx.report.tally(file_of("lsoa_lookup_2022"))

@@ -1,5 +1,6 @@
 """Each LSOA's CCG in every LSOA lookup read, and its sub-ICB location on 1 July 2022: the small
-areas the boundary moves of 1 July 2022 and the populations are counted over."""
+areas the boundary moves of 1 July 2022 and the populations are counted over, kept with the
+dataset (`Dataset.areas`) for crosswalks by area."""
 
 from __future__ import annotations
 
@@ -22,7 +23,6 @@ LOOKUP_YEARS = range(2015, 2022)  # April of each year's CCG lookup (July for 20
 def lsoa_areas(ctx: Context) -> None:
     """Read only with what uses them: the July 2022 lookup (the day's moves) or a population
     estimate (both in england-2021-2026); the graph of 2013-2022 alone does not wait on them."""
-    ctx.lsoa_areas = ctx.dataset.areas  # kept with the dataset for crosswalks by area
     users = (f"lsoa_lookup_{SUB_ICB_YEAR}", *(s.id for s in sources() if s.id.startswith("population_")))
     if not any(ctx.path(source) is not None for source in users):
         return
@@ -31,12 +31,12 @@ def lsoa_areas(ctx: Context) -> None:
         if path is None:
             continue
         if year < 2021:
-            ctx.lsoa_areas[year] = lsoa_codes(path, "LSOA11CD", f"CCG{year % 100}CDH")
+            ctx.dataset.areas[year] = lsoa_codes(path, "LSOA11CD", f"CCG{year % 100}CDH")
         elif (names := ctx.path("ccg_codes_2021")) is not None:  # the 2021 lookup has ONS codes only
             ods_of = {row["ccg_ons"]: row["ccg"] for _, row in ons.ccg_codes(names, 2021)}
             by_ons = lsoa_codes(path, "lsoa11_code", "ccg21_code")
-            ctx.lsoa_areas[year] = {lsoa: ods_of.get(ons_code, ons_code) for lsoa, ons_code in by_ons.items()}
+            ctx.dataset.areas[year] = {lsoa: ods_of.get(ons_code, ons_code) for lsoa, ons_code in by_ons.items()}
     if (path := ctx.path(f"lsoa_lookup_{SUB_ICB_YEAR}")) is not None:
-        ctx.lsoa_areas[SUB_ICB_YEAR], ctx.sub_icb_names = lsoa_codes_named(
+        ctx.dataset.areas[SUB_ICB_YEAR], ctx.sub_icb_names = lsoa_codes_named(
             path, "lsoa11_code", "sicbl22_code_h", "sicbl22_name"
         )

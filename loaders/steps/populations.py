@@ -43,30 +43,30 @@ def populations(ctx: Context) -> None:
             tally = ctx.report.tally(path.name)
             tally.read = tally.used = len(estimates[year])
     ctx.dataset.people = estimates  # kept with the dataset for crosswalks weighted by residents
-    if not estimates or not ctx.lsoa_areas:
+    if not estimates or not ctx.dataset.areas:
         return
     dated: Dated = defaultdict(list)
     missing: Counter[str] = Counter()
     for period in PERIODS:
         if ctx.dataset.coverage and period.start > ctx.dataset.coverage[1]:
             break
-        lookups = [y for y in ctx.lsoa_areas if y in LOOKUP_YEARS]
+        lookups = [y for y in ctx.dataset.areas if y in LOOKUP_YEARS]
         if not lookups:
             break
         lookup_year = max(
             (y for y in lookups if y <= period.year), default=min(lookups)
         )  # 2013-15: the 2015 one
         year = _nearest(estimates, period.start)
-        sums = _sums(ctx.lsoa_areas[lookup_year], estimates[year])
+        sums = _sums(ctx.dataset.areas[lookup_year], estimates[year])
         for ccg in ctx.open_ccgs(period.start):
             found = _of(ctx, ccg, sums, period.start)
             missing[ccg] += found is None
             closed = ctx.dataset.nodes[ccg].close_date or END  # type: ignore[attr-defined]
             dated[ccg].append((period.start, min(period.end, closed), found, year))
-    if SUB_ICB_YEAR in ctx.lsoa_areas and ctx.dataset.coverage and ctx.dataset.coverage[1] >= ICB_DAY:
+    if SUB_ICB_YEAR in ctx.dataset.areas and ctx.dataset.coverage and ctx.dataset.coverage[1] >= ICB_DAY:
         _boards(
             ctx,
-            _sums(ctx.lsoa_areas[SUB_ICB_YEAR], estimates[_nearest(estimates, ICB_DAY)]),
+            _sums(ctx.dataset.areas[SUB_ICB_YEAR], estimates[_nearest(estimates, ICB_DAY)]),
             dated,
             estimates,
         )
