@@ -25,6 +25,7 @@ placed by the LSOA lookup in force on each date, for re-basing a series of resid
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
@@ -34,7 +35,7 @@ from graphmodel.errors import CcgraphError
 from graphmodel.model import NodeKind, RelType, sub_icb_code
 from graphmodel.national import ICBS_ESTABLISHED
 
-__all__ = ["LEVELS", "SUB_ICB_YEAR", "WEIGHTS", "crosswalk"]
+__all__ = ["LEVELS", "SUB_ICB_YEAR", "WEIGHTS", "crosswalk", "lookup_in_force"]
 
 SUB_ICB_YEAR = 2022  # in `Dataset.areas`, the July 2022 lookup: LSOA -> sub-ICB location
 LEVELS = ("ccg", "sicbl", "icb", "stp")
@@ -58,6 +59,17 @@ def _body(graph: nx.MultiDiGraph, commissioner: str, level: str, day: str) -> st
     return above[0] if len(above) == 1 else None
 
 
+def lookup_in_force(years: Iterable[int], year: int) -> int:
+    """The yearly lookup in force in the year starting 1 April `year`: the latest of `years` not
+    after it, or the first for earlier years (the 2015 lookup for 2013-15).
+
+    >>> lookup_in_force([2015, 2016, 2020], 2013), lookup_in_force([2015, 2016, 2020], 2018)
+    (2015, 2016)
+    """
+    years = list(years)
+    return max((y for y in years if y <= year), default=min(years))
+
+
 def _in_lookup(graph: nx.MultiDiGraph, areas: dict[int, dict[str, str]], day: str) -> dict[str, str]:
     """Each LSOA's commissioner (graph code) on `day` by the lookup in force: from 1 July 2022 the
     sub-ICB locations'; before, the latest CCG lookup of a year starting by then (the first one
@@ -68,7 +80,7 @@ def _in_lookup(graph: nx.MultiDiGraph, areas: dict[int, dict[str, str]], day: st
     if not years:
         raise CcgraphError("no CCG lookup of LSOAs was read: a crosswalk by LSOA or population needs one")
     start = int(day[:4]) if day[5:] >= "04-01" else int(day[:4]) - 1  # the year starting 1 April
-    year = max((y for y in years if y <= start), default=min(years))
+    year = lookup_in_force(years, start)
     holders = {code: holder_on(graph, code, day) for code in set(areas[year].values()) if code in graph}
     return {lsoa: holders[code] for lsoa, code in areas[year].items() if code in holders}
 
@@ -101,7 +113,8 @@ def crosswalk(
         before, after = _in_lookup(graph, areas, first), _in_lookup(graph, areas, second)
         if weight == "population":
             assert people is not None
-            nearest = min(people, key=lambda y: (abs(int(first[:4]) - y), y))  # the estimate nearest the first date
+            # the estimate nearest the first date
+            nearest = min(people, key=lambda y: (abs(int(first[:4]) - y), y))
             units = {lsoa: float(people[nearest].get(lsoa, 0)) for lsoa in before}
         else:
             units = dict.fromkeys(before, 1.0)

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
+from graphmodel.crosswalk import lookup_in_force
 from graphmodel.dataset import Location
 from graphmodel.model import HWB, LocalAuthority, RelType
 from loaders.manifest import file_of
@@ -59,7 +60,7 @@ def local_authorities(ctx: Context) -> None:
     present: dict[str, list[Period]] = defaultdict(list)
     derived_ccgs: Counter[int] = Counter()
     for period in periods:
-        in_force = max((y for y in lookups if y <= period.year), default=FIRST_LOOKUP)
+        in_force = lookup_in_force(lookups, period.year)
         lookup = lookups[in_force]
         for la in {la for areas in lookup.areas.values() for la in areas}:
             present[la].append(period)
@@ -86,8 +87,7 @@ def local_authorities(ctx: Context) -> None:
                 derived=derived or None,
             )
     used = ", ".join(
-        f"{p.start.year}-{(p.year + 1) % 100:02d}: {max((y for y in lookups if y <= p.year), default=FIRST_LOOKUP)}"
-        for p in periods
+        f"{p.start.year}-{(p.year + 1) % 100:02d}: {lookup_in_force(lookups, p.year)}" for p in periods
     )
     ctx.report.note(f"Boundaries (year from 1 April: lookup in force): {used}.")
     if any(derived_ccgs.values()):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import date
 
+from graphmodel.crosswalk import lookup_in_force
 from graphmodel.model import ICB, RelType, SubICBLocation, sub_icb_code
 from loaders.readers.lsoas import lsoa_numbers
 from loaders.steps import step
@@ -53,11 +54,8 @@ def populations(ctx: Context) -> None:
         lookups = [y for y in ctx.dataset.areas if y in LOOKUP_YEARS]
         if not lookups:
             break
-        lookup_year = max(
-            (y for y in lookups if y <= period.year), default=min(lookups)
-        )  # 2013-15: the 2015 one
         year = _nearest(estimates, period.start)
-        sums = _sums(ctx.dataset.areas[lookup_year], estimates[year])
+        sums = _sums(ctx.dataset.areas[lookup_in_force(lookups, period.year)], estimates[year])
         for ccg in ctx.open_ccgs(period.start):
             found = _of(ctx, ccg, sums, period.start)
             missing[ccg] += found is None
