@@ -42,7 +42,8 @@ def practice_commissioners(ctx: Context) -> None:
     eve = _members_on_eve(ctx)
     closed = opened = placed = derived = dormant = 0
     for code, rows in sorted(records.items()):
-        where, row, moves = rows[-1][0], rows[-1][1], sorted({m for _, _, ms, _ in rows for m in ms})
+        where, row = rows[-1][0], rows[-1][1]
+        moves = sorted({move for _, _, move, _ in rows if move is not None})
         opened_on = parse_date(row["open_date"], where, "open_date")
         closed_on = parse_date(row["close_date"], where, "close_date")
         if opened_on and opened_on > coverage_end:
@@ -74,7 +75,8 @@ def practice_commissioners(ctx: Context) -> None:
     )
 
 
-Record = tuple[Location, dict[str, str], set[tuple[date, str]], int]  # ..., the register's index
+# where, the row, its recorded (join day, commissioner) if it gives a join day, the register's index
+Record = tuple[Location, dict[str, str], tuple[date, str] | None, int]
 
 
 def _records(ctx: Context, paths: list[Path]) -> tuple[dict[str, list[Record]], list[date]]:
@@ -97,8 +99,8 @@ def _records(ctx: Context, paths: list[Path]) -> tuple[dict[str, list[Record]], 
             if sub_icb_code(commissioner) not in ctx.dataset.nodes and commissioner not in ctx.dataset.nodes:
                 reasons["commissioner is not an English CCG or sub-ICB location (Wales, a hub)"] += 1
                 continue
-            moves = {(joined, commissioner)} if joined else set()
-            found.setdefault(row["code"], []).append((where, row, moves, index))
+            move = (joined, commissioner) if joined else None
+            found.setdefault(row["code"], []).append((where, row, move, index))
             tally.used += 1
         for reason, n in reasons.items():
             tally.skip(reason, n)
