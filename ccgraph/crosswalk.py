@@ -12,7 +12,6 @@ from graphmodel.text import csv_cell, one_line
 
 __all__ = ["crosswalk_text"]
 
-COLUMNS = ("from", "from_name", "to", "to_name", "share")
 UNITS = {"practices": "practices", "lsoas": "LSOAs", "population": "residents"}  # as a table says them
 
 
@@ -22,7 +21,7 @@ def crosswalk_text(result: dict[str, Any], fmt: str) -> str:
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
-        columns = (*COLUMNS[:4], result["weight"], COLUMNS[4])
+        columns = ("from", "from_name", "to", "to_name", result["weight"], "share")
         writer.writerow(columns)
         writer.writerows([csv_cell(str(row[c])) for c in columns] for row in result["rows"])
         return out.getvalue().rstrip("\n")
