@@ -28,9 +28,8 @@ from loaders.readers.tabular import parse_date
 from loaders.steps import step
 from loaders.steps._context import END, ONE_DAY, START, Context
 
-__all__ = ["ICB_DAY", "icbs"]
+__all__ = ["icbs"]
 
-ICB_DAY = ICBS_ESTABLISHED  # 1 July 2022
 CURATED = Path(__file__).parents[1] / "curated" / "icbs_2026.csv"
 
 
@@ -61,11 +60,11 @@ def icbs(ctx: Context) -> None:
         if board not in boards:
             ons_code, name = named.get(board, ("", row["icb_name"]))
             ctx.add(
-                ICB, where, "ICB Code", code=board, name=name, ons_code=ons_code or None, open_date=ICB_DAY
+                ICB, where, "ICB Code", code=board, name=name, ons_code=ons_code or None, open_date=ICBS_ESTABLISHED
             )
             boards.add(board)
-        ctx.add(SubICBLocation, where, code=code, ods_code=row["code"], name=row["name"], open_date=ICB_DAY)
-        ctx.link(where, source=code, target=board, rel=RelType.IN_ICB, valid_from=ICB_DAY)
+        ctx.add(SubICBLocation, where, code=code, ods_code=row["code"], name=row["name"], open_date=ICBS_ESTABLISHED)
+        ctx.link(where, source=code, target=board, rel=RelType.IN_ICB, valid_from=ICBS_ESTABLISHED)
         tally.used += 1
     # the lookup's names are in the ONS's case, the ODS list's in capitals
     for code, name in ctx.sub_icb_names.items():
@@ -74,10 +73,10 @@ def icbs(ctx: Context) -> None:
     _from_ccgs(ctx, Location(path.name))
     _from_stps(ctx, Location(path.name))
     last = _mergers_2026(ctx, boards)
-    ctx.dataset.coverage = (START, max(ICB_DAY, last))
+    ctx.dataset.coverage = (START, max(ICBS_ESTABLISHED, last))
     ctx.report.note(
-        f"From {ICB_DAY}: {len(boards)} integrated care boards and their sub-ICB locations (graph codes "
-        f"'SICBL-' and the ODS code). The graph runs to {max(ICB_DAY, last)}, the last day a file here "
+        f"From {ICBS_ESTABLISHED}: {len(boards)} integrated care boards and their sub-ICB locations (graph codes "
+        f"'SICBL-' and the ODS code). The graph runs to {max(ICBS_ESTABLISHED, last)}, the last day a file here "
         "dates a change; it says nothing of what held after it."
     )
 
@@ -115,7 +114,7 @@ def _from_ccgs(ctx: Context, where: Location) -> None:
                 source=ccg,
                 target=code,
                 rel=RelType.SUCCEEDED_BY,
-                valid_from=ICB_DAY,
+                valid_from=ICBS_ESTABLISHED,
                 share=round(100.0 * n / total, 2) if total else None,
                 count=n if total else None,
             )
@@ -144,7 +143,7 @@ def _lsoa_moves(ctx: Context) -> dict[str, Counter[str]]:
         f"{ccg} -> {loc} ({n} LSOAs)" for ccg, to in moves.items() for loc, n in to.items() if loc != ccg
     )
     ctx.report.note(
-        f"Boundary moves of {ICB_DAY} (CCG of April 2021 -> sub-ICB location): {', '.join(moved)}."
+        f"Boundary moves of {ICBS_ESTABLISHED} (CCG of April 2021 -> sub-ICB location): {', '.join(moved)}."
     )
     return moves
 
@@ -155,12 +154,12 @@ def _from_stps(ctx: Context, where: Location) -> None:
     on the day, so codes cannot be matched)."""
     rels = list(ctx.dataset.relationships.values())
     stp_of = {r.source: r.target for r in rels if r.rel == RelType.IN_STP and (r.valid_to or END) >= END}
-    board_of = {r.source: r.target for r in rels if r.rel == RelType.IN_ICB and r.valid_from == ICB_DAY}
+    board_of = {r.source: r.target for r in rels if r.rel == RelType.IN_ICB and r.valid_from == ICBS_ESTABLISHED}
     taken: dict[str, Counter[str]] = defaultdict(Counter)
     for r in rels:
         if (
             r.rel == RelType.SUCCEEDED_BY
-            and r.valid_from == ICB_DAY
+            and r.valid_from == ICBS_ESTABLISHED
             and r.source in stp_of
             and r.target in board_of
         ):
@@ -170,7 +169,7 @@ def _from_stps(ctx: Context, where: Location) -> None:
         for board, n in sorted(boards.items()):
             share = round(100.0 * n / total, 2)
             ctx.link(
-                where, source=stp, target=board, rel=RelType.SUCCEEDED_BY, valid_from=ICB_DAY, share=share
+                where, source=stp, target=board, rel=RelType.SUCCEEDED_BY, valid_from=ICBS_ESTABLISHED, share=share
             )
 
 
@@ -181,14 +180,14 @@ def _mergers_2026(ctx: Context, boards: set[str]) -> date:
     board unknown from that day (a data gap the report names)."""
     path = ctx.path("successions")
     if path is None:
-        return ICB_DAY
+        return ICBS_ESTABLISHED
     curated = _curated()
     successors: dict[str, list[tuple[str, date, Location]]] = defaultdict(list)
     for where, row in ods.successions(path, boards).rows:
         when = parse_date(row["effective_date"], where, "effective_date")
-        if when is not None and when > ICB_DAY:
+        if when is not None and when > ICBS_ESTABLISHED:
             successors[row["code"]].append((row["successor"], when, where))
-    last = ICB_DAY
+    last = ICBS_ESTABLISHED
     split = []
     for board, found in sorted(successors.items()):
         when = found[0][1]

@@ -11,7 +11,7 @@ from loaders.readers.lsoas import lsoa_codes, lsoa_codes_named
 from loaders.steps import step
 from loaders.steps._context import Context
 
-__all__ = ["LOOKUP_YEARS", "SUB_ICB_YEAR", "lsoa_areas"]
+__all__ = ["LOOKUP_YEARS", "lsoa_areas"]
 
 LOOKUP_YEARS = range(2015, 2022)  # April of each year's CCG lookup (July for 2015)
 

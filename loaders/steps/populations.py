@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import date
 
-from graphmodel.crosswalk import lookup_in_force
+from graphmodel.crosswalk import SUB_ICB_YEAR, lookup_in_force
 from graphmodel.model import ICB, RelType, SubICBLocation, sub_icb_code
+from graphmodel.national import ICBS_ESTABLISHED
 from loaders.readers.lsoas import lsoa_numbers
 from loaders.steps import step
 from loaders.steps._context import END, ONE_DAY, PERIODS, Context
-from loaders.steps.icbs import ICB_DAY
-from loaders.steps.lsoa_areas import LOOKUP_YEARS, SUB_ICB_YEAR
+from loaders.steps.lsoa_areas import LOOKUP_YEARS
 
 __all__ = ["ESTIMATES", "populations"]
 
@@ -61,10 +61,10 @@ def populations(ctx: Context) -> None:
             missing[ccg] += found is None
             closed = ctx.dataset.nodes[ccg].close_date or END  # type: ignore[attr-defined]
             dated[ccg].append((period.start, min(period.end, closed), found, year))
-    if SUB_ICB_YEAR in ctx.dataset.areas and ctx.dataset.coverage and ctx.dataset.coverage[1] >= ICB_DAY:
+    if SUB_ICB_YEAR in ctx.dataset.areas and ctx.dataset.coverage and ctx.dataset.coverage[1] >= ICBS_ESTABLISHED:
         _boards(
             ctx,
-            _sums(ctx.dataset.areas[SUB_ICB_YEAR], estimates[_nearest(estimates, ICB_DAY)]),
+            _sums(ctx.dataset.areas[SUB_ICB_YEAR], estimates[_nearest(estimates, ICBS_ESTABLISHED)]),
             dated,
             estimates,
         )
@@ -119,18 +119,18 @@ def _of(ctx: Context, ccg: str, sums: Counter[str], day: date) -> int | None:
 def _boards(ctx: Context, sums: Counter[str], dated: Dated, estimates: dict[int, dict[str, int]]) -> None:
     """Sub-ICB locations from 1 July 2022, and each board from each day its locations change: a
     board that took part of a board split among several successors is not given one."""
-    year = _nearest(estimates, ICB_DAY)
-    last = ctx.dataset.coverage[1] if ctx.dataset.coverage else ICB_DAY
+    year = _nearest(estimates, ICBS_ESTABLISHED)
+    last = ctx.dataset.coverage[1] if ctx.dataset.coverage else ICBS_ESTABLISHED
     for location, people in sums.items():
         if sub_icb_code(location) in ctx.dataset.nodes:
-            dated[sub_icb_code(location)].append((ICB_DAY, last, people, year))
+            dated[sub_icb_code(location)].append((ICBS_ESTABLISHED, last, people, year))
     rels = list(ctx.dataset.relationships.values())
     boards = {code: node for code, node in ctx.dataset.nodes.items() if isinstance(node, ICB)}
     successors: Counter[str] = Counter(  # of each board (an STP's several successors are not a split)
         r.source for r in rels if r.rel == RelType.SUCCEEDED_BY and r.source in boards and r.target in boards
     )
     took_a_split = {  # board -> the day it took part of a split board
-        r.target: r.valid_from or ICB_DAY
+        r.target: r.valid_from or ICBS_ESTABLISHED
         for r in rels
         if r.rel == RelType.SUCCEEDED_BY and successors[r.source] > 1
     }
@@ -143,11 +143,11 @@ def _boards(ctx: Context, sums: Counter[str], dated: Dated, estimates: dict[int,
             if (
                 r.rel == RelType.IN_ICB
                 and isinstance(member, SubICBLocation)  # not a reporting entity: a board is its locations
-                and (r.valid_from or ICB_DAY) <= day <= (r.valid_to or date.max)
+                and (r.valid_from or ICBS_ESTABLISHED) <= day <= (r.valid_to or date.max)
             ):
                 members[r.target] += sums.get(member.ods_code or "", 0)
         for code, board in boards.items():
-            if (board.open_date or ICB_DAY) <= day <= (board.close_date or date.max):
+            if (board.open_date or ICBS_ESTABLISHED) <= day <= (board.close_date or date.max):
                 split = code in took_a_split and day >= took_a_split[code]
                 end = min(until, board.close_date or until)
                 dated[code].append((day, end, None if split else members[code], year))

@@ -19,11 +19,11 @@ from pathlib import Path
 
 from graphmodel.dataset import Location
 from graphmodel.model import CCG, RelType, sub_icb_code
+from graphmodel.national import ICBS_ESTABLISHED
 from loaders.readers import ods
 from loaders.readers.tabular import parse_date
 from loaders.steps import step
 from loaders.steps._context import END, ONE_DAY, Context
-from loaders.steps.icbs import ICB_DAY
 
 __all__ = ["practice_commissioners"]
 
@@ -50,7 +50,7 @@ def practice_commissioners(ctx: Context) -> None:
             continue
         node = ctx.dataset.nodes.get(code)
         if node is None:
-            if not _joined_before_abolition(moves) and (closed_on and closed_on < ICB_DAY):
+            if not _joined_before_abolition(moves) and (closed_on and closed_on < ICBS_ESTABLISHED):
                 continue
             ctx.add_practice(where, row, opened_on, closed_on)
             opened += 1
@@ -58,7 +58,7 @@ def practice_commissioners(ctx: Context) -> None:
         elif closed_on and (node.close_date is None or closed_on < node.close_date):  # type: ignore[attr-defined]
             ctx.update(code, where, "close_date", close_date=closed_on)
             closed += 1
-        if closed_on and closed_on < ICB_DAY:
+        if closed_on and closed_on < ICBS_ESTABLISHED:
             continue
         end = closed_on
         if row["status"] == DORMANT:  # dormant by the extract of the first register saying so
@@ -69,7 +69,7 @@ def practice_commissioners(ctx: Context) -> None:
     ctx.report.note(
         f"Later ODS registers ({', '.join(p.name for p in paths)}): {closed} practices close on the day they "
         f"give, {opened} practices opened since the 2019 register are added, {placed} commissioner links from "
-        f"{ICB_DAY} ({derived} derived: the sub-ICB location of the practice's CCG on {END}, until a recorded "
+        f"{ICBS_ESTABLISHED} ({derived} derived: the sub-ICB location of the practice's CCG on {END}, until a recorded "
         f"move), {dormant} practices the latest register calls dormant (status D) are counted until the day before "
         f"the extract of the first register saying so ({', '.join(map(str, extracts))})."
     )
@@ -132,12 +132,12 @@ def _commissioners(
 ) -> tuple[int, int]:
     """The practice's commissioner links from 1 July 2022; returns (links, derived links)."""
     spans: list[tuple[date, str, bool]] = []
-    known = [(day, c) for day, c in moves if day <= ICB_DAY]
+    known = [(day, c) for day, c in moves if day <= ICBS_ESTABLISHED]
     if known:
-        spans.append((ICB_DAY, known[-1][1], False))
+        spans.append((ICBS_ESTABLISHED, known[-1][1], False))
     elif ccg_on_eve is not None:
-        spans.append((ICB_DAY, ccg_on_eve, True))
-    spans += [(day, c, False) for day, c in moves if day > ICB_DAY]
+        spans.append((ICBS_ESTABLISHED, ccg_on_eve, True))
+    spans += [(day, c, False) for day, c in moves if day > ICBS_ESTABLISHED]
     n = d = 0
     for i, (start, commissioner, is_derived) in enumerate(spans):
         end = spans[i + 1][0] - ONE_DAY if i + 1 < len(spans) else closed_on

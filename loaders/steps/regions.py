@@ -16,14 +16,13 @@ from pathlib import Path
 
 from graphmodel.dataset import Location
 from graphmodel.model import CCG, ICB, AreaTeam, Region, RelType
-from graphmodel.national import NHS_CB_CODE
+from graphmodel.national import ICBS_ESTABLISHED, NHS_CB_CODE
 from loaders.readers import ons, ods
 from loaders.readers.ons import Rows
 from loaders.readers.icbs import sub_icb_locations
 from loaders.readers.tabular import parse_date
 from loaders.steps import step
 from loaders.steps._context import ONE_DAY, Context
-from loaders.steps.icbs import ICB_DAY
 
 __all__ = ["LOOKUPS", "regions"]
 
@@ -162,7 +161,7 @@ def _boards_regions(ctx: Context, rows: Rows, ods_of: dict[str, str]) -> None:
             source=board,
             target=region,
             rel=RelType.ACCOUNTABLE_TO,
-            valid_from=ICB_DAY,
+            valid_from=ICBS_ESTABLISHED,
             valid_to=closed,
         )
         done.add(board)
