@@ -55,11 +55,12 @@ def pinned_graph(driver: Driver) -> Iterator[PinnedGraph]:
 def require_complete_graph(driver: Driver) -> list[str] | None:
     """Refuse a graph that would give wrong findings: none loaded (an empty database included),
     one a bulk load left part-written, or one changed since its load (counts disagree with the
-    load marker). The message says what to load. Returns the dates the graph covers, if known."""
-    records, _, _ = driver.execute_query(
-        _MARKER_AND_COUNTS, routing_=RoutingControl.READ, database_=database_of(driver)
-    )
-    return _refuse_unless_complete(records[0], database_of(driver))
+    load marker). The message says what to load. Returns the dates the graph covers, if known.
+
+    Pinned like every other read: counted outside the pin, a load committing between the marker
+    and the counts would be taken for a graph changed since its load."""
+    with pinned_graph(driver) as pinned:
+        return pinned.coverage
 
 
 def _refuse_unless_complete(found: Any, database: str) -> list[str] | None:
