@@ -6,10 +6,11 @@ Inputs come from the environment: CCGRAPH_DATA (data directories separated by `:
 docs/data.md),
 CCGRAPH_SCENARIO (a scenario file), CCGRAPH_KML (CCG boundaries; default DATA/CCC_Feb2013.KML),
 CCGRAPH_WAIVERS (a waiver file, as `ccgraph check --waivers`),
+CCGRAPH_EXAMPLE=1 for the bundled illustrative example,
 or instead CCGRAPH_SYNTHETIC=SCALE[:SEED[:VIOLATIONS]] for a generated system of invented
 bodies with VIOLATIONS breaches planted per check (as `ccgraph generate`; for trying the
 explorer at national scale and beyond).
-With none of these the bundled illustrative example is shown. The Cypher console
+With none of these the real England is shown, from the national registers shipped with ccgraph. The Cypher console
 uses NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD. This file only lays out pages; the work is in
 `ccgraph.explorer`, `ccgraph.serving` (inputs, loaded once per server and warmed up at start),
 `ccgraph.network_view`, `ccgraph.visual`, `queries` and `graphmodel`.
@@ -499,7 +500,6 @@ def main() -> None:
         st.error("The explorer could not load its inputs.")
         st.code(_one_problem(err), language=None, wrap_lines=True)
         st.stop()
-    data, scenario, synthetic = inputs.data, inputs.scenario, inputs.synthetic
     st.sidebar.title("ccgraph")
     st.sidebar.caption("English NHS commissioning, 2013-2026")
     # Keyed widgets keep one identity between runs, so each click switches at once; the link
@@ -523,13 +523,10 @@ def main() -> None:
     shown = report_on(inputs, day).at_least(floor)
     findings = shown.findings
     view = graph_at(graph, day)
-    if synthetic:
-        st.sidebar.warning(f"Synthetic system ({synthetic}): every body is invented.")
+    if inputs.synthetic:
+        st.sidebar.warning(f"Synthetic system ({inputs.synthetic}): every body is invented.")
     else:
-        sources = [*(str(d) for d in data), *([scenario.name] if scenario else [])]
-        st.sidebar.caption(
-            markdown("Source: " + " + ".join(sources)) if sources else "Source: bundled illustrative example"
-        )
+        st.sidebar.caption(markdown("Source: " + inputs.source))
     with st.sidebar.expander("Data-quality report"):
         if quality.sources:
             rows = [

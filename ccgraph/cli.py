@@ -16,11 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ccgraph.core import System
+from ccgraph.core import SHIPPED, System
 from graphmodel.crosswalk import LEVELS, WEIGHTS
 from graphmodel.errors import CcgraphError
 from graphmodel.nx_graph import EXPORT_FORMATS, build_graph, export_format, export_graph
 from graphmodel.text import one_line, printable
+from loaders.bundled import bundled_folders
 from loaders.inputs import EXAMPLE_SCENARIO, Loaded
 
 if TYPE_CHECKING:
@@ -136,13 +137,17 @@ def _open(
     batch_size: int = 5000,
 ) -> System:
     """The system the command works on, through the core; progress shown on stderr."""
-    if not data and scenario is None and graph_file is None and ctx.obj["backend"] == "networkx":
-        _err(f"No --data or --scenario given: using the bundled example scenario ({EXAMPLE_SCENARIO.name}).")
+    example = ctx.obj.get("example", False)
+    if example:
+        _err(f"--example: the illustrative example ({EXAMPLE_SCENARIO.name}); every body in it is invented.")
+    elif not data and scenario is None and graph_file is None and ctx.obj["backend"] == "networkx":
+        _err(f"No --data given: reading {SHIPPED}.")
     with _progress("Reading and validating the inputs") as progress:
         system = System.open(
             data,
             scenario,
             graph_file=graph_file,
+            example=example,
             backend=ctx.obj["backend"],
             bulk=bulk,
             batch_size=batch_size,
@@ -163,12 +168,30 @@ data_option = click.option(
 scenario_option = click.option(
     "--scenario", type=click.Path(path_type=Path), help="Scenario YAML (format ccgraph-scenario/1)."
 )
-input_option = click.option(
+_graph_file_option = click.option(
     "--input",
     "graph_file",
     type=click.Path(path_type=Path),
     help="A whole system as node-link JSON, as `generate -o` or `export` write it.",
 )
+
+
+def _remember_example(ctx: click.Context, _: click.Parameter, value: bool) -> None:
+    ctx.ensure_object(dict)["example"] = value
+
+
+_example_option = click.option(
+    "--example",
+    is_flag=True,
+    expose_value=False,
+    callback=_remember_example,
+    help="The bundled illustrative example (invented bodies and people) instead of the real England.",
+)
+
+
+def input_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--input FILE and --example: the inputs that are a whole system by themselves."""
+    return _graph_file_option(_example_option(command))
 
 
 @click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
@@ -238,9 +261,9 @@ def load(
     With --backend neo4j the graph replaces the one in Neo4j, atomically (or batch by batch with
     --bulk).
     """
-    if not data and scenario is None and graph_file is None:
-        scenario = EXAMPLE_SCENARIO
-        _err(f"No --data or --scenario given: loading the bundled example scenario ({scenario.name}).")
+    if not (data or scenario or graph_file or ctx.obj.get("example")):
+        data = tuple(bundled_folders())  # into Neo4j too, where no inputs would mean the graph it holds
+        _err(f"No --data given: loading {SHIPPED}.")
     system = _open(ctx, data, scenario, graph_file=graph_file, bulk=bulk, batch_size=batch_size)
     assert system.dataset is not None
     if report_format == "json":
@@ -541,6 +564,30 @@ def list_checks(markdown: bool) -> None:
         return
     for c in CHECKS:
         click.echo(f"{c.id:38} {c.severity.value:8} {c.title}\n{'':47} source: {c.source}")
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.option("--verify", is_flag=True, help="Check each shipped file against its SHA-256 (exit 1 if one differs).")
+@click.option(
+    "--copy-to",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Write the files out as published (to refresh one and read them with --data).",
+)
+@click.pass_context
+def data(ctx: click.Context, fmt: str, verify: bool, copy_to: Path | None) -> None:
+    """The national registers shipped with ccgraph, read when no --data is given: publisher,
+    title, edition, licence, lines, checksum and where to fetch a newer edition."""
+    from ccgraph.shipped import copy_text, shipped_text, verify_text
+
+    if copy_to is not None:
+        click.echo(copy_text(copy_to))
+    elif verify:
+        text, whole = verify_text()
+        click.echo(text)
+        ctx.exit(0 if whole else 1)
+    else:
+        click.echo(shipped_text(fmt))
 
 
 @main.command()

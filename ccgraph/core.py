@@ -4,16 +4,17 @@ The `ccgraph` command, the explorer, the benchmarks and notebooks all call this 
 option means the same everywhere. In a notebook:
 
 >>> from ccgraph.core import System
->>> system = System.open()                      # the bundled illustrative example
+>>> system = System.open(example=True)          # the bundled illustrative example
 >>> report = system.check(min_severity="warning")
 >>> report.counts["error"] > 0
 True
 >>> report.to_frame().columns.tolist()[:4]
 ['check', 'kind', 'severity', 'org']
 
-`System.open(data=..., scenario=..., synthetic=..., backend="neo4j")` reads real registers, a
-scenario, or a generated system; with the Neo4j backend the graph is loaded into (or, with no
-inputs, read from) the server named by NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD. Every failure
+`System.open()` reads the national registers shipped with ccgraph (England, 2013-2026);
+`System.open(data=..., scenario=..., synthetic=..., backend="neo4j")` reads a user's registers, a
+scenario, or a generated system instead; with the Neo4j backend the graph is loaded into (or, with
+no inputs, read from) the server named by NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD. Every failure
 a user can act on is a `CcgraphError` (bad input, an unusable Neo4j, a refused query).
 """
 
@@ -35,6 +36,7 @@ from graphmodel.input_files import data_folders
 from graphmodel.national import ICBS_ESTABLISHED
 from graphmodel.nx_graph import build_graph, export_graph
 from graphmodel.synthetic import size_problem
+from loaders.bundled import bundled_folders
 from loaders.inputs import EXAMPLE_SCENARIO, Loaded, load_inputs
 from loaders.quality import QualityReport
 from queries import report as formats
@@ -53,6 +55,7 @@ if TYPE_CHECKING:
 __all__ = ["CcgraphError", "Changes", "Report", "System"]
 
 BackendName = Literal["networkx", "neo4j"]
+SHIPPED = "the national registers shipped with ccgraph (England, 2013-2026; `ccgraph data` lists them)"
 
 
 @dataclass
@@ -141,6 +144,7 @@ class System:
         *,
         synthetic: str | None = None,
         graph_file: Path | str | None = None,
+        example: bool = False,
         backend: BackendName = "networkx",
         bulk: bool = False,
         batch_size: int = 5000,
@@ -152,7 +156,9 @@ class System:
         Parameters
         ----------
         data : a directory of registers (docs/data.md), or several (each file is read from
-            the first that has it); scenario : a scenario file
+            the first that has it); none given: the national registers shipped with ccgraph
+        scenario : a scenario file
+        example : the bundled illustrative example (invented bodies and people) instead
         synthetic : "SCALE[:SEED[:VIOLATIONS]]" for a generated system of invented bodies
         graph_file : a node-link JSON file written by `ccgraph generate -o` or `export`
         backend : "networkx" (in process) or "neo4j" (loaded into the server, replacing its
@@ -163,6 +169,10 @@ class System:
             raise CcgraphError(f"unknown backend {backend!r}; use networkx or neo4j")
         if graph_file and (data or scenario or synthetic):
             raise CcgraphError("a graph file is a whole system: give it alone, without --data or --scenario")
+        if example:
+            if data or scenario or synthetic or graph_file:
+                raise CcgraphError("the example is a whole system: give it alone, without other inputs")
+            scenario = EXAMPLE_SCENARIO
         inputs_given = bool(data or scenario or synthetic or graph_file)
         if backend == "neo4j":
             driver = driver or _connect()
@@ -453,6 +463,8 @@ def _read(
         )
     dirs = data_folders(data)
     if not dirs and scenario is None:
+        return load_inputs(bundled_folders()), SHIPPED
+    if scenario is not None and Path(scenario) == EXAMPLE_SCENARIO and not dirs:
         return load_inputs(scenario=EXAMPLE_SCENARIO), "the bundled illustrative example"
     loaded = load_inputs(dirs, Path(scenario) if scenario else None)
     return loaded, " + ".join(str(p) for p in (*dirs, scenario) if p)

@@ -24,9 +24,11 @@ from typing import Any
 import streamlit as st
 from streamlit.logger import get_logger
 
-from ccgraph.core import Report, System
+from ccgraph.core import SHIPPED, Report, System
 from graphmodel.errors import CcgraphError
 from graphmodel.input_files import data_folders
+from loaders.bundled import boundaries_in, bundled_folders
+from loaders.inputs import EXAMPLE_SCENARIO
 
 _log = get_logger(__name__)  # printed by the server as Streamlit's own messages are
 
@@ -45,18 +47,26 @@ class Inputs:
     @classmethod
     def from_env(cls) -> Inputs:
         """CCGRAPH_DATA (directories separated by `:`), CCGRAPH_SCENARIO, CCGRAPH_SYNTHETIC,
-        CCGRAPH_KML and CCGRAPH_WAIVERS (empty = unset)."""
+        CCGRAPH_EXAMPLE=1 (the illustrative example), CCGRAPH_KML and CCGRAPH_WAIVERS (empty =
+        unset). With none of the inputs, the national registers shipped with ccgraph."""
         data = tuple(data_folders(os.environ.get("CCGRAPH_DATA", "").split(os.pathsep)))
-        kml = _path("CCGRAPH_KML") or next(
-            (d / "CCC_Feb2013.KML" for d in data if (d / "CCC_Feb2013.KML").is_file()), None
-        )
-        return cls(
-            data,
-            _path("CCGRAPH_SCENARIO"),
-            os.environ.get("CCGRAPH_SYNTHETIC") or None,
-            kml,
-            _path("CCGRAPH_WAIVERS"),
-        )
+        scenario = EXAMPLE_SCENARIO if os.environ.get("CCGRAPH_EXAMPLE") == "1" else _path("CCGRAPH_SCENARIO")
+        synthetic = os.environ.get("CCGRAPH_SYNTHETIC") or None
+        if not (data or scenario or synthetic):
+            data = tuple(bundled_folders())
+        kml = _path("CCGRAPH_KML") or boundaries_in(data)
+        return cls(data, scenario, synthetic, kml, _path("CCGRAPH_WAIVERS"))
+
+    @property
+    def source(self) -> str:
+        """Where the system comes from, as the page says it."""
+        if self.synthetic:
+            return f"synthetic {self.synthetic} (every body invented)"
+        if self.scenario == EXAMPLE_SCENARIO and not self.data:
+            return "the bundled illustrative example (every body invented)"
+        if list(self.data) == bundled_folders():
+            return SHIPPED
+        return " + ".join([*(str(d) for d in self.data), *([self.scenario.name] if self.scenario else [])])
 
     def load(self) -> System:
         return load_system(self.data, self.scenario, self.synthetic)

@@ -1,16 +1,19 @@
 # %% [markdown]
 # # A tour of ccgraph from a notebook
 #
-# What an analyst does with the Python API (`ccgraph.core`): open the real England 2013 graph,
+# What an analyst does with the Python API (`ccgraph.core`): open the real England 2013-2026 graph,
 # list the findings as a DataFrame, count them by NHS CB region, follow one CCG's network, see
-# the structure change year by year to 2022, and ask the local Neo4j in Cypher. Each `# %%` is a cell (VS Code, Jupyter with jupytext, Spyder);
+# the structure change year by year, and ask the local Neo4j in Cypher. Each `# %%` is a cell (VS Code, Jupyter with jupytext, Spyder);
 # `python docs/tour.py` runs it all, and the tests run it so that it never rots.
 #
-# Set CCGRAPH_DATA to the folder of published registers (docs/data.md) and, for the last cell,
-# start a local Neo4j (`ccgraph neo4j start`) or set NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD.
+# It reads the national registers shipped with ccgraph (CCGRAPH_DATA, folders separated by `:`,
+# reads your own instead: docs/data.md) and writes its pictures into a temporary folder (or
+# CCGRAPH_TOUR_OUT). For the last cell, start a local Neo4j (`ccgraph neo4j start`) or set
+# NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD.
 
 # %%
 import os
+import tempfile
 from collections import Counter
 from pathlib import Path
 
@@ -20,12 +23,12 @@ import pandas as pd
 from ccgraph.core import CcgraphError, System
 from ccgraph.explorer import neighbourhood
 from ccgraph.visual import network_html
+from loaders.bundled import bundled_folders
 
-DATA = Path(os.environ.get("CCGRAPH_DATA", "../shared/data/england-2013"))
-FACTS = Path(os.environ.get("CCGRAPH_FACTS", DATA.parent / "england-2013-curated"))  # published facts
-OUT = Path(os.environ.get("CCGRAPH_TOUR_OUT", "."))
+DATA = [Path(p) for p in os.environ.get("CCGRAPH_DATA", "").split(os.pathsep) if p] or bundled_folders()
+OUT = Path(os.environ.get("CCGRAPH_TOUR_OUT") or tempfile.mkdtemp(prefix="ccgraph-tour-"))
 
-system = System.open(data=[DATA, FACTS])
+system = System.open(data=DATA)
 graph = system.graph
 print(f"{graph.number_of_nodes():,} organisations and people from {system.source}")
 
@@ -74,17 +77,14 @@ print(system.profile("09W")["node"])
 (OUT / "network-09W.html").write_text(network_html(hood.graph, centre="09W"), encoding="utf-8")
 
 # %% [markdown]
-# ## The structure over time, 2013 to 2022
-# With the yearly lookups beside the 2013 registers (CCGRAPH_HISTORY, by default the
-# `england-history` folder next to CCGRAPH_DATA), the graph is dated: every CCG that existed, its
-# mergers, memberships and each year's boundaries. Checks, profiles and diffs take a date.
+# ## The structure over time, 2013 to 2026
+# The graph is dated: every CCG that existed, its mergers, memberships and each year's boundaries,
+# then the sub-ICB locations and boards. Checks, profiles and diffs take a date.
 
 # %%
-HISTORY = Path(os.environ.get("CCGRAPH_HISTORY", DATA.parent / "england-history"))
-dated = System.open(data=[DATA, HISTORY])
-years = pd.DataFrame(dated.timeline())
-print(years[["date", "ccgs", "practices", "boundary_crossing_ccgs"]].to_string(index=False))
-changes = dated.diff("2019-04-01", "2020-04-01").as_dict()
+years = pd.DataFrame(system.timeline())
+print(years[["date", "ccgs", "practices", "icbs", "boundary_crossing_ccgs"]].to_string(index=False))
+changes = system.diff("2019-04-01", "2020-04-01").as_dict()
 print(
     f"1 April 2020: {len(changes['mergers'])} CCGs merged into {len(changes['ccgs_opened'])}; "
     f"{len(changes['practices_moved']):,} practices changed CCG with them"
@@ -97,7 +97,7 @@ print(
 
 # %%
 try:
-    in_neo4j = System.open(data=[DATA, FACTS], backend="neo4j")
+    in_neo4j = System.open(data=DATA, backend="neo4j")
 except CcgraphError as err:
     print(f"No Neo4j: {err}")
 else:

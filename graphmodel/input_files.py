@@ -4,21 +4,37 @@ Every reader of user-supplied files (CSV registers, scenarios, waivers, boundari
 through here, so that a FIFO or `/dev/zero` given as a file is refused instead of hanging, an
 oversized file is refused before it is read, and a YAML document whose aliases would expand into
 millions of nodes (a "billion laughs") is refused before anything is built from it.
+
+A file whose name ends `.gz` is read decompressed (the national registers ship so), bounded by
+what it expands to as well as by its own size: a few kilobytes of gzip can expand to gigabytes.
 """
 
 from __future__ import annotations
 
+import gzip
+import io
 import os
 import stat
+import zlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import yaml
 
 from graphmodel.dataset import InputError, Location, Problem
 
-__all__ = ["MAX_CSV_BYTES", "MAX_YAML_BYTES", "MAX_YAML_NODES", "checked_file", "data_folders", "read_input", "load_yaml"]
+__all__ = [
+    "MAX_CSV_BYTES",
+    "MAX_YAML_BYTES",
+    "MAX_YAML_NODES",
+    "checked_file",
+    "data_folders",
+    "is_compressed",
+    "open_text",
+    "read_input",
+    "load_yaml",
+]
 
 MAX_CSV_BYTES = 256 * 2**20  # the largest published register used here is about 3 MB
 MAX_YAML_BYTES = 16 * 2**20  # a national scenario with every governing body is well under 1 MB
@@ -70,9 +86,55 @@ def checked_file(path: Path, *, limit: int) -> Path:
     return path
 
 
+def is_compressed(path: Path) -> bool:
+    """Whether the file is read through gzip (its name ends `.gz`)."""
+    return Path(path).name.endswith(".gz")
+
+
+class _Expanded(io.RawIOBase):
+    """A gzip file's decompressed bytes, refused past `limit` and when the file is not gzip or
+    is cut short: an `InputError` naming the file, never a zlib or EOF error."""
+
+    def __init__(self, path: Path, limit: int) -> None:
+        self._path, self._limit, self._given = Path(path), limit, 0
+        self._gzip = gzip.open(path, "rb")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        try:
+            got = self._gzip.readinto(buffer)
+        except (OSError, EOFError, zlib.error) as err:  # BadGzipFile is an OSError
+            reason = "cut short" if isinstance(err, EOFError) else str(err)[:200]
+            raise _refuse(self._path, f"cannot be decompressed as gzip: {reason}") from None
+        self._given += got
+        if self._given > self._limit:
+            raise _refuse(self._path, f"expands to more than {self._limit:,} bytes; at most that is read")
+        return got
+
+    def close(self) -> None:
+        self._gzip.close()
+        super().close()
+
+
+def open_text(path: Path, *, limit: int, encoding: str, errors: str = "strict") -> IO[str]:
+    """A checked input file (see `checked_file`) opened as text, for csv (newlines untranslated);
+    read through gzip, and bounded by what it expands to, when `is_compressed`."""
+    checked_file(path, limit=limit)
+    if not is_compressed(path):
+        return open(path, encoding=encoding, errors=errors, newline="")
+    raw = io.BufferedReader(_Expanded(path, limit), buffer_size=2**20)
+    return io.TextIOWrapper(raw, encoding=encoding, errors=errors, newline="")
+
+
 def read_input(path: Path, *, limit: int) -> bytes:
-    """The bytes of a checked input file (see `checked_file`)."""
+    """The bytes of a checked input file (see `checked_file`), decompressed when `is_compressed`."""
     try:
+        if is_compressed(path):
+            checked_file(path, limit=limit)
+            with _Expanded(path, limit) as expanded:
+                return b"".join(iter(lambda: expanded.read(2**20), b""))
         with open(checked_file(path, limit=limit), "rb") as handle:
             return handle.read(limit)  # the size was checked; a file growing since is cut there
     except OSError as err:

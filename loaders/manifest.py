@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict
 
 MANIFEST = Path(__file__).with_name("sources.yaml")
+OGL = "Open Government Licence v3.0"
 
 
 class Source(BaseModel):
@@ -23,12 +24,14 @@ class Source(BaseModel):
     id: str
     file: str
     title: str
+    edition: str  # the date of the copy read and shipped
     publisher: str
     url: str
     schedule: str
     takes: str  # what ccgraph takes from it
     required: bool
     read_with: tuple[str, ...] = ()  # sources without which it is not used
+    licence: str = OGL
 
 
 @cache

@@ -26,6 +26,8 @@ class QualityReport:
     notes: list[str] = field(default_factory=list)
 
     def tally(self, file: str) -> SourceTally:
+        """The tally of a source file, named as published (a gzipped copy, `NAME.gz`, is `NAME`)."""
+        file = file.removesuffix(".gz")
         return self.sources.setdefault(file, SourceTally(file))
 
     def note(self, text: str) -> None:

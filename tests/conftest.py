@@ -1,5 +1,5 @@
-"""The shared fixtures: the real data folders, a real Neo4j and `run` (one check on either
-backend). What tests share that is not a fixture is in helpers.py."""
+"""The shared fixtures: the real data folders (the package's own copies), a real Neo4j and `run`
+(one check on either backend). What tests share that is not a fixture is in helpers.py."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import FUZZ_CASES, HOSTILE_CASES, IN_CI, REAL_DATA
+from helpers import FUZZ_CASES, HOSTILE_CASES, IN_CI, REAL_DATA, published
 
 from graphmodel.dataset import Dataset
 from graphmodel.nx_graph import build_graph
@@ -19,7 +19,7 @@ from queries.runner import Neo4jBackend, NetworkXBackend, run_checks
 
 @pytest.fixture(scope="session")
 def real_data() -> Path:
-    if not (REAL_DATA / "CCG_APR_2013.csv").is_file():
+    if not published(REAL_DATA / "CCG_APR_2013.csv"):
         if IN_CI:
             pytest.fail(f"real data not found at {REAL_DATA}")
         pytest.skip(f"real data not found at {REAL_DATA}")
@@ -30,7 +30,7 @@ def real_data() -> Path:
 def real_history(real_data) -> list[Path]:
     """Both real folders: the 2013 registers and the yearly lookups to 2020."""
     history = real_data.parent / "england-history"
-    if not (history / "LSOA11_CCG20_LAD20_EN_LU.csv").is_file():
+    if not published(history / "LSOA11_CCG20_LAD20_EN_LU.csv"):
         if IN_CI:
             pytest.fail(f"real data not found at {history}")
         pytest.skip(f"real data not found at {history}")
@@ -41,7 +41,7 @@ def real_history(real_data) -> list[Path]:
 def real_2021(real_history) -> list[Path]:
     """The two folders above, and the 2021-2026 one (its geographr lookups one folder down)."""
     later = real_history[0].parent / "england-2021-2026"
-    if not (later / "geographr" / "lookup_lsoa11_ccg21_stp21_ltla21.csv").is_file():
+    if not published(later / "geographr" / "lookup_lsoa11_ccg21_stp21_ltla21.csv"):
         if IN_CI:
             pytest.fail(f"real data not found at {later}")
         pytest.skip(f"real data not found at {later}")

@@ -5,6 +5,8 @@ never from one another."""
 from __future__ import annotations
 
 import copy
+import gzip
+import io
 import os
 import re
 import socket
@@ -21,6 +23,7 @@ import yaml
 from hypothesis import HealthCheck, settings
 
 from graphmodel.dataset import Dataset
+from loaders.bundled import BUNDLED
 from loaders.manifest import sources
 from loaders.scenario import Scenario, apply_authorisations, scenario_dataset
 
@@ -38,7 +41,38 @@ def _example_breaks() -> frozenset[str]:
 
 
 EXAMPLE_BREAKS = _example_breaks()
-REAL_DATA = Path(os.environ.get("CCGRAPH_TEST_DATA", REPO.parent / "shared" / "data" / "england-2013"))
+REAL_DATA = Path(os.environ.get("CCGRAPH_TEST_DATA", BUNDLED / "england-2013"))  # the package's copies
+
+
+def published(path: Path) -> Path | None:
+    """The file of a real register, as published or as the package ships it (`NAME.gz`)."""
+    return next((p for p in (path, path.with_name(path.name + ".gz")) if p.is_file()), None)
+
+
+def published_text(path: Path, encoding: str = "utf-8") -> str:
+    """A real register's text as published, from either copy (see `published`)."""
+    found = published(path)
+    assert found is not None, f"{path} not found, nor gzipped"
+    raw = found.read_bytes()
+    return (gzip.decompress(raw) if found.name.endswith(".gz") else raw).decode(encoding)
+
+
+def open_published(path: Path, encoding: str = "utf-8") -> io.StringIO:
+    """A real register opened as text for `csv`, from either copy (see `published`)."""
+    return io.StringIO(published_text(path, encoding), newline="")
+
+
+def folder_with(source: Path, into: Path, *, without: tuple[str, ...] = (), **files: str) -> Path:
+    """A data folder `into` holding links to `source`'s files, but `files` (named as published)
+    written as given and the files named in `without` left out: a real folder with one file
+    broken or missing."""
+    into.mkdir(parents=True, exist_ok=True)
+    for file in source.iterdir():
+        if file.name.removesuffix(".gz") not in (*files, *without):
+            (into / file.name).symlink_to(file)
+    for name, text in files.items():
+        (into / name).write_text(text, encoding="utf-8")
+    return into
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
@@ -58,7 +92,7 @@ def explorer_server(tmp_path: Path, **env: str) -> Iterator[int]:
         [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port", str(port)],
         stdout=(tmp_path / "server.log").open("w"),
         stderr=subprocess.STDOUT,
-        env={**os.environ, "CCGRAPH_DATA": "", "CCGRAPH_SCENARIO": "", **env},
+        env={**os.environ, "CCGRAPH_DATA": "", "CCGRAPH_SCENARIO": "", "CCGRAPH_EXAMPLE": "", **env},
         cwd=REPO,
     )
     try:

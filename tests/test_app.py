@@ -26,11 +26,17 @@ from queries.registry import CHECKS, generate_with_breaches
 APP = str(REPO / "app.py")
 
 
+INPUTS = ("CCGRAPH_DATA", "CCGRAPH_SCENARIO", "CCGRAPH_KML", "CCGRAPH_SYNTHETIC", "CCGRAPH_EXAMPLE")
+
+
 def app(**env: str) -> AppTest:
-    for key in ("CCGRAPH_DATA", "CCGRAPH_SCENARIO", "CCGRAPH_KML", "CCGRAPH_SYNTHETIC"):
+    for key in INPUTS:
         os.environ.pop(key, None)
     os.environ.update(env)
     return AppTest.from_file(APP, default_timeout=120).run()
+
+
+EXAMPLE = {"CCGRAPH_EXAMPLE": "1"}  # the illustrative example, small and quick
 
 
 def unescaped(markdown: str) -> str:
@@ -48,9 +54,19 @@ def drawn(at: AppTest) -> dict:
 
 
 def test_the_app_opens_on_the_bundled_example_with_data_loaded():
+    at = app(**EXAMPLE)
+    assert not at.exception
+    assert any("illustrative example (every body invented)" in unescaped(c.value) for c in at.sidebar.caption)
+    assert "Practice 6" in at.caption[-1].value or any("organisations" in c.value for c in at.caption)
+
+
+def test_given_no_inputs_the_app_opens_on_the_real_england_it_ships_with_its_map():
     at = app()
     assert not at.exception
-    assert "Practice 6" in at.caption[-1].value or any("organisations" in c.value for c in at.caption)
+    assert any("national registers shipped with ccgraph" in unescaped(c.value) for c in at.sidebar.caption)
+    at.sidebar.radio[0].set_value("Map").run()
+    assert not at.exception
+    assert any("211 boundaries" in c.value for c in at.caption)
 
 
 def test_bad_input_data_gives_the_file_and_reason_on_the_page_not_a_traceback(tmp_path):
@@ -79,7 +95,7 @@ def test_search_is_partial_and_case_insensitive_across_kinds():
 
 
 def test_selecting_an_organisation_shows_its_profile_findings_and_network():
-    at = app()
+    at = app(**EXAMPLE)
     at.text_input[0].input("Beta").run()
     assert not at.exception
     assert "ILC-B" in unescaped(at.subheader[0].value)
@@ -92,14 +108,14 @@ def test_selecting_an_organisation_shows_its_profile_findings_and_network():
 
 
 def test_a_search_with_no_match_says_so():
-    at = app()
+    at = app(**EXAMPLE)
     at.text_input[0].input("no such body anywhere").run()
     assert not at.exception and not at.main.selectbox
     assert "matching “no such body anywhere”" in unescaped(at.info[0].value)
 
 
 def test_the_network_is_drawn_without_any_request_to_the_internet():
-    at = app()
+    at = app(**EXAMPLE)
     at.text_input[0].input("ILC-B").run()
     [component] = [e for e in at.get("bidi_component") if e.proto.component_name == "ccgraph.network"]
     script = component.proto.js_content
@@ -110,7 +126,7 @@ def test_the_network_is_drawn_without_any_request_to_the_internet():
 
 
 def test_filtering_by_relationship_type_narrows_the_network():
-    at = app()
+    at = app(**EXAMPLE)
     at.text_input[0].input("ILC-B").run()
     everything = drawn(at)["codes"]
     at.multiselect[0].select("MEMBER_OF").run()
@@ -119,7 +135,7 @@ def test_filtering_by_relationship_type_narrows_the_network():
 
 
 def test_small_relationship_groups_link_each_organisation_to_its_page():
-    at = app()
+    at = app(**EXAMPLE)
     at.text_input[0].input("ILC-B").run()
     tables = [m.value for m in at.markdown if m.value.startswith("| ")]
     assert any("[Illustrative Beta Health Centre](?page=Explore&org=ILP-B1)" in t for t in tables)
@@ -133,7 +149,7 @@ def test_a_name_with_markdown_characters_stays_in_its_own_cell():
 
 
 def test_compliance_dashboard_lists_every_check_and_offers_downloads():
-    at = app()
+    at = app(**EXAMPLE)
     at.sidebar.radio[0].set_value("Compliance").run()
     assert not at.exception
     assert len(at.main.dataframe[0].value) == len(CHECKS)
@@ -154,9 +170,9 @@ def test_the_explorer_applies_waivers_and_a_minimum_severity_as_the_cli_does():
     from ccgraph.core import System
 
     waivers = EXAMPLE_SCENARIO.with_name("example_waivers.yaml")
-    expected = System.open().check(waivers=waivers)  # what `ccgraph check --waivers` reports
+    expected = System.open(example=True).check(waivers=waivers)  # what `ccgraph check --waivers` reports
     assert len(expected.waived) == 1
-    at = app(CCGRAPH_WAIVERS=str(waivers))
+    at = app(**EXAMPLE, CCGRAPH_WAIVERS=str(waivers))
     at.sidebar.radio[0].set_value("Compliance").run()
     assert any("1 finding(s) waived" in c.value for c in at.caption)
     summary = at.main.dataframe[0].value.set_index("check")
@@ -167,7 +183,7 @@ def test_the_explorer_applies_waivers_and_a_minimum_severity_as_the_cli_does():
 
 
 def test_map_page_says_what_to_supply_without_a_boundary_file():
-    at = app()
+    at = app(**EXAMPLE)
     at.sidebar.radio[0].set_value("Map").run()
     assert "CCGRAPH_KML" in at.info[0].value
 
@@ -204,7 +220,7 @@ def test_in_a_real_browser_the_map_paints_every_ccg_boundary_shaded_by_breaches(
 def test_cypher_console_without_neo4j_says_how_to_start_one(monkeypatch):
     monkeypatch.setenv("NEO4J_URI", "bolt://127.0.0.1:1")
     monkeypatch.setenv("NEO4J_PASSWORD", "x")
-    at = app()
+    at = app(**EXAMPLE)
     at.sidebar.radio[0].set_value("Cypher console").run()
     assert "ccgraph neo4j start" in at.code[0].value
 
@@ -214,7 +230,7 @@ def test_cypher_console_runs_read_only_queries_and_refuses_writes(neo4j_driver):
     from graphmodel.neo4j_load import load_dataset
 
     load_dataset(neo4j_driver, load_inputs(scenario=EXAMPLE_SCENARIO).dataset)
-    at = app()
+    at = app(**EXAMPLE)
     at.sidebar.radio[0].set_value("Cypher console").run()
     at.text_area[0].set_value("MATCH (c:CCG) RETURN c.code AS code ORDER BY code").run()
     at.text_area[1].set_value("{}").run()
@@ -235,7 +251,7 @@ def test_the_explorers_console_refuses_each_attack_and_the_server_keeps_answerin
 
     query, reason = attack
     load_dataset(neo4j_driver, load_inputs(scenario=EXAMPLE_SCENARIO).dataset)
-    at = app()
+    at = app(**EXAMPLE)
     at.sidebar.radio[0].set_value("Cypher console").run()
     at.text_area[0].set_value(query).run()
     at.text_area[1].set_value("{}").run()
@@ -274,7 +290,7 @@ def test_in_a_real_browser_the_warmed_up_explorer_draws_offline_and_opens_a_doub
     from playwright.sync_api import sync_playwright
 
     log = tmp_path / "server.log"
-    with explorer_server(tmp_path) as port:
+    with explorer_server(tmp_path, **EXAMPLE) as port:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
             page = browser.new_page(viewport={"width": 1400, "height": 1700})
@@ -345,7 +361,7 @@ def test_in_a_real_browser_a_hostile_name_in_the_downloaded_network_stays_text(t
 
 
 def history_app(real_history, **query: str) -> AppTest:
-    for key in ("CCGRAPH_DATA", "CCGRAPH_SCENARIO", "CCGRAPH_KML", "CCGRAPH_SYNTHETIC"):
+    for key in INPUTS:
         os.environ.pop(key, None)
     os.environ["CCGRAPH_DATA"] = os.pathsep.join(map(str, real_history))
     at = AppTest.from_file(APP, default_timeout=120)
@@ -449,13 +465,11 @@ PAGES_ON_REAL_DATA = [
 
 
 @pytest.mark.browser
-def test_in_a_real_browser_every_page_on_the_real_data_draws_and_leaves_no_placeholder(real_2021, chromium, tmp_path):
+def test_in_a_real_browser_every_page_on_the_real_data_draws_and_leaves_no_placeholder(chromium, tmp_path):
     from playwright.sync_api import sync_playwright
 
     shots = REPO / "docs" / "screenshots" if os.environ.get("CCGRAPH_UPDATE_SCREENSHOTS") == "1" else tmp_path
-    data = os.pathsep.join(map(str, real_2021))
-    data += os.pathsep + str(real_2021[0].parent / "england-2013-curated")  # and the published facts
-    with explorer_server(tmp_path, CCGRAPH_DATA=data) as port, sync_playwright() as p:
+    with explorer_server(tmp_path) as port, sync_playwright() as p:  # no inputs: the England it ships
         browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
         page = browser.new_page()
         for link, content, shot, height in PAGES_ON_REAL_DATA:  # the page's own scroll: a tall window

@@ -7,11 +7,10 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from helpers import REPO
+from helpers import REPO, folder_with, published_text
 from graphmodel.dataset import InputError
 from loaders.graph_file import load_graph_file
 from loaders.readers.tabular import MAX_LINE
@@ -76,23 +75,11 @@ def test_a_graph_file_with_an_object_for_a_kind_exits_2_naming_the_element(graph
     assert "unexpected error" not in done.stderr and "Traceback" not in done.stderr
 
 
-def _england_with(real_data: Path, tmp_path: Path, **files: str) -> Path:
-    folder = tmp_path / "england-2013"
-    folder.mkdir()
-    for source in real_data.iterdir():
-        if source.name not in files:
-            (folder / source.name).symlink_to(source)
-    for name, text in files.items():
-        (folder / name).write_text(text)
-    return folder
-
-
 def test_a_register_with_no_data_rows_or_repeated_rows_is_said_in_the_quality_report(real_data, tmp_path):
-    succ = (real_data / "succ.csv").read_text()
+    succ = published_text(real_data / "succ.csv")
     repeated = succ.splitlines()[4]
-    folder = _england_with(
-        real_data, tmp_path, **{"at.csv": "ons_code,hscic_code,name\n", "succ.csv": succ + repeated + "\n"}
-    )
+    broken = {"at.csv": "ons_code,hscic_code,name\n", "succ.csv": succ + repeated + "\n"}
+    folder = folder_with(real_data, tmp_path / "england-2013", **broken)
     done = ccgraph("load", "--data", str(folder))
     assert done.returncode == 0, done.stderr[-500:]
     report = done.stdout + done.stderr
@@ -101,8 +88,8 @@ def test_a_register_with_no_data_rows_or_repeated_rows_is_said_in_the_quality_re
 
 
 def test_an_absurd_line_in_a_register_is_refused_naming_file_and_line(real_data, tmp_path):
-    epcmem = (real_data / "epcmem.csv").read_text()
-    folder = _england_with(real_data, tmp_path, **{"epcmem.csv": epcmem + "," * (MAX_LINE + 1) + "\n"})
+    epcmem = published_text(real_data / "epcmem.csv")
+    folder = folder_with(real_data, tmp_path / "england-2013", **{"epcmem.csv": epcmem + "," * (MAX_LINE + 1) + "\n"})
     done = ccgraph("check", "--data", str(folder))
     assert done.returncode == 2
     assert f"epcmem.csv:{epcmem.count(chr(10)) + 1}: field '*': line is more than {MAX_LINE:,} characters long" in (

@@ -20,7 +20,7 @@ def ccgraph(*args: str):
 
 
 def test_check_on_the_bundled_example_exits_1_because_errors_are_found():
-    result = ccgraph("check")
+    result = ccgraph("check", "--example")
     assert result.exit_code == 1
     assert (
         "ILC-B" in result.output and "17 error(s) and 1 warning(s) (breaches), 1 data gap(s)" in result.output
@@ -28,7 +28,7 @@ def test_check_on_the_bundled_example_exits_1_because_errors_are_found():
 
 
 def test_the_summary_table_counts_breaches_data_gaps_and_advice_in_separate_columns():
-    lines = ccgraph("check").stdout.splitlines()
+    lines = ccgraph("check", "--example").stdout.splitlines()
     assert lines[0].split() == ["check", "severity", "breaches", "gaps", "advice", "waived"]
     roles = next(line.split() for line in lines if line.startswith("governing_body_roles "))
     assert roles[1:] == ["error", "1", "1", "0", "0"]  # ILC-B breaks reg 11; ILC-C records no body
@@ -39,12 +39,12 @@ def test_the_summary_table_counts_breaches_data_gaps_and_advice_in_separate_colu
 
 
 def test_a_clean_selection_exits_0():
-    result = ccgraph("check", "--only", "boundary_crossing_ccgs")
+    result = ccgraph("check", "--example", "--only", "boundary_crossing_ccgs")
     assert result.exit_code == 0  # the one finding is a warning
 
 
 def test_json_report_has_the_documented_schema():
-    result = ccgraph("check", "--format", "json")
+    result = ccgraph("check", "--example", "--format", "json")
     report = json.loads(result.stdout)
     assert report["format"] == "ccgraph-findings/1"
     assert {s["check"] for s in report["summary"]} == {c.id for c in CHECKS}
@@ -55,28 +55,28 @@ def test_json_report_has_the_documented_schema():
 def test_junit_has_a_case_per_check_failing_on_errors_and_listing_warnings_and_gaps_as_output():
     from ccgraph.core import System
 
-    findings = System.open().check().findings
+    findings = System.open(example=True).check().findings
     with_errors = {f.check for f in findings if f.severity.value == "error"}
     with_breaches = {f.check for f in findings if f.severity.value != "info"}
     assert with_errors < with_breaches == EXAMPLE_BREAKS  # the example has warning-only checks
-    suite = ET.fromstring(ccgraph("check", "--format", "junit").stdout.split("?>", 1)[1])
+    suite = ET.fromstring(ccgraph("check", "--example", "--format", "junit").stdout.split("?>", 1)[1])
     assert len(suite.findall("testcase")) == len(CHECKS)
     assert {c.get("name") for c in suite.findall("testcase[failure]")} == with_errors
     crossing = suite.find("testcase[@name='boundary_crossing_ccgs']/system-out").text
     assert crossing.startswith("warning ILC-B")
     strict = ET.fromstring(
-        ccgraph("check", "--format", "junit", "--junit-fail-on", "warning").stdout.split("?>", 1)[1]
+        ccgraph("check", "--example", "--format", "junit", "--junit-fail-on", "warning").stdout.split("?>", 1)[1]
     )
     assert int(strict.get("failures")) == len(with_breaches)
 
 
 def test_csv_report_has_a_row_per_finding():
-    rows = list(csv.DictReader(io.StringIO(ccgraph("check", "--format", "csv").stdout)))
+    rows = list(csv.DictReader(io.StringIO(ccgraph("check", "--example", "--format", "csv").stdout)))
     assert len(rows) == 20 and rows[0].keys() >= {"check", "severity", "org", "message", "evidence"}
 
 
 def test_min_severity_filters_findings():
-    report = json.loads(ccgraph("check", "--format", "json", "--min-severity", "error").stdout)
+    report = json.loads(ccgraph("check", "--example", "--format", "json", "--min-severity", "error").stdout)
     assert {f["severity"] for f in report["findings"]} == {"error"}
 
 
@@ -90,14 +90,14 @@ def test_a_waiver_suppresses_until_it_expires(tmp_path):
     )
     waived = json.loads(
         ccgraph(
-            "check", "--only", "practice_single_membership", "--format", "json", "--waivers", str(live)
+            "check", "--example", "--only", "practice_single_membership", "--format", "json", "--waivers", str(live)
         ).stdout
     )
     assert waived["findings"] == [] and len(waived["waived"]) == 1
-    assert ccgraph("check", "--only", "practice_single_membership", "--waivers", str(live)).exit_code == 0
+    assert ccgraph("check", "--example", "--only", "practice_single_membership", "--waivers", str(live)).exit_code == 0
     again = json.loads(
         ccgraph(
-            "check", "--only", "practice_single_membership", "--format", "json", "--waivers", str(expired)
+            "check", "--example", "--only", "practice_single_membership", "--format", "json", "--waivers", str(expired)
         ).stdout
     )
     assert len(again["findings"]) == 1
@@ -114,26 +114,26 @@ def test_bad_input_exits_2_with_file_line_and_field(tmp_path):
 
 
 def test_an_unknown_check_id_is_a_usage_error():
-    result = CliRunner().invoke(main, ["check", "--only", "no_such_check"])
+    result = CliRunner().invoke(main, ["check", "--example", "--only", "no_such_check"])
     assert result.exit_code == 2 and "unknown check id" in result.output
 
 
 def test_show_lists_an_organisations_relationships_by_kind():
-    result = ccgraph("show", "ILC-B")
+    result = ccgraph("show", "ILC-B", "--example")
     assert result.exit_code == 0
     assert "Member practices (2)" in result.output and "Overlaps local authorities (2)" in result.output
-    data = json.loads(ccgraph("show", "ILC-B", "--json").stdout)
+    data = json.loads(ccgraph("show", "ILC-B", "--example", "--json").stdout)
     assert {link["code"] for link in data["relationships"]["Governing body"]} >= {"ILPER-B1"}
 
 
 def test_show_of_an_unknown_code_exits_2():
-    assert CliRunner().invoke(main, ["show", "NOPE"]).exit_code == 2
+    assert CliRunner().invoke(main, ["show", "NOPE", "--example"]).exit_code == 2
 
 
 @pytest.mark.parametrize("suffix", ["graphml", "gexf", "json"])
 def test_export_writes_each_format(tmp_path, suffix):
     path = tmp_path / f"graph.{suffix}"
-    assert ccgraph("export", str(path)).exit_code == 0
+    assert ccgraph("export", str(path), "--example").exit_code == 0
     assert path.stat().st_size > 1000
 
 
@@ -159,8 +159,8 @@ def test_a_wrong_password_is_reported_without_the_password(neo4j_driver, monkeyp
 
 @pytest.mark.neo4j
 def test_the_neo4j_backend_gives_the_same_json_report(neo4j_driver):
-    embedded = json.loads(ccgraph("check", "--format", "json").stdout)
-    ccgraph("--backend", "neo4j", "load")
+    embedded = json.loads(ccgraph("check", "--example", "--format", "json").stdout)
+    ccgraph("--backend", "neo4j", "load", "--example")
     server = json.loads(ccgraph("--backend", "neo4j", "check", "--format", "json").stdout)
     assert server["findings"] == embedded["findings"]
 
@@ -170,8 +170,8 @@ def test_a_bulk_load_gives_the_same_report_and_an_incomplete_one_exits_2(neo4j_d
     from graphmodel.neo4j_load import load_dataset
     from graphmodel.synthetic import generate
 
-    embedded = json.loads(ccgraph("check", "--format", "json").stdout)
-    ccgraph("--backend", "neo4j", "load", "--bulk")
+    embedded = json.loads(ccgraph("check", "--example", "--format", "json").stdout)
+    ccgraph("--backend", "neo4j", "load", "--example", "--bulk")
     server = json.loads(ccgraph("--backend", "neo4j", "check", "--format", "json").stdout)
     assert server["findings"] == embedded["findings"]
 
@@ -194,7 +194,7 @@ def test_generate_writes_a_synthetic_graph_and_lists_what_it_planted(tmp_path):
 
 @pytest.mark.neo4j
 def test_show_and_export_read_the_graph_back_from_neo4j(neo4j_driver, tmp_path):
-    ccgraph("--backend", "neo4j", "load")
+    ccgraph("--backend", "neo4j", "load", "--example")
     shown = json.loads(ccgraph("--backend", "neo4j", "show", "ILC-B", "--json").stdout)
     assert len(shown["relationships"]["Member practices"]) == 2
     path = tmp_path / "from-neo4j.graphml"
@@ -216,8 +216,8 @@ def test_check_show_and_export_on_an_empty_neo4j_exit_2_saying_what_to_load(
 
 
 def test_global_options_may_follow_the_subcommand():
-    before = CliRunner().invoke(main, ["--backend", "networkx", "check", "--only", "pct_in_cluster"])
-    after = CliRunner().invoke(main, ["check", "--only", "pct_in_cluster", "--backend", "networkx"])
+    before = CliRunner().invoke(main, ["--backend", "networkx", "check", "--example", "--only", "pct_in_cluster"])
+    after = CliRunner().invoke(main, ["check", "--example", "--only", "pct_in_cluster", "--backend", "networkx"])
     assert before.exit_code == after.exit_code == 1 and before.stdout == after.stdout
     wrong = CliRunner().invoke(main, ["check", "--backend=oracle"])
     assert wrong.exit_code == 2 and "oracle" in wrong.output
@@ -255,10 +255,10 @@ def test_a_graph_file_is_validated_like_any_input(tmp_path):
 
 
 def test_a_crosswalk_by_small_areas_without_any_is_refused_saying_what_it_needs():
-    result = CliRunner().invoke(main, ["crosswalk", "2013-04-01", "2013-04-01", "--weight", "population"])
+    result = CliRunner().invoke(main, ["crosswalk", "2013-04-01", "2013-04-01", "--example", "--weight", "population"])
     assert result.exit_code == 2
     assert "needs the ONS LSOA lookups" in result.output and "Traceback" not in result.output
-    by_practices = CliRunner().invoke(main, ["crosswalk", "2013-04-01", "2013-04-01", "--format", "json"])
+    by_practices = CliRunner().invoke(main, ["crosswalk", "2013-04-01", "2013-04-01", "--example", "--format", "json"])
     rows = json.loads(by_practices.stdout)["rows"]
     assert rows and all(r["share"] == 100.0 and r["from"] == r["to"] for r in rows)  # nothing moves in a day
 
@@ -274,10 +274,10 @@ def test_debug_adds_the_traceback_and_keeps_the_exit_code_of_bad_input(tmp_path)
 
 
 def test_an_unknown_boundary_exception_is_refused_naming_it():
-    result = CliRunner().invoke(main, ["check", "--exception", "ZZZ"])
+    result = CliRunner().invoke(main, ["check", "--example", "--exception", "ZZZ"])
     assert result.exit_code == 2
     assert "boundary exception ZZZ: no CCG with that code in the graph" in result.output
-    assert CliRunner().invoke(main, ["check", "--exception", "ILC-A"]).exit_code in (0, 1)
+    assert CliRunner().invoke(main, ["check", "--example", "--exception", "ILC-A"]).exit_code in (0, 1)
 
 
 @pytest.mark.neo4j

@@ -6,7 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from helpers import REPO
+from helpers import REPO, folder_with, published_text
 
 CCGRAPH = [sys.executable, "-m", "ccgraph.cli"]
 
@@ -16,13 +16,9 @@ def _ccgraph(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_a_merger_cycle_in_the_ods_successions_is_a_load_error_naming_both_rows(real_data, tmp_path):
-    folder = tmp_path / "england-2013"
-    folder.mkdir()
-    for source in real_data.iterdir():
-        (folder / source.name).symlink_to(source)
-    (folder / "succ.csv").unlink()
-    rows = (real_data / "succ.csv").read_text()
-    (folder / "succ.csv").write_text(rows + '"09W","09J","","20150401","0"\n"09J","09W","","20160401","0"\n')
+    rows = published_text(real_data / "succ.csv")
+    cycle = '"09W","09J","","20150401","0"\n"09J","09W","","20160401","0"\n'
+    folder = folder_with(real_data, tmp_path / "england-2013", **{"succ.csv": rows + cycle})
     last = rows.count("\n")
     done = _ccgraph("check", "--data", str(folder))
     assert done.returncode == 2, done.stdout + done.stderr

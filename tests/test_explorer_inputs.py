@@ -13,7 +13,7 @@ from helpers import REPO
 @pytest.fixture
 def explorer(monkeypatch):
     def run(page: str = "Explore", **env: str) -> AppTest:
-        for key in ("CCGRAPH_DATA", "CCGRAPH_SCENARIO", "CCGRAPH_KML", "CCGRAPH_SYNTHETIC"):
+        for key in ("CCGRAPH_DATA", "CCGRAPH_SCENARIO", "CCGRAPH_KML", "CCGRAPH_SYNTHETIC", "CCGRAPH_EXAMPLE"):
             monkeypatch.delenv(key, raising=False)
         for key, value in env.items():
             monkeypatch.setenv(key, value)
@@ -36,13 +36,13 @@ def test_a_data_path_thousands_of_characters_long_is_one_line_of_error(explorer)
 def test_a_bad_boundary_file_is_one_line_on_the_map_page(explorer, tmp_path, content):
     kml = tmp_path / "bad.kml"
     kml.write_text(content)
-    at = explorer("Map", CCGRAPH_KML=str(kml))
+    at = explorer("Map", CCGRAPH_EXAMPLE="1", CCGRAPH_KML=str(kml))
     assert not at.exception
     assert at.error[0].value.startswith("The boundary file cannot be drawn: ")
     assert "bad\\.kml" in at.error[0].value and "Traceback" not in at.error[0].value
 
 
 def test_a_boundary_path_too_long_to_look_up_is_one_line_on_the_map_page(explorer):
-    at = explorer("Map", CCGRAPH_KML="k" * 5000)
+    at = explorer("Map", CCGRAPH_EXAMPLE="1", CCGRAPH_KML="k" * 5000)
     assert not at.exception
     assert at.error[0].value.startswith("The boundary file cannot be drawn: File name too long")

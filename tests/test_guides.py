@@ -79,6 +79,7 @@ CASES = """# No CCG is called a throwaway (made up to test the guide).
 SOURCE = """- id: zz_throwaway_notes
   file: zz_throwaway_notes.csv
   title: Notes on CCGs (made up to test the guide)
+  edition: never published
   publisher: ccgraph's tests
   url: https://example.invalid/
   schedule: never
@@ -112,7 +113,8 @@ FIXTURE = "code,note\n02N,a note\nXXX,on nothing\n"
 
 
 def _copy(to: Path) -> Path:
-    """The repository's files (not its caches), with ../shared beside it as beside this one."""
+    """The repository's files (not its caches), with ../shared beside it as beside this one (its
+    RULES.md is the rule book the documents are held to)."""
     if (REPO.parent / "shared").exists():
         (to.parent / "shared").symlink_to(REPO.parent / "shared")
     shutil.copytree(

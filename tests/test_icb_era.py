@@ -11,6 +11,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from helpers import open_published
 
 from ccgraph.core import System
 from graphmodel.dated import commissioners_on, open_on, structure_on
@@ -24,7 +25,7 @@ def england(real_2021) -> System:
 
 
 def _rows(folder: Path, name: str, encoding: str = "utf-8") -> list[dict[str, str]]:
-    with open(folder / name, encoding=encoding, newline="") as handle:
+    with open_published(folder / name, encoding) as handle:
         return list(csv.DictReader(handle))
 
 
@@ -75,7 +76,7 @@ def test_the_boundary_moves_of_1_july_2022_are_placed_as_the_lookups_give_them(e
 
 def test_the_practices_of_the_last_day_are_the_registers_active_english_practices(england, real_2021):
     locations = {a["ods_code"] for _, a in england.graph.nodes(data=True) if a["kind"] == "SubICBLocation"}
-    with open(real_2021[2] / "epraccur_2025-09.csv", encoding="utf-8", newline="") as handle:
+    with open_published(real_2021[2] / "epraccur_2025-09.csv", "utf-8") as handle:
         active = {r[0] for r in csv.reader(handle) if r[25] == "4" and r[12] == "A" and r[14] in locations}
     assert set(commissioners_on(england.graph, MERGER_DAY)) == active
     assert len(active) == 6220
@@ -152,7 +153,7 @@ def test_memberships_of_january_2021_agree_with_that_months_registered_patients_
     files is in the same CCG."""
     from graphmodel.dated import memberships_on
 
-    with open(real_2021[2] / "gp-reg-pat-prac-all_2021-01-01.csv", encoding="utf-8-sig", newline="") as handle:
+    with open_published(real_2021[2] / "gp-reg-pat-prac-all_2021-01-01.csv", "utf-8-sig") as handle:
         published = {row["CODE"]: row["CCG_CODE"] for row in csv.DictReader(handle)}
     ours = memberships_on(england.graph, "2021-01-01")
     both = set(ours) & set(published)
@@ -199,7 +200,7 @@ def test_a_crosswalk_by_residents_places_the_chichester_lsoas_of_2020(england, r
 
 
 def _column_of(path: Path, key: str, value: str) -> dict[str, str]:
-    with open(path, encoding="utf-8-sig", newline="") as handle:
+    with open_published(path, "utf-8-sig") as handle:
         return {row[key]: row[value] for row in csv.DictReader(handle)}
 
 

@@ -10,6 +10,7 @@ import statistics
 from collections import Counter
 
 import pytest
+from helpers import open_published
 
 from ccgraph.core import System
 from graphmodel.dated import open_on, population_on
@@ -21,7 +22,7 @@ def england(real_2021) -> System:
 
 
 def _column(path, key: str, value: str) -> dict[str, str]:
-    with open(path, encoding="utf-8", newline="") as handle:
+    with open_published(path, "utf-8") as handle:
         return {row[key]: row[value] for row in csv.DictReader(handle)}
 
 

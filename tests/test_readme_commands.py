@@ -88,6 +88,7 @@ def test_every_documented_command_works_as_written(document, number, lines, copy
     if any(line.startswith("ccgraph neo4j start") for line in lines):
         for name in ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD"):
             env.pop(name, None)  # as a new user has it: the server this block starts, its own password
+    before = _tree(copy)
     for line in (_as_here(line, real_data) for line in lines):
         if "streamlit run" in line:
             _serve(line, copy, env, tmp_path / "explorer.log")
@@ -97,6 +98,22 @@ def test_every_documented_command_works_as_written(document, number, lines, copy
         allowed = {0, 1} if CHECK.search(line) else {0}  # `check` exits 1 when it finds errors
         assert run.returncode in allowed, f"{document}: `{line}` exited {run.returncode}:\n{out[-3000:]}"
         assert "Traceback" not in out and "Error:" not in out, f"{document}: `{line}`:\n{out[-3000:]}"
+    assert _tree(copy) == before, f"{document}: block {number} wrote into the repository"
+
+
+IGNORED = {"__pycache__", ".pytest_cache", ".hypothesis", ".mypy_cache", ".ruff_cache", "build", "target", ".cache"}
+
+
+def _tree(root: Path) -> set[Path]:
+    """The files `git status` would see: all but what .gitignore leaves out."""
+    return {
+        path.relative_to(root)
+        for path in root.rglob("*")
+        if path.is_file()
+        and not IGNORED & set(path.relative_to(root).parts)
+        and not path.name.endswith(".pyc")
+        and ".egg-info" not in str(path)
+    }
 
 
 def test_the_documents_hold_the_commands_a_user_runs():

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import IO, NamedTuple, TypeVar
 
 from graphmodel.dataset import InputError, Location, Problem
-from graphmodel.input_files import MAX_CSV_BYTES, checked_file, read_input
+from graphmodel.input_files import MAX_CSV_BYTES, open_text, read_input
 
 MAX_FIELD = 10_000  # no field in these registers is anywhere near this long
 MAX_LINE = 100_000  # characters; the widest register line (epraccur) is under 400
@@ -66,7 +66,7 @@ def _bounded_lines(handle: IO[str], census: Census) -> Iterator[str]:
         if len(line) > MAX_LINE:
             where = Location(census.name, len(census.hashes) + 1)
             raise InputError([Problem(where, "*", f"line is more than {MAX_LINE:,} characters long")])
-        remember(hash(line))
+        remember(hash(line.rstrip("\r\n")))  # the same row, whatever its line ending
         yield line
 
 
@@ -168,10 +168,9 @@ def _count_plain(path: Path, columns: Sequence[str]) -> tuple[int, Counter | Non
     """`count_rows` for the plain case, counted in C: a UTF-8 file with a header, one line per
     row, every row full. Anything else (returns None) is left to the general reader, which
     names the line at fault."""
-    checked_file(path, limit=MAX_CSV_BYTES)
     limit = csv.field_size_limit(MAX_FIELD)
     try:
-        with open(path, encoding=ENCODINGS[0], newline="") as handle:
+        with open_text(path, limit=MAX_CSV_BYTES, encoding=ENCODINGS[0]) as handle:
             census = Census(path.name, header=True)
             reader = csv.reader(_bounded_lines(handle, census))
             wanted, _ = _match_header(path.name, next(reader, []), [(c, i) for i, c in enumerate(columns)])
@@ -228,10 +227,9 @@ def read_stream(
     UTF-8 is tried first, then Windows-1252 (`consume` starts again from the first row).
     Raises `InputError` on the first row that is too short or holds an over-long field.
     """
-    checked_file(path, limit=MAX_CSV_BYTES)
     for encoding in ENCODINGS:
         try:
-            with open(path, encoding=encoding, newline="") as handle:
+            with open_text(path, limit=MAX_CSV_BYTES, encoding=encoding) as handle:
                 census = Census(path.name, header)
                 found = _parse(path.name, _bounded_lines(handle, census), columns, consume, header, min_columns)
                 CENSUS[path.resolve()] = census.notes()
@@ -347,7 +345,6 @@ def parse_number(value: str, where: Location, field: str, *, integer: bool = Fal
 
 def header_line(path: Path) -> list[str]:
     """The field names on a file's first line (stripped), reading no further."""
-    checked_file(path, limit=MAX_CSV_BYTES)
-    with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
+    with open_text(path, limit=MAX_CSV_BYTES, encoding="utf-8-sig", errors="replace") as handle:
         first = handle.readline(MAX_FIELD * 10)
     return [name.strip() for name in next(csv.reader([first]), [])]

@@ -110,13 +110,14 @@ class Context:
     def path(self, source_id: str) -> Path | None:
         """The file of a manifest source in the first data directory that has it, in the
         directory itself or one folder down (as `england-2021-2026/geographr/` keeps its
-        lookups)."""
-        name = file_of(source_id)
+        lookups); as published or gzipped (`NAME.gz`, as the package ships them)."""
+        names = (file_of(source_id), file_of(source_id) + ".gz")
         for folder in self.dirs:
-            for p in (folder / name, *(sub / name for sub in self._subfolders(folder))):
-                if p.is_file():
-                    self.read.add(p)
-                    return p
+            for place in (folder, *self._subfolders(folder)):
+                for p in (place / name for name in names):
+                    if p.is_file():
+                        self.read.add(p)
+                        return p
         return None
 
     def _subfolders(self, folder: Path) -> list[Path]:
