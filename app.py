@@ -37,6 +37,7 @@ from ccgraph.explorer import (
 )
 from ccgraph.network_view import draw_network, preload_network
 from ccgraph.serving import Inputs, first_day, report_on, timeline_of, warm_up
+from ccgraph.summary import summary_chart
 from ccgraph.visual import (
     STYLE,
     findings_chart,
@@ -54,6 +55,8 @@ from graphmodel.dated import graph_at, population_on
 from graphmodel.errors import CcgraphError
 from graphmodel.model import RelType
 from graphmodel.national import ICBS_ESTABLISHED
+from graphmodel.summary import BY as SUMMARY_LEVELS
+from graphmodel.summary import NOT_PLACED
 from graphmodel.profile import profile
 from graphmodel.succession import area_holder
 from graphmodel.text import markdown
@@ -371,6 +374,29 @@ def timeline(graph, inputs: Inputs, day: str) -> None:
         f"{day}. Hover for names."
     )
     st.altair_chart(lineage_chart(graph, day=day), width="stretch")
+    by_level(inputs, day)
+
+
+def by_level(inputs: Inputs, day: str) -> None:
+    """`ccgraph summary` on the page: the counts per region, area team, board, STP or commissioner."""
+    st.subheader(f"On {day}, by")
+    left, right = st.columns(2)
+    by = left.selectbox("Level", list(SUMMARY_LEVELS), key="summary_by", label_visibility="collapsed")
+    measure = right.selectbox(
+        "Measure", ("practices", "population", "patients", "commissioners"), key="summary_measure",
+        label_visibility="collapsed",
+    )
+    found = inputs.load().summary(by, day)
+    table = pd.DataFrame([*found["rows"], found["total"]])
+    st.caption(
+        f"{found['commissioners'].capitalize()} are the commissioners that day. Patients: "
+        + (found["patients_from"] or "known here for April-June 2013 only (NHSBSA)")
+        + ". Population: the mid-year LSOA estimate nearest the date. "
+        + f"{NOT_PLACED}: no link in the sources places them at this level that day."
+    )
+    if table[measure].notna().any():
+        st.vega_lite_chart(summary_chart(found, measure), width="stretch")
+    st.dataframe(table, hide_index=True)
 
 
 EXAMPLES: dict[str, tuple[str, dict[str, object]]] = {

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -82,7 +83,7 @@ class Changes:
             ["merger", m["from"], m["from_name"], f"into {m['into']} on {m['on']}"] for m in s["mergers"]
         ]
         rows += [
-            ["practice_moved", p["practice"], p["name"], f"{p['from']} -> {p['to']}"]
+            ["practice_moved", p["practice"], p["name"], f"{p['from']} -> {p['to']} ({p['why']})"]
             for p in s["practices_moved"]
         ]
         for kind in ("sub_icb_location", "icb"):
@@ -141,8 +142,8 @@ class Changes:
                 ],
             ),
             (
-                "Practices that moved commissioner",
-                [f"{p['practice']} {p['name']}: {p['from']} -> {p['to']}" for p in s["practices_moved"]],
+                "Practices that moved commissioner: " + (_reasons(s["practices_moved"]) or "none"),
+                [f"{p['practice']} {p['name']}: {p['from']} -> {p['to']} ({p['why']})" for p in s["practices_moved"]],
             ),
             ("Overlaps that appeared", [f"{o['ccg']} - {o['authority']}" for o in s["overlaps_appeared"]]),
             ("Overlaps that went away", [f"{o['ccg']} - {o['authority']}" for o in s["overlaps_gone"]]),
@@ -217,6 +218,12 @@ def history_table(history: dict[str, Any]) -> str:
     if not lineage["merged_into"]:
         lines.append(f"  nothing: it was open until {lineage['close_date'] or 'the end of the data'}")
     return "\n".join(lines + _steps({"onward": [s for s in history["onward"] if s["kind"] != "CCG"]}))
+
+
+def _reasons(moved: list[dict[str, Any]]) -> str:
+    """How many moved for each reason: "merger 1,024, own move 12"."""
+    counts = Counter(p["why"] for p in moved)
+    return ", ".join(f"{why} {counts[why]:,}" for why in ("merger", "boundary change", "own move") if counts[why])
 
 
 def _share(step: dict[str, Any]) -> str:

@@ -18,6 +18,7 @@ import click
 
 from ccgraph.core import SHIPPED, System
 from graphmodel.crosswalk import LEVELS, WEIGHTS
+from graphmodel.summary import BY as SUMMARY_LEVELS
 from graphmodel.errors import CcgraphError
 from graphmodel.nx_graph import EXPORT_FORMATS, build_graph, export_format, export_graph
 from graphmodel.text import one_line, printable
@@ -432,6 +433,23 @@ def crosswalk(ctx: click.Context, first, second, data, scenario, graph_file, sou
 @data_option
 @scenario_option
 @input_option
+@click.option("--by", type=click.Choice(list(SUMMARY_LEVELS)), default="region", show_default=True)
+@as_at_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.pass_context
+def summary(ctx: click.Context, data, scenario, graph_file, by: str, as_at, fmt: str) -> None:
+    """Commissioners, practices, registered patients and residents per region, area team,
+    integrated care board, STP or commissioner (a CCG, or from 1 July 2022 a sub-ICB location) on
+    a date, with England's total and a row of those no source places at that level."""
+    from ccgraph.summary import summary_text
+
+    click.echo(summary_text(_open(ctx, data, scenario, graph_file=graph_file).summary(by, as_at.date()), fmt))
+
+
+@main.command()
+@data_option
+@scenario_option
+@input_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @tolerance_option
 @exceptions_option
@@ -474,13 +492,19 @@ def _format_of(path: Path, fmt: str | None = None) -> str:
 @scenario_option
 @input_option
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), help="Default: from the file extension.")
+@click.option(
+    "--as-at",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Only the bodies open and the links in force on this date (default: every date).",
+)
 @click.pass_context
-def export(ctx: click.Context, path: Path, data, scenario, graph_file, fmt: str | None) -> None:
+def export(ctx: click.Context, path: Path, data, scenario, graph_file, fmt: str | None, as_at) -> None:
     """Export the graph as GraphML, GEXF (Gephi) or node-link JSON."""
     _format_of(path, fmt)  # refused before any work
     system = _open(ctx, data, scenario, graph_file=graph_file)
-    fmt = system.export(path, fmt)
-    graph = system.graph
+    day = as_at.date() if as_at else None
+    fmt = system.export(path, fmt, as_at=day)
+    graph = system.graph_on(day) if day else system.graph
     _err(
         f"Wrote {graph.number_of_nodes()} nodes and {graph.number_of_edges()} relationships to {path} ({fmt})."
     )

@@ -397,6 +397,16 @@ class System:
         areas, people = (self.dataset.areas, self.dataset.people) if self.dataset else (None, None)
         return crosswalk(self.graph, one, two, source, target, weight, areas=areas, people=people)
 
+    def summary(self, by: str = "region", as_at: date | str = "2013-04-01") -> dict[str, Any]:
+        """Per region, area team, ICB, STP or commissioner (`by`: region, area-team, icb, stp,
+        ccg) on `as_at`: commissioners, practices, registered patients and residents, with a
+        total and a row of those no link places (`ccgraph summary`)."""
+        from graphmodel.summary import BY, summary_on
+
+        if by not in BY:
+            raise CcgraphError(f"unknown level {by!r}; use {', '.join(BY)}")
+        return summary_on(self.graph, self.day(as_at).isoformat(), by)
+
     def timeline(self, *, tolerance: float = 5.0, exceptions: Iterable[str] = ()) -> list[dict[str, Any]]:
         """The structure on 1 April of each year covered (and the last day): CCGs, STPs (None
         where no STP link is in force), member practices, authorities, the NHS CB's area teams
@@ -423,14 +433,25 @@ class System:
             )
         return rows
 
-    def export(self, path: Path | str, fmt: str | None = None) -> str:
-        """Write the graph as GraphML, GEXF or node-link JSON; returns the format used."""
+    def export(self, path: Path | str, fmt: str | None = None, *, as_at: date | str | None = None) -> str:
+        """Write the graph as GraphML, GEXF or node-link JSON; returns the format used. With
+        `as_at`, only the bodies open and the links in force that day (the file then covers that
+        day alone), for a picture of one date in Gephi."""
         from graphmodel.nx_graph import export_format
 
         path = Path(path)
         fmt = export_format(path, fmt)
-        export_graph(self.graph, path, fmt)
+        export_graph(self.graph_on(as_at) if as_at is not None else self.graph, path, fmt)
         return fmt
+
+    def graph_on(self, as_at: date | str) -> nx.MultiDiGraph:
+        """A copy of the graph as it stood on `as_at`: the bodies open and the links in force."""
+        from graphmodel.dated import graph_at
+
+        day = self.day(as_at)
+        on_day = nx.MultiDiGraph(graph_at(self.graph, day))
+        on_day.graph["coverage"] = [day.isoformat(), day.isoformat()]
+        return on_day
 
     def cypher(self, query: str, params: dict[str, Any] | None = None, **limits: Any) -> QueryResult:
         """An analyst's read-only query against the Neo4j graph (see docs/security.md)."""

@@ -248,7 +248,9 @@ def structure_on(graph: nx.MultiDiGraph, day: date | str) -> dict[str, int]:
 def structure_diff(graph: nx.MultiDiGraph, before: date | str, after: date | str) -> Attrs:
     """What changed in the structure from `before` to `after` (either order of dates works;
     `before` is the earlier state): CCGs opened, closed and merged, practices that moved
-    commissioner, overlaps that appeared or went away, sub-ICB locations and boards opened and
+    commissioner (each with `why`: "merger" when its commissioner merged into the new one,
+    "boundary change" when the area passed to several bodies and the practice went with its part,
+    as on 1 July 2022, "own move" otherwise), overlaps that appeared or went away, sub-ICB locations and boards opened and
     closed, the other successions (CCG to location, STP to board, board to board), and the
     counts on each day."""
     before, after = _iso(before), _iso(after)
@@ -274,8 +276,22 @@ def structure_diff(graph: nx.MultiDiGraph, before: date | str, after: date | str
     def area(code: str) -> str:  # a sub-ICB location is its CCG's area under the same ODS code
         return str(nodes[code].get("ods_code", code))
 
+    def why(was: str, body: str) -> str:
+        """Whether the practice moved with its commissioner or on its own (the docstring above)."""
+        holder = holder_on(graph, was, max(before, after))
+        if area(holder) == area(body):
+            return "merger"
+        successors = {t for _, t, a in graph.out_edges(holder, data=True) if a["rel"] == RelType.SUCCEEDED_BY}
+        return "boundary change" if body in successors else "own move"
+
     moved = [
-        {"practice": p, "name": nodes[p].get("name", ""), "from": members_before[p], "to": body}
+        {
+            "practice": p,
+            "name": nodes[p].get("name", ""),
+            "from": members_before[p],
+            "to": body,
+            "why": why(members_before[p], body) if before <= after else why(body, members_before[p]),
+        }
         for p, body in sorted(members_after.items())
         if p in members_before and area(members_before[p]) != area(body)
     ]

@@ -413,7 +413,20 @@ def test_the_timeline_counts_ccgs_stps_and_boundary_crossings_per_year(real_hist
     assert table.loc["2013-04-01", "ccgs"] == 211 and table.loc["2020-04-01", "ccgs"] == 135
     assert table.loc["2022-04-01", "ccgs"] == 106 and table.loc["2018-04-01", "stps"] > 0
     assert table.loc["2020-04-01", "boundary_crossing_ccgs"] > table.loc["2013-04-01", "boundary_crossing_ccgs"]
-    assert len(at.get("vega_lite_chart")) == 2  # the counts per year, and the merger lineage
+    assert len(at.get("vega_lite_chart")) == 3  # the counts per year, the merger lineage, by region
+
+
+def test_the_timeline_page_counts_practices_and_patients_per_region_on_the_date(real_history):
+    """`ccgraph summary` on the page: the four regions of 1 April 2013, adding up to England."""
+    at = history_app(real_history, page="Timeline", date="2013-04-01")
+    assert not at.exception
+    by_region = at.main.dataframe[1].value.set_index("name")
+    regions = ["North of England", "Midlands and East of England", "London", "South of England"]
+    assert list(by_region.index) == [*regions, "England"]
+    assert by_region.loc[regions, "practices"].sum() == by_region.loc["England", "practices"] == 8096
+    assert by_region.loc[regions, "patients"].sum() == by_region.loc["England", "patients"] > 55_000_000
+    at.selectbox(key="summary_by").set_value("area-team").run()
+    assert len(at.main.dataframe[1].value) == 27 + 1
 
 
 def test_on_the_map_at_a_later_date_the_2013_areas_a_ccg_held_are_one_shape(real_history):

@@ -106,7 +106,9 @@ def _bomb(path: Path, size: int) -> None:
 
 
 @pytest.mark.parametrize("kind", ["bomb", "cut short", "not gzip"])
-def test_a_gzipped_register_that_is_a_bomb_cut_short_or_not_gzip_is_refused_naming_it(real_data, tmp_path, kind):
+def test_a_gzipped_register_that_is_a_bomb_cut_short_or_not_gzip_is_refused_naming_it(
+    real_data, tmp_path, kind
+):
     folder = folder_with(real_data, tmp_path / "england-2013", without=("epcmem.csv",))
     packed = folder / "epcmem.csv.gz"
     if kind == "bomb":
@@ -133,7 +135,9 @@ SHOW_WHICH_THEN_RUN = "import loaders, ccgraph.cli as c; print(loaders.__file__)
 def test_a_plain_pip_install_carries_the_registers_and_checks_england_from_anywhere(tmp_path):
     """`pip install .` (not only `-e`): the installed package alone, run outside the repository."""
     source = tmp_path / "clone"
-    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(".git", "*cache*", "build", "*.egg-info", ".venv"))
+    shutil.copytree(
+        REPO, source, ignore=shutil.ignore_patterns(".git", "*cache*", "build", "*.egg-info", ".venv")
+    )
     target = tmp_path / "site"
     install = subprocess.run(
         [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(source)],
@@ -142,7 +146,9 @@ def test_a_plain_pip_install_carries_the_registers_and_checks_england_from_anywh
         timeout=600,
     )
     assert install.returncode == 0, install.stderr[-2000:]
-    shipped = {p.relative_to(target / "loaders" / "data") for p in (target / "loaders" / "data").rglob("*.gz")}
+    shipped = {
+        p.relative_to(target / "loaders" / "data") for p in (target / "loaders" / "data").rglob("*.gz")
+    }
     assert shipped == {Path(f.folder) / (f.file + ".gz") for f in bundled_files()}
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
