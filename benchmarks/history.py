@@ -3,9 +3,10 @@ targets; prints a table.
 
     python benchmarks/history.py [--data DIR --data DIR] [--repeat 5] [--no-neo4j]
 
-Parse + validate (`load_inputs`) and build (`build_graph`) of both real folders; every check on a
-date not asked before, on NetworkX and in Cypher (Neo4j named by NEO4J_URI/NEO4J_PASSWORD, e.g.
-after `ccgraph neo4j start`; the graph is loaded first, untimed); `System.diff` between two
+Parse + validate (`load_inputs`) and build (`build_graph`) of the package's copies of the
+2013 and history folders (or the `--data` given); every check on a
+date not asked before, on NetworkX and in Cypher (a local Neo4j of the benchmarks' own, as
+`benchmarks/run.py` starts it, never the user's; the graph is loaded first, untimed); `System.diff` between two
 dates (structure and the checks on both days). Each figure is the median and the worst of
 `--repeat` runs (Neo4j answers one untimed check first, as a running service would have). The explorer's repaint after a change of date is measured in a real browser
 by `benchmarks/explorer.py` ("date change s"). Never a test: read the figures, do not assert them.
@@ -25,9 +26,9 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.results import recorded  # noqa: E402
 
-from benchmarks.run import print_markdown  # noqa: E402
+from benchmarks.run import own_neo4j, print_markdown  # noqa: E402
+from loaders.bundled import BUNDLED  # noqa: E402
 
-SHARED = ROOT.parent / "shared" / "data"
 # Dates never asked twice in one run: each check run is "on a new date" (no cache to help).
 NEW_DATES = [
     f"{y}-{m:02d}-15"
@@ -60,12 +61,12 @@ def main() -> None:
     parser.add_argument("--no-neo4j", action="store_true")
     parser.add_argument("--record", action="store_true", help="also write what it prints into benchmarks/RESULTS.md")
     args = parser.parse_args()
-    with recorded("history", args.record):
+    with recorded("history", args.record), own_neo4j(not args.no_neo4j):
         _measure(args)
 
 
 def _measure(args: argparse.Namespace) -> None:
-    data = args.data or [SHARED / "england-2013", SHARED / "england-history"]
+    data = args.data or [BUNDLED / "england-2013", BUNDLED / "england-history"]
 
     from ccgraph.core import System
     from graphmodel.nx_graph import build_graph
@@ -78,7 +79,7 @@ def _measure(args: argparse.Namespace) -> None:
     results.append(
         ("parse + validate + build", runs(lambda: build_graph(load_inputs(data).dataset), args.repeat), 1.0)
     )
-    later = SHARED / "england-2021-2026"  # 2013-2026: the boards, populations and later registers too
+    later = BUNDLED / "england-2021-2026"  # 2013-2026: the boards, populations and later registers too
     if args.data is None and later.is_dir():
         whole = [*data, later]
         load_inputs(whole)

@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.results import recorded  # noqa: E402
 
 from benchmarks.run import print_markdown  # noqa: E402
+from loaders.bundled import copy_out  # noqa: E402
 from loaders.readers import nhsbsa, ods, ons  # noqa: E402
 
 LSOA_COLUMNS = ("CCG15CD", "CCG15CDH", "LAD15CD", "LAD15NM")
@@ -68,7 +69,7 @@ def synthetic_lookup(rows: int, folder: Path) -> Path:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "england-2013")
+    parser.add_argument("--data", type=Path, help="a folder of registers as published (default: the package's, written out)")
     parser.add_argument("--scale-rows", type=int, default=1_000_000)
     parser.add_argument("--record", action="store_true", help="also write what it prints into benchmarks/RESULTS.md")
     args = parser.parse_args()
@@ -77,8 +78,11 @@ def main() -> None:
 
 
 def _measure(args: argparse.Namespace) -> None:
-    rows = [measure(args.data / name, read) for name, read in READERS.items() if (args.data / name).is_file()]
     with tempfile.TemporaryDirectory() as tmp:
+        if args.data is None:  # sizes are of the files as published: the package's, decompressed
+            copy_out(Path(tmp) / "published")
+        data = args.data or Path(tmp) / "published" / "england-2013"
+        rows = [measure(data / name, read) for name, read in READERS.items() if (data / name).is_file()]
         for n in (args.scale_rows // 10, args.scale_rows):
             if n:
                 rows.append(

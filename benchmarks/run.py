@@ -4,8 +4,10 @@
                              [--browser-scales 1,10]
 
 Each measurement runs in a fresh subprocess so that peak memory (max RSS) belongs to it alone.
-Neo4j is the server named by NEO4J_URI/NEO4J_PASSWORD (e.g. after `ccgraph neo4j start`); its
-graph is emptied (untimed) before each load. Each graph is loaded in one transaction (the
+Neo4j is a local server of the benchmark's own (`ccgraph neo4j --port 7696 start`, its own
+store; started if it is not running and stopped afterwards if the benchmark started it), so
+that a user's server and its graph are never touched; its graph is emptied (untimed) before each
+load. Each graph is loaded in one transaction (the
 default; timed up to 500,000 rows: x100 does not fit the local server's heap) and in bulk
 (`--bulk`: a transaction per batch). Then each check on each backend, growth between scales,
 and the explorer in a real browser (`benchmarks/explorer.py`, when chromium is installed).
@@ -18,16 +20,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.results import recorded  # noqa: E402
+from loaders.bundled import BUNDLED  # noqa: E402
 
 
 def _timed(fn, *args, **kwargs):
@@ -163,7 +169,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "england-2013")
+    parser.add_argument("--data", type=Path, default=BUNDLED / "england-2013")  # the package's own copy
     parser.add_argument("--scales", default="0.1,1,10,100")
     parser.add_argument(
         "--naive-limit", type=int, default=3_000, help="rows for the row-at-a-time baseline (0: skip)"
@@ -173,8 +179,35 @@ def main() -> None:
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--record", action="store_true", help="also write what it prints into benchmarks/RESULTS.md")
     args = parser.parse_args()
-    with recorded("run", args.record and not args.child):
+    with recorded("run", args.record and not args.child), own_neo4j(not args.no_neo4j and not args.child):
         _measure(args)
+
+
+BENCH_PORT = 7696  # the benchmark's own server, never the user's (7687) nor the tests' (7697)
+
+
+@contextmanager
+def own_neo4j(wanted: bool) -> Iterator[None]:
+    """A local Neo4j of the benchmark's own, named by NEO4J_URI for the measuring subprocesses."""
+    if not wanted:
+        yield
+        return
+    from ccgraph.neo4j_server import LocalServer, running_pid, start, stop
+
+    server = LocalServer(BENCH_PORT)
+    started = not running_pid(server)
+    print(start(server, say=lambda text: print(text, file=sys.stderr)), file=sys.stderr)
+    os.environ["NEO4J_URI"] = server.uri
+    os.environ.pop("NEO4J_DATABASE", None)
+    try:
+        yield
+    finally:
+        if started:
+            print(stop(server), file=sys.stderr)
+
+
+def _has_registers(folder: Path) -> bool:
+    return any((folder / name).is_file() for name in ("CCG_APR_2013.csv", "CCG_APR_2013.csv.gz"))
 
 
 def _measure(args: argparse.Namespace) -> None:
@@ -182,7 +215,7 @@ def _measure(args: argparse.Namespace) -> None:
         source, scale = args.child.split(":")
         print(json.dumps(measure(source, float(scale), args.data, not args.no_neo4j, args.naive_limit)))
         return
-    runs = (["england-2013:1"] if (args.data / "CCG_APR_2013.csv").is_file() else []) + [
+    runs = (["england-2013:1"] if _has_registers(args.data) else []) + [
         f"synthetic:{s}" for s in args.scales.split(",")
     ]
     results = []
@@ -210,7 +243,7 @@ def _measure(args: argparse.Namespace) -> None:
     if args.browser_scales:
         print("\nExplorer in a real browser (benchmarks/explorer.py):")
         command = [sys.executable, str(ROOT / "benchmarks" / "explorer.py"), "--scales", args.browser_scales]
-        has_data = (args.data / "CCG_APR_2013.csv").is_file()
+        has_data = _has_registers(args.data)
         subprocess.run(command + (["--data", str(args.data)] if has_data else []))
 
 
