@@ -484,7 +484,9 @@ def cypher_console(day: str) -> None:
 
 
 def _date_control(system: System) -> str:
-    """The sidebar's date, which every page obeys; the link (?date=...) sets it on a first run."""
+    """The sidebar's date, which every page obeys: typed as YYYY-MM-DD and applied on Enter (or
+    when the field is left); a click on the timeline sets it too; the link (?date=...) sets it on
+    a first run. A date that is not one, or that the data does not cover, is said and not applied."""
     low, high = system.coverage or (None, None)
     asked = st.query_params.get("date", "")
     try:
@@ -494,17 +496,39 @@ def _date_control(system: System) -> str:
     except ValueError:
         start = date.fromisoformat(first_day(system))
     st.session_state.setdefault("date", start)
-    day = st.sidebar.date_input(
+    if st.session_state.get("date_shown") != st.session_state["date"]:  # set by a link or a click
+        st.session_state["date_text"] = st.session_state["date"].isoformat()
+        st.session_state["date_shown"] = st.session_state["date"]
+    st.sidebar.text_input(
         "Date",
-        key="date",
-        min_value=low,
-        max_value=high,
-        format="YYYY-MM-DD",
-        help="The structure, links and rules in force on this day"
+        key="date_text",
+        on_change=_apply_typed_date,
+        args=(low, high),
+        help="The structure, links and rules in force on this day: type YYYY-MM-DD and press Enter"
         + (f" (the data covers {low} to {high})." if low else "."),
     )
+    if problem := st.session_state.get("date_problem"):
+        st.sidebar.error(problem)
+    day: date = st.session_state["date"]
     st.query_params["date"] = day.isoformat()
     return day.isoformat()
+
+
+def _apply_typed_date(low: date | None, high: date | None) -> None:
+    typed = str(st.session_state.get("date_text", "")).strip()
+    st.session_state["date_problem"] = None
+    try:
+        day = date.fromisoformat(typed)
+    except ValueError:
+        day = None
+    if day is None or (low and high and not low <= day <= high):
+        span = f" from {low} to {high}" if low else ""
+        st.session_state["date_problem"] = (
+            f"{markdown(typed[:40])} is not a date{span} (YYYY-MM-DD); still showing {st.session_state['date']}."
+        )
+        st.session_state["date_text"] = st.session_state["date"].isoformat()
+        return
+    st.session_state["date"] = st.session_state["date_shown"] = day
 
 
 def _one_problem(err: Exception) -> str:

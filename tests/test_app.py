@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 import os
 import re
 import shutil
@@ -96,7 +95,7 @@ def test_search_is_partial_and_case_insensitive_across_kinds():
 
 def test_selecting_an_organisation_shows_its_profile_findings_and_network():
     at = app(**EXAMPLE)
-    at.text_input[0].input("Beta").run()
+    at.main.text_input[0].input("Beta").run()
     assert not at.exception
     assert "ILC-B" in unescaped(at.subheader[0].value)
     assert at.error[0].value.startswith("4 breach(es)")
@@ -109,14 +108,14 @@ def test_selecting_an_organisation_shows_its_profile_findings_and_network():
 
 def test_a_search_with_no_match_says_so():
     at = app(**EXAMPLE)
-    at.text_input[0].input("no such body anywhere").run()
+    at.main.text_input[0].input("no such body anywhere").run()
     assert not at.exception and not at.main.selectbox
     assert "matching “no such body anywhere”" in unescaped(at.info[0].value)
 
 
 def test_the_network_is_drawn_without_any_request_to_the_internet():
     at = app(**EXAMPLE)
-    at.text_input[0].input("ILC-B").run()
+    at.main.text_input[0].input("ILC-B").run()
     [component] = [e for e in at.get("bidi_component") if e.proto.component_name == "ccgraph.network"]
     script = component.proto.js_content
     assert "vis.Network" in script and not re.search(r"https?://[^\s\"']+\.js", script)
@@ -127,7 +126,7 @@ def test_the_network_is_drawn_without_any_request_to_the_internet():
 
 def test_filtering_by_relationship_type_narrows_the_network():
     at = app(**EXAMPLE)
-    at.text_input[0].input("ILC-B").run()
+    at.main.text_input[0].input("ILC-B").run()
     everything = drawn(at)["codes"]
     at.multiselect[0].select("MEMBER_OF").run()
     members_only = drawn(at)["codes"]
@@ -136,7 +135,7 @@ def test_filtering_by_relationship_type_narrows_the_network():
 
 def test_small_relationship_groups_link_each_organisation_to_its_page():
     at = app(**EXAMPLE)
-    at.text_input[0].input("ILC-B").run()
+    at.main.text_input[0].input("ILC-B").run()
     tables = [m.value for m in at.markdown if m.value.startswith("| ")]
     assert any("[Illustrative Beta Health Centre](?page=Explore&org=ILP-B1)" in t for t in tables)
 
@@ -158,7 +157,7 @@ def test_compliance_dashboard_lists_every_check_and_offers_downloads():
 
 def test_a_ccg_with_nothing_recorded_to_check_shows_data_gaps_not_breaches(real_data):
     at = app(CCGRAPH_DATA=str(real_data))
-    at.text_input[0].set_value("00C").run()  # NHS Darlington: no governing body etc. in open data
+    at.main.text_input[0].set_value("00C").run()  # NHS Darlington: no governing body etc. in open data
     assert not at.exception and not at.error
     assert any("data gap(s)" in info.value for info in at.info)
     assert set(at.main.dataframe[1].value["finding"]) == {"gap"}
@@ -284,6 +283,24 @@ def chromium() -> str:
 
 
 @pytest.mark.browser
+def test_in_a_real_browser_a_date_typed_in_the_sidebar_applies_on_enter(real_history, chromium, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    data = os.pathsep.join(map(str, real_history))
+    with explorer_server(tmp_path, CCGRAPH_DATA=data) as port, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1400})
+        page.goto(f"http://127.0.0.1:{port}/?page=Timeline", timeout=90_000)
+        field = page.get_by_label("Date", exact=True)
+        expect(field).to_have_value("2013-04-01", timeout=90_000)
+        field.fill("2019-04-01")
+        field.press("Enter")
+        page.wait_for_url("**date=2019-04-01**", timeout=30_000)
+        expect(page.get_by_text("bodies open on 2019-04-01")).to_be_visible(timeout=30_000)
+        browser.close()
+
+
+@pytest.mark.browser
 def test_in_a_real_browser_the_warmed_up_explorer_draws_offline_and_opens_a_double_clicked_node(
     tmp_path, chromium
 ):
@@ -372,10 +389,10 @@ def history_app(real_history, **query: str) -> AppTest:
 
 def test_the_date_starts_on_1_april_2013_and_search_shows_only_bodies_open_that_day(real_history):
     at = history_app(real_history)
-    assert at.sidebar.date_input[0].value == date(2013, 4, 1)
-    at.text_input[0].set_value("Tees Valley").run()
+    assert at.sidebar.text_input(key="date_text").value == "2013-04-01"
+    at.main.text_input[0].set_value("Tees Valley").run()
     assert not at.main.selectbox and any("Not open on 2013-04-01" in unescaped(c.value) for c in at.caption)
-    at.sidebar.date_input[0].set_value(date(2020, 4, 1)).run()
+    at.sidebar.text_input(key="date_text").set_value("2020-04-01").run()  # typed, then Enter
     assert at.query_params["date"] == "2020-04-01"
     assert "NHS Tees Valley CCG [16C] — CCG" in at.main.selectbox[0].value
     assert any("[NHS Darlington](?page=Explore&org=00C)" in unescaped(m.value) for m in at.main.markdown)
@@ -383,7 +400,7 @@ def test_the_date_starts_on_1_april_2013_and_search_shows_only_bodies_open_that_
 
 def test_a_link_with_a_date_opens_the_explorer_on_that_day(real_history):
     at = history_app(real_history, date="2021-04-01", page="Compliance")
-    assert at.sidebar.date_input[0].value == date(2021, 4, 1)
+    assert at.sidebar.text_input(key="date_text").value == "2021-04-01"
     outcomes = at.get("vega_lite_chart")
     assert not at.exception and outcomes
     summary = at.main.dataframe[0].value.set_index("check")
@@ -403,7 +420,16 @@ def test_a_link_with_a_date_opens_the_explorer_on_that_day(real_history):
 
 def test_a_date_outside_the_data_in_a_link_falls_back_to_the_first_day(real_history):
     at = history_app(real_history, date="2030-01-01")
-    assert at.sidebar.date_input[0].value == date(2013, 4, 1) and not at.exception
+    assert at.sidebar.text_input(key="date_text").value == "2013-04-01" and not at.exception
+
+
+@pytest.mark.parametrize("typed", ["2030-01-01", "1 April 2020", "<b>x</b>"])
+def test_a_typed_date_that_is_not_one_the_data_covers_is_said_and_not_applied(real_history, typed):
+    at = history_app(real_history, date="2016-04-01")
+    at.sidebar.text_input(key="date_text").set_value(typed).run()
+    assert not at.exception and at.query_params["date"] == "2016-04-01"
+    assert "still showing 2016-04-01" in at.sidebar.error[0].value
+    assert at.sidebar.text_input(key="date_text").value == "2016-04-01"
 
 
 def test_the_timeline_counts_ccgs_stps_and_boundary_crossings_per_year(real_history):
