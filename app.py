@@ -6,7 +6,8 @@ Inputs come from the environment: CCGRAPH_DATA (data directories separated by `:
 docs/data.md),
 CCGRAPH_SCENARIO (a scenario file), CCGRAPH_KML (CCG boundaries; default DATA/CCC_Feb2013.KML),
 CCGRAPH_WAIVERS (a waiver file, as `ccgraph check --waivers`),
-CCGRAPH_EXAMPLE=1 for the bundled illustrative example,
+CCGRAPH_EXAMPLE=1 for the bundled illustrative example, CCGRAPH_REGISTERS (your own registers,
+files separated by `:`; or upload them in the sidebar, for your session only),
 or instead CCGRAPH_SYNTHETIC=SCALE[:SEED[:VIOLATIONS]] for a generated system of invented
 bodies with VIOLATIONS breaches planted per check (as `ccgraph generate`; for trying the
 explorer at national scale and beyond).
@@ -18,9 +19,11 @@ uses NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD. This file only lays out pages; the
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections import Counter
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -540,6 +543,51 @@ def _one_problem(err: Exception) -> str:
     return str(err)
 
 
+@dataclass
+class Uploaded:
+    """A visitor's registers laid over the graph, kept in their session only (never cached for
+    others): the system, and its reports by date."""
+
+    key: str
+    system: System
+    reports: dict[str, Report] = field(default_factory=dict)
+
+    def report(self, day: str, waivers: Path | None) -> Report:
+        if day not in self.reports:
+            self.reports[day] = self.system.check(as_at=day, waivers=waivers)
+        return self.reports[day]
+
+
+def _with_uploaded_registers(inputs: Inputs) -> Uploaded | None:
+    """The sidebar's upload of a visitor's own registers (from `ccgraph template`)."""
+    files = st.sidebar.file_uploader(
+        "Your own registers (CSV)",
+        type=["csv"],
+        accept_multiple_files=True,
+        key="registers_upload",
+        help="Governing bodies, CSU support or HWB seats, filled from `ccgraph template KIND`. They are "
+        "laid over the graph for this session only, and never kept.",
+    )
+    if not files:
+        st.session_state.pop("uploaded", None)
+        return None
+    content = [(f.name, f.getvalue()) for f in files]
+    key = hashlib.sha256(b"".join(hashlib.sha256(c).digest() + n.encode() for n, c in content)).hexdigest()
+    held: Uploaded | None = st.session_state.get("uploaded")
+    if held is None or held.key != key:
+        try:
+            with st.spinner("Laying your registers over the graph"):
+                held = Uploaded(key, inputs.with_uploads(content))
+        except (CcgraphError, OSError) as err:
+            st.session_state.pop("uploaded", None)
+            st.sidebar.error("Your registers could not be read.")
+            st.sidebar.code(_one_problem(err), language=None, wrap_lines=True)
+            return None
+        st.session_state["uploaded"] = held
+    st.sidebar.caption(markdown(f"With your registers: {', '.join(n for n, _ in content)} (this session only)."))
+    return held
+
+
 def main() -> None:
     st.set_page_config(page_title="ccgraph explorer", layout="wide")
     try:
@@ -570,7 +618,12 @@ def main() -> None:
         help="info includes data gaps and recommendations; warning and error are breaches.",
     )
     st.query_params["min"] = floor
-    shown = report_on(inputs, day).at_least(floor)
+    mine = _with_uploaded_registers(inputs)
+    if mine is None:
+        shown = report_on(inputs, day).at_least(floor)
+    else:  # this visitor's own registers: their system and reports stay in their session
+        system, graph, quality = mine.system, mine.system.graph, mine.system.quality
+        shown = mine.report(day, inputs.waivers).at_least(floor)
     findings = shown.findings
     view = graph_at(graph, day)
     if inputs.synthetic:

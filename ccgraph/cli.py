@@ -19,6 +19,7 @@ import click
 from ccgraph.core import SHIPPED, System
 from graphmodel.crosswalk import LEVELS, WEIGHTS
 from graphmodel.summary import BY as SUMMARY_LEVELS
+from loaders.registers import TEMPLATES as REGISTER_KINDS
 from graphmodel.errors import CcgraphError
 from graphmodel.nx_graph import EXPORT_FORMATS, build_graph, export_format, export_graph
 from graphmodel.text import one_line, printable
@@ -149,6 +150,7 @@ def _open(
             scenario,
             graph_file=graph_file,
             example=example,
+            registers=ctx.obj.get("registers", ()),
             backend=ctx.obj["backend"],
             bulk=bulk,
             batch_size=batch_size,
@@ -190,9 +192,24 @@ _example_option = click.option(
 )
 
 
+def _remember_registers(ctx: click.Context, _: click.Parameter, value: tuple[Path, ...]) -> None:
+    ctx.ensure_object(dict)["registers"] = value
+
+
+_registers_option = click.option(
+    "--registers",
+    type=click.Path(path_type=Path),
+    multiple=True,
+    expose_value=False,
+    callback=_remember_registers,
+    help="Your own register (from `ccgraph template`), laid over the data by code and date; repeatable.",
+)
+
+
 def input_option(command: Callable[..., Any]) -> Callable[..., Any]:
-    """--input FILE and --example: the inputs that are a whole system by themselves."""
-    return _graph_file_option(_example_option(command))
+    """--input FILE and --example, the inputs that are a whole system by themselves, and
+    --registers, a user's own laid over the data."""
+    return _graph_file_option(_example_option(_registers_option(command)))
 
 
 @click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
@@ -305,6 +322,11 @@ def load(
     show_default=True,
     help="JUnit: the least severity that fails a check's test case (the rest go to system-out).",
 )
+@click.option(
+    "--redact-people",
+    is_flag=True,
+    help="Replace the people of your registers by their roles, for a report meant to be shared.",
+)
 @click.pass_context
 def check(
     ctx: click.Context,
@@ -320,6 +342,7 @@ def check(
     exceptions,
     waivers,
     junit_fail_on,
+    redact_people,
 ) -> None:
     """Run the compliance checks. Exit 0 clean, 1 when an error-severity finding remains, 2 bad input."""
     from queries.runner import select
@@ -339,6 +362,10 @@ def check(
         exceptions=exceptions,
         waivers=accepted,
     )
+    if redact_people:
+        from ccgraph.redaction import redact_people as redacted
+
+        report = redacted(report, system.graph)
     text = report.render(fmt, junit_fail_on=junit_fail_on)
     if output:
         output.write_text(text + "\n", encoding="utf-8")
@@ -612,6 +639,26 @@ def data(ctx: click.Context, fmt: str, verify: bool, copy_to: Path | None) -> No
         ctx.exit(0 if whole else 1)
     else:
         click.echo(shipped_text(fmt))
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(list(REGISTER_KINDS)))
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write it here (never over a file).")
+def template(kind: str, output: Path | None) -> None:
+    """A register to fill from the bodies' own papers (CSV: a header, and an example row to
+    replace): give it back with --registers FILE. What each column holds is printed too."""
+    from loaders.registers import TEMPLATES, template_csv
+
+    text = template_csv(kind)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        if output.exists():
+            raise click.UsageError(f"{output} exists; nothing was overwritten")
+        output.write_text(text, encoding="utf-8")
+        _err(f"Wrote the {kind} register template to {output}. Its columns:")
+        for column, holds in TEMPLATES[kind].columns.items():
+            _err(f"  {column}: {holds}")
 
 
 @main.command()

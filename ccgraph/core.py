@@ -145,6 +145,7 @@ class System:
         synthetic: str | None = None,
         graph_file: Path | str | None = None,
         example: bool = False,
+        registers: Sequence[Path | str] = (),
         backend: BackendName = "networkx",
         bulk: bool = False,
         batch_size: int = 5000,
@@ -159,6 +160,8 @@ class System:
             the first that has it); none given: the national registers shipped with ccgraph
         scenario : a scenario file
         example : the bundled illustrative example (invented bodies and people) instead
+        registers : a user's own registers (`ccgraph template`), laid over the data by code and
+            date; real people's names in them stay in this system's outputs
         synthetic : "SCALE[:SEED[:VIOLATIONS]]" for a generated system of invented bodies
         graph_file : a node-link JSON file written by `ccgraph generate -o` or `export`
         backend : "networkx" (in process) or "neo4j" (loaded into the server, replacing its
@@ -173,12 +176,14 @@ class System:
             if data or scenario or synthetic or graph_file:
                 raise CcgraphError("the example is a whole system: give it alone, without other inputs")
             scenario = EXAMPLE_SCENARIO
-        inputs_given = bool(data or scenario or synthetic or graph_file)
+        if registers and (graph_file or synthetic):
+            raise CcgraphError("registers are laid over registers' data: give them with --data (or alone)")
+        inputs_given = bool(data or scenario or synthetic or graph_file or registers)
         if backend == "neo4j":
             driver = driver or _connect()
             if not inputs_given:
                 return cls("neo4j", QualityReport(), "the graph held in Neo4j", driver=driver)
-        loaded, source = _read(data, scenario, synthetic, graph_file)
+        loaded, source = _read(data, scenario, synthetic, graph_file, [Path(r) for r in registers])
         system = cls(backend, loaded.report, source, driver=driver, dataset=loaded.dataset)
         if backend == "neo4j":
             assert driver is not None
@@ -467,7 +472,11 @@ def _connect() -> Driver:
 
 
 def _read(
-    data: Path | str | Sequence[Path | str] | None, scenario: Path | str | None, synthetic: str | None, graph_file: Path | str | None
+    data: Path | str | Sequence[Path | str] | None,
+    scenario: Path | str | None,
+    synthetic: str | None,
+    graph_file: Path | str | None,
+    registers: list[Path],
 ) -> tuple[Loaded, str]:
     if graph_file:
         from loaders.graph_file import load_graph_file
@@ -483,12 +492,13 @@ def _read(
             f"synthetic {synthetic} (invented)",
         )
     dirs = data_folders(data)
+    mine = "".join(f" + {r.name}" for r in registers)
     if not dirs and scenario is None:
-        return load_inputs(bundled_folders()), SHIPPED
+        return load_inputs(bundled_folders(), registers=registers), SHIPPED + mine
     if scenario is not None and Path(scenario) == EXAMPLE_SCENARIO and not dirs:
-        return load_inputs(scenario=EXAMPLE_SCENARIO), "the bundled illustrative example"
-    loaded = load_inputs(dirs, Path(scenario) if scenario else None)
-    return loaded, " + ".join(str(p) for p in (*dirs, scenario) if p)
+        return load_inputs(scenario=EXAMPLE_SCENARIO, registers=registers), "the bundled illustrative example" + mine
+    loaded = load_inputs(dirs, Path(scenario) if scenario else None, registers)
+    return loaded, " + ".join(str(p) for p in (*dirs, scenario) if p) + mine
 
 
 def _synthetic(spec: str) -> tuple[float, int, int]:

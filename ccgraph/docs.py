@@ -38,6 +38,17 @@ def _sources() -> str:
     return sources_markdown()
 
 
+def _registers() -> str:
+    from loaders.registers import TEMPLATES
+
+    lines = []
+    for kind, template in TEMPLATES.items():
+        lines += [f"### `{kind}`", "", "| column | what it holds |", "|---|---|"]
+        lines += [f"| `{column}` | {_cell(holds)} |" for column, holds in template.columns.items()]
+        lines.append("")
+    return "\n".join(lines).rstrip("\n")
+
+
 def cli_reference() -> str:
     """Every `ccgraph` command with its options, as Markdown (docs/cli.md)."""
     from ccgraph.cli import main
@@ -83,6 +94,7 @@ DOCUMENTS: dict[str, tuple[str, Callable[[], str]]] = {
     "docs/scenario.schema.json": ("", _schema),
     "docs/cli.md": ("", cli_reference),
     "docs/data.md": ("sources", _sources),
+    "docs/registers.md": ("columns", _registers),
 }
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import tempfile
 import threading
 import time
 from collections.abc import AsyncIterator
@@ -43,19 +44,22 @@ class Inputs:
     synthetic: str | None  # SCALE[:SEED[:VIOLATIONS]], as `ccgraph generate`
     kml: Path | None
     waivers: Path | None = None
+    registers: tuple[Path, ...] = ()  # a user's own (`ccgraph template`), laid over the data
 
     @classmethod
     def from_env(cls) -> Inputs:
         """CCGRAPH_DATA (directories separated by `:`), CCGRAPH_SCENARIO, CCGRAPH_SYNTHETIC,
-        CCGRAPH_EXAMPLE=1 (the illustrative example), CCGRAPH_KML and CCGRAPH_WAIVERS (empty =
-        unset). With none of the inputs, the national registers shipped with ccgraph."""
+        CCGRAPH_EXAMPLE=1 (the illustrative example), CCGRAPH_KML, CCGRAPH_WAIVERS and
+        CCGRAPH_REGISTERS (files separated by `:`) (empty = unset). With none of the inputs, the
+        national registers shipped with ccgraph."""
         data = tuple(data_folders(os.environ.get("CCGRAPH_DATA", "").split(os.pathsep)))
         scenario = EXAMPLE_SCENARIO if os.environ.get("CCGRAPH_EXAMPLE") == "1" else _path("CCGRAPH_SCENARIO")
         synthetic = os.environ.get("CCGRAPH_SYNTHETIC") or None
         if not (data or scenario or synthetic):
             data = tuple(bundled_folders())
         kml = _path("CCGRAPH_KML") or boundaries_in(data)
-        return cls(data, scenario, synthetic, kml, _path("CCGRAPH_WAIVERS"))
+        registers = tuple(Path(p) for p in os.environ.get("CCGRAPH_REGISTERS", "").split(os.pathsep) if p)
+        return cls(data, scenario, synthetic, kml, _path("CCGRAPH_WAIVERS"), registers)
 
     @property
     def source(self) -> str:
@@ -69,7 +73,23 @@ class Inputs:
         return " + ".join([*(str(d) for d in self.data), *([self.scenario.name] if self.scenario else [])])
 
     def load(self) -> System:
-        return load_system(self.data, self.scenario, self.synthetic)
+        return load_system(self.data, self.scenario, self.synthetic, self.registers)
+
+    def with_uploads(self, files: list[tuple[str, bytes]]) -> System:
+        """A system for one visitor's session: these inputs with the registers they uploaded
+        laid over them. Never cached for others; the files are written to a private folder only
+        while they are read, under their own names (so a problem names the file they know)."""
+        with tempfile.TemporaryDirectory(prefix="ccgraph-upload-") as folder:
+            paths = []
+            for number, (name, content) in enumerate(files, start=1):
+                safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in Path(name).name)[:100] or "register"
+                place = Path(folder) / str(number)
+                place.mkdir(mode=0o700)
+                (place / safe).write_bytes(content)
+                paths.append(place / safe)
+            return System.open(
+                self.data or None, self.scenario, synthetic=self.synthetic, registers=[*self.registers, *paths]
+            )
 
 
 def _path(name: str) -> Path | None:
@@ -78,10 +98,12 @@ def _path(name: str) -> Path | None:
 
 
 @st.cache_resource(show_spinner="Loading the commissioning graph")
-def load_system(data: tuple[Path, ...], scenario: Path | None, synthetic: str | None = None) -> System:
+def load_system(
+    data: tuple[Path, ...], scenario: Path | None, synthetic: str | None = None, registers: tuple[Path, ...] = ()
+) -> System:
     """The system, built once per input set (not per visit), through the same core as the
     `ccgraph` command."""
-    return System.open(data or None, scenario, synthetic=synthetic)
+    return System.open(data or None, scenario, synthetic=synthetic, registers=registers)
 
 
 @st.cache_resource(show_spinner="Checking the rules on that date", max_entries=64)

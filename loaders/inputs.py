@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from graphmodel.dataset import Dataset, InputError, Location, Problem, gc_paused
 from graphmodel.input_files import data_folders
 from loaders.england import load_england
 from loaders.quality import QualityReport
+from loaders.registers import load_registers
 from loaders.scenario import apply_authorisations, load_scenario
 
 EXAMPLE_SCENARIO = Path(__file__).with_name("example_scenario.yaml")
@@ -21,17 +23,20 @@ class Loaded:
 
 
 def load_inputs(
-    data_dir: Path | list[Path] | tuple[Path, ...] | None = None, scenario: Path | None = None
+    data_dir: Path | list[Path] | tuple[Path, ...] | None = None,
+    scenario: Path | None = None,
+    registers: Sequence[Path] = (),
 ) -> Loaded:
     """Read and validate everything; raise `InputError` (nothing half-built) on any problem.
 
     `data_dir` may be several directories: each source is read from the first that has it.
+    `registers` are a user's own (`loaders.registers`), laid over the rest by code and date.
     """
     with gc_paused():
-        return _load(data_folders(data_dir), scenario)
+        return _load(data_folders(data_dir), scenario, [Path(p) for p in registers])
 
 
-def _load(data_dirs: list[Path], scenario: Path | None) -> Loaded:
+def _load(data_dirs: list[Path], scenario: Path | None, registers: list[Path]) -> Loaded:
     if not data_dirs and scenario is None:
         raise InputError(
             [
@@ -59,6 +64,11 @@ def _load(data_dirs: list[Path], scenario: Path | None) -> Loaded:
         tally.used = tally.read - already
         if already:
             tally.skipped["already in the registry data (registry copy kept)"] = already
+    if registers:
+        extra, said = load_registers(registers)
+        dataset.merge(extra)
+        for line in said:
+            report.note(line)
     dataset.validate()
     _note_overlapping_memberships(dataset, report)
     report.note(_orphans(dataset))

@@ -60,18 +60,23 @@ def to_findings(
 
     `labels` gives each organisation's `name` and the properties the check `cites`. A gap cites
     them too: "authorised with directions, no support recorded" rests on the published outcome.
+    A person the evidence names by code is named in the message too: "Jane Roe (REG1-8)".
     """
     unique: dict[str, Finding] = {}
     for org, evidence in pairs:
         evidence = normalise(dict(evidence))
         gap = evidence.get("recorded") is False
         label = labels.get(org, {})
+        message = check.describe(evidence)
+        person = str(evidence.get("person") or "")
+        if person and (named := labels.get(person, {}).get("name")) and named != person:
+            message = message.replace(person, f"{named} ({person})", 1)
         finding = Finding(
             check=check.id,
             severity=Severity.INFO if gap else check.severity,
             org=org,
             org_name=label.get("name") or "",
-            message=check.describe(evidence),
+            message=message,
             evidence=evidence,
             sources=cited_sources(label, check.cites),
         )

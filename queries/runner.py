@@ -68,8 +68,9 @@ def run_checks(
     in_force = [check for check in select(only) if check.in_force(settings.as_at)]  # a rule judged only then
     with backend.reading():  # every check reads the same graph, even while a load runs
         results: list[tuple[Check, Pairs]] = [(check, backend.pairs(check, params)) for check in in_force]
-        labels = backend.labels(
-            {org for _, pairs in results for org, _ in pairs},
+        labels = backend.labels(  # the bodies found, and the people a finding is about
+            {org for _, pairs in results for org, _ in pairs}
+            | {str(ev["person"]) for _, pairs in results for _, ev in pairs if ev.get("person")},
             sorted({prop for check, _ in results for prop in check.cites}),
             params["as_at"],
         )

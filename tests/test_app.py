@@ -300,6 +300,49 @@ def test_in_a_real_browser_a_date_typed_in_the_sidebar_applies_on_enter(real_his
         browser.close()
 
 
+GOVERNING_BODY_WITHOUT_A_NURSE = """ccg_code,person,roles,appointed,left,gp_register,specialist_register,nmc_register,consultant_post,specialist_until,accountancy_qualified,employer,source
+09W,Dr Ann Chair,chair;gp_member,2013-04-01,,yes,no,no,,,no,gp_practice,
+09W,Ben Deputy,deputy_chair;lay_member_area_knowledge,2013-04-01,,no,no,no,,,no,none,
+09W,Cal Officer,accountable_officer,2013-04-01,,no,no,no,,,no,ccg,
+09W,Dee Finance,chief_finance_officer,2013-04-01,,no,no,no,,,yes,ccg,
+09W,Dr Eve Doctor,secondary_care_specialist,2013-04-01,,no,yes,no,yes,,no,none,
+09W,Fay Lay,lay_member_finance_audit,2013-04-01,,no,no,no,,,no,none,
+"""
+
+
+@pytest.mark.browser
+def test_in_a_real_browser_registers_uploaded_in_the_sidebar_are_judged_for_that_session_only(
+    real_data, chromium, tmp_path
+):
+    from playwright.sync_api import expect, sync_playwright
+
+    good, bad = tmp_path / "medway.csv", tmp_path / "broken.csv"
+    good.write_text(GOVERNING_BODY_WITHOUT_A_NURSE, encoding="utf-8")
+    bad.write_text(GOVERNING_BODY_WITHOUT_A_NURSE.replace("chair;gp_member", "vice_chair"), encoding="utf-8")
+    with explorer_server(tmp_path, CCGRAPH_DATA=str(real_data)) as port, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1400})
+        page.goto(f"http://127.0.0.1:{port}/?page=Compliance&org=09W", timeout=90_000)
+        upload = page.locator("[data-testid='stFileUploaderDropzoneInput']")
+        upload.wait_for(state="attached", timeout=90_000)
+        upload.set_input_files(str(bad))
+        expect(page.get_by_text("broken.csv:2: field 'roles': 'vice_chair' is not one of")).to_be_visible(
+            timeout=60_000
+        )
+        page.reload()  # a new session: nothing uploaded
+        upload.wait_for(state="attached", timeout=90_000)
+        upload.set_input_files(str(good))
+        expect(page.get_by_text("With your registers: medway.csv")).to_be_visible(timeout=60_000)
+        breach = ".vega-embed g.mark-rect path[aria-label*='check: governing_body_roles'][aria-label*='breach: error']"
+        expect(page.locator(breach)).to_have_attribute("aria-label", re.compile(r"^findings: 1;"), timeout=30_000)
+        other = browser.new_page(viewport={"width": 1400, "height": 1400})  # another visitor
+        other.goto(f"http://127.0.0.1:{port}/?page=Compliance", timeout=90_000)
+        other.locator("[data-testid='stFileUploaderDropzoneInput']").wait_for(state="attached", timeout=90_000)
+        expect(other.get_by_text("With your registers")).to_have_count(0)
+        page.screenshot(path=str(Path(os.environ.get("CCGRAPH_SCREENSHOT_DIR", tmp_path)) / "registers.png"))
+        browser.close()
+
+
 @pytest.mark.browser
 def test_in_a_real_browser_the_warmed_up_explorer_draws_offline_and_opens_a_double_clicked_node(
     tmp_path, chromium

@@ -52,6 +52,31 @@ REG12_EXCLUDED_EMPLOYERS = frozenset({Employer.COMMISSIONED_PROVIDER})
 
 
 
+# The paragraph of SI 2012/1631 reg 11 that requires each role (as made, and the alternatives
+# SI 2022/316 put in their place from 14 April 2022), so that a breach names its clause.
+CLAUSES = {
+    "chair": "reg 11(1)",
+    "deputy_chair": "reg 11(1)",
+    "accountable_officer": "reg 11(2)",
+    "chief_finance_officer": "reg 11(3)(a)",
+    "registered_nurse": "reg 11(3)(b)",
+    "secondary_care_specialist": "reg 11(3)(c)",
+    "lay_member_finance_audit": "reg 11(3)(d)",
+    "lay_member_area_knowledge": "reg 11(3)(e)",
+    "registered_nurse or secondary_care_specialist": "reg 11(3)(b) as amended by SI 2022/316",
+    "lay_member_finance_audit or lay_member_area_knowledge": "reg 11(3)(c) as amended by SI 2022/316",
+}
+
+
+def with_clause(missing: str) -> str:
+    """A missing role with the paragraph requiring it.
+
+    >>> with_clause("registered_nurse")
+    'registered_nurse (reg 11(3)(b))'
+    """
+    return f"{missing} ({CLAUSES[missing]})" if missing in CLAUSES else missing
+
+
 @check(
     section=SECTION,
     until=CCG_RULES_END,
@@ -64,7 +89,8 @@ REG12_EXCLUDED_EMPLOYERS = frozenset({Employer.COMMISSIONED_PROVIDER})
     fix="Appoint to the missing roles and record them under governing_bodies.",
     reviewed="2026-11-23",
     describe=lambda ev: (
-        f"missing {join_or_none(ev['missing'])}; {ev['members']} members (at least {ev['min_members']})"
+        f"missing {join_or_none([with_clause(m) for m in ev['missing']])}; {ev['members']} members "
+        f"(at least {ev['min_members']}, reg 11(1))"
     ),
     gaps="no governing body recorded",
 )

@@ -1,0 +1,293 @@
+"""A user's own registers, laid over the national graph by code and date.
+
+No public register holds who sat on a CCG's governing body, which CSU supported it, or who held
+a Health and Wellbeing Board's seats; an assurance team or a researcher compiles them from the
+bodies' own papers. Each register is a CSV file with one row per member or seat, from a template
+(`ccgraph template KIND`; `TEMPLATES` here): the body's ODS code, the person, the roles, the facts
+the rules read and the dates. Real people are accepted here (unlike a scenario, whose people must
+be invented): their names stay in the user's own outputs, are never logged, and `--redact-people`
+replaces them by their roles in reports meant to be shared.
+
+Every problem names the file, the row (its line) and the column. A person is known within one
+file by name: the same name on two rows is one person, and the two rows must agree on the
+person's facts.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from graphmodel.dataset import Dataset, InputError, Location, Problem
+from graphmodel.model import CSU, Employer, GoverningRole, HwbSeat, Person, Relationship, RelType
+from loaders.readers.tabular import parse_date, read_rows
+
+__all__ = ["TEMPLATES", "load_registers", "register_kind", "template_csv"]
+
+EXAMPLE = "EXAMPLE"  # the person or body of a template's example row, refused if left in
+
+
+@dataclass(frozen=True)
+class Template:
+    """A register's columns, what each holds, and the example row the template carries."""
+
+    columns: dict[str, str]  # column -> what to write in it
+    example: dict[str, str]
+    read: Callable[[Path, int, Dataset], int]  # (file, its number, into) -> rows used
+
+
+def _bool(value: str, where: Location, column: str) -> bool | None:
+    """yes/no (or true/false, y/n, 1/0); blank is "not recorded" (None)."""
+    text = value.strip().lower()
+    if not text:
+        return None
+    if text in ("yes", "y", "true", "1"):
+        return True
+    if text in ("no", "n", "false", "0"):
+        return False
+    raise InputError([Problem(where, column, f"not yes or no: {value[:40]!r}")])
+
+
+def _choice(value: str, allowed: Iterable[str], where: Location, column: str) -> str:
+    options = list(allowed)
+    if value not in options:
+        raise InputError([Problem(where, column, f"{value[:40]!r} is not one of: {', '.join(options)}")])
+    return value
+
+
+def _dates(row: dict[str, str], where: Location, start: str, end: str) -> tuple[date, date | None]:
+    """The row's first and last day; the first is required (nothing is open "always")."""
+    first = parse_date(row[start], where, start)
+    if first is None:
+        raise InputError([Problem(where, start, "required: the first day this was so (YYYY-MM-DD)")])
+    last = parse_date(row[end], where, end)
+    if last is not None and last < first:
+        raise InputError([Problem(where, end, f"{last} is before {start} {first}")])
+    return first, last
+
+
+def _no_example(row: dict[str, str], where: Location, column: str) -> None:
+    if row[column].upper().startswith(EXAMPLE):
+        raise InputError([Problem(where, column, "the template's example row: replace it or delete it")])
+
+
+def _people(path: Path, number: int) -> Callable[[str, dict[str, Any], Location, str], str]:
+    """A person's code by name within one file: the first row naming them defines their facts."""
+    seen: dict[str, tuple[str, dict[str, Any], Location]] = {}
+
+    def code_of(name: str, facts: dict[str, Any], where: Location, column: str) -> str:
+        key = " ".join(name.split()).casefold()
+        if key in seen:
+            code, first, at = seen[key]
+            if differ := sorted(f for f in facts if facts[f] != first[f]):
+                raise InputError(
+                    [Problem(where, column, f"{name!r} is on row {at.line} too, with other {', '.join(differ)}")]
+                )
+            return code
+        code = f"REG{number}-{where.line}"  # no name in it: a shared report keeps no trace of one
+        seen[key] = (code, facts, where)
+        return code
+
+    return code_of
+
+
+def _governing_bodies(path: Path, number: int, into: Dataset) -> int:
+    person_of = _people(path, number)
+    rows = read_rows(path, list(GOVERNING_BODIES.columns), header=True)
+    for where, row in rows:
+        _no_example(row, where, "person")
+        if not row["person"]:
+            raise InputError([Problem(where, "person", "required: the member's name")])
+        roles = [r.strip() for r in row["roles"].split(";") if r.strip()]
+        if not roles:
+            raise InputError([Problem(where, "roles", "required: one role or more, separated by ;")])
+        for role in roles:
+            _choice(role, [r.value for r in GoverningRole], where, "roles")
+        first, last = _dates(row, where, "appointed", "left")
+        facts: dict[str, Any] = {
+            column: _bool(row[column], where, column)
+            for column in ("gp_register", "specialist_register", "nmc_register", "accountancy_qualified")
+        }
+        facts = {k: bool(v) for k, v in facts.items()}  # not recorded: not on the register
+        facts["consultant_post"] = _bool(row["consultant_post"], where, "consultant_post")
+        facts["specialist_until"] = parse_date(row["specialist_until"], where, "specialist_until")
+        facts["employer"] = _choice(row["employer"] or "none", [e.value for e in Employer], where, "employer")
+        code = person_of(row["person"], facts, where, "person")
+        if code not in into.nodes:
+            into.add_node(Person(code=code, name=row["person"], **facts), where, field_name="person")
+        for role in roles:
+            into.add_relationship(
+                Relationship(
+                    source=code, target=row["ccg_code"], rel=RelType.HOLDS_ROLE, qualifier=role,
+                    valid_from=first, valid_to=last,
+                ),
+                where,
+                written={"source": "person", "target": "ccg_code"},
+            )  # fmt: skip
+    return len(rows)
+
+
+def _csu_support(path: Path, number: int, into: Dataset) -> int:
+    rows = read_rows(path, list(CSU_SUPPORT.columns), header=True)
+    for where, row in rows:
+        _no_example(row, where, "csu_name")
+        first, last = _dates(row, where, "from", "to")
+        if not row["csu_code"]:
+            raise InputError([Problem(where, "csu_code", "required: the CSU's ODS code")])
+        into.add_node(CSU(code=row["csu_code"], name=row["csu_name"] or row["csu_code"]), where, field_name="csu_code")
+        into.add_relationship(
+            Relationship(
+                source=row["ccg_code"], target=row["csu_code"], rel=RelType.SUPPORTED_BY,
+                valid_from=first, valid_to=last,
+            ),
+            where,
+            written={"source": "ccg_code", "target": "csu_code"},
+        )  # fmt: skip
+    return len(rows)
+
+
+def _hwb_seats(path: Path, number: int, into: Dataset) -> int:
+    person_of = _people(path, number)
+    rows = read_rows(path, list(HWB_SEATS.columns), header=True)
+    for where, row in rows:
+        _no_example(row, where, "person")
+        seat = _choice(row["seat"], [s.value for s in HwbSeat], where, "seat")
+        first, last = _dates(row, where, "appointed", "left")
+        if bool(row["holder_code"]) == bool(row["person"]):
+            raise InputError([Problem(where, "holder_code", "give the holder's code (a CCG) or a person, not both")])
+        holder, column = row["holder_code"], "holder_code"
+        if row["person"]:
+            holder, column = person_of(row["person"], {}, where, "person"), "person"
+            if holder not in into.nodes:
+                into.add_node(Person(code=holder, name=row["person"]), where, field_name="person")
+        into.add_relationship(
+            Relationship(
+                source=holder, target=row["hwb_code"], rel=RelType.SEAT_ON, qualifier=seat,
+                valid_from=first, valid_to=last,
+            ),
+            where,
+            written={"source": column, "target": "hwb_code"},
+        )  # fmt: skip
+    return len(rows)
+
+
+GOVERNING_BODIES = Template(
+    columns={
+        "ccg_code": "the CCG's ODS code (e.g. 09W)",
+        "person": "the member's name, as the governing body's papers give it",
+        "roles": "one or more of " + ", ".join(r.value for r in GoverningRole) + " (separated by ;)",
+        "appointed": "first day in the role (YYYY-MM-DD; the date of the papers if that is all you know)",
+        "left": "last day in the role (blank: still in it, or until the CCG closed)",
+        "gp_register": "on the GMC GP Register: yes/no",
+        "specialist_register": "on the GMC Specialist Register: yes/no",
+        "nmc_register": "a registered nurse (NMC register): yes/no",
+        "consultant_post": "holds an NHS consultant or armed-forces specialty post: yes/no (blank: not recorded)",
+        "specialist_until": "for a specialist who no longer meets reg 11(6): the last day they did",
+        "accountancy_qualified": "holds a professional qualification in accountancy: yes/no",
+        "employer": "who employs them: " + ", ".join(e.value for e in Employer),
+        "source": "where this was read (a URL of the papers), for your records: ccgraph does not read it",
+    },
+    example={
+        "ccg_code": "09W",
+        "person": f"{EXAMPLE} - replace with the member's name",
+        "roles": "chair;gp_member",
+        "appointed": "2013-04-01",
+        "left": "",
+        "gp_register": "yes",
+        "specialist_register": "no",
+        "nmc_register": "no",
+        "consultant_post": "",
+        "specialist_until": "",
+        "accountancy_qualified": "no",
+        "employer": "gp_practice",
+        "source": "https://...",
+    },
+    read=_governing_bodies,
+)
+CSU_SUPPORT = Template(
+    columns={
+        "ccg_code": "the CCG's ODS code",
+        "csu_code": "the commissioning support unit's ODS code (e.g. 0CE)",
+        "csu_name": "its name",
+        "from": "first day of support (YYYY-MM-DD)",
+        "to": "last day (blank: still, or until the CCG closed)",
+        "source": "where this was read, for your records: ccgraph does not read it",
+    },
+    example={
+        "ccg_code": "09W",
+        "csu_code": "0CE",
+        "csu_name": f"{EXAMPLE} - replace with the CSU's name",
+        "from": "2013-04-01",
+        "to": "",
+        "source": "https://...",
+    },
+    read=_csu_support,
+)
+HWB_SEATS = Template(
+    columns={
+        "hwb_code": "the Health and Wellbeing Board's code in the graph (HWB- and the authority's code)",
+        "seat": "one of " + ", ".join(s.value for s in HwbSeat),
+        "holder_code": "the holder's code when it is a body (a CCG's ODS code); else blank",
+        "person": "the holder's name when it is a person; else blank",
+        "appointed": "first day in the seat (YYYY-MM-DD)",
+        "left": "last day (blank: still in it)",
+        "source": "where this was read, for your records: ccgraph does not read it",
+    },
+    example={
+        "hwb_code": "HWB-E06000035",
+        "seat": "director_public_health",
+        "holder_code": "",
+        "person": f"{EXAMPLE} - replace with the holder's name",
+        "appointed": "2013-04-01",
+        "left": "",
+        "source": "https://...",
+    },
+    read=_hwb_seats,
+)
+TEMPLATES = {"governing-bodies": GOVERNING_BODIES, "csu-support": CSU_SUPPORT, "hwb-seats": HWB_SEATS}
+
+
+def template_csv(kind: str) -> str:
+    """The register's CSV template: its header and one example row, refused if left in."""
+    template = TEMPLATES[kind]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(template.columns), lineterminator="\n")
+    writer.writeheader()
+    writer.writerow(template.example)
+    return out.getvalue()
+
+
+def register_kind(path: Path) -> str:
+    """Which register a file is, from its header (the columns of one template)."""
+    from loaders.readers.tabular import header_line
+
+    names = set(header_line(path))
+    for kind, template in TEMPLATES.items():
+        if set(template.columns) <= names:
+            return kind
+    raise InputError(
+        [
+            Problem(
+                Location(path.name, 1),
+                "*",
+                "not a register: its header lacks the columns of every template "
+                f"({', '.join(TEMPLATES)}; `ccgraph template KIND` writes one)",
+            )
+        ]
+    )
+
+
+def load_registers(paths: Iterable[Path]) -> tuple[Dataset, list[str]]:
+    """Every register read into one dataset (references are checked when it is laid over the
+    graph); and a line per file for the data-quality report, without a name in it."""
+    dataset, said = Dataset(), []
+    for number, path in enumerate(paths, start=1):
+        kind = register_kind(Path(path))
+        rows = TEMPLATES[kind].read(Path(path), number, dataset)
+        said.append(f"Register {Path(path).name} ({kind}): {rows} row(s) laid over the graph.")
+    return dataset, said

@@ -1,0 +1,142 @@
+"""A user's own registers over the real England: filled from the template, they make the
+governing-body rules judge real CCGs (on both backends); real names stay in the user's outputs,
+never in logs, and `--redact-people` replaces them; every problem names file, row and column."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+
+import pytest
+from click.testing import CliRunner
+from streamlit.testing.v1 import AppTest
+
+from ccgraph.cli import main
+from ccgraph.core import System
+from helpers import REPO
+from loaders.registers import TEMPLATES, template_csv
+
+MEDWAY = [  # 09W's governing body as an assurance team might compile it: no registered nurse
+    ("Dr Ann Chair", "chair;gp_member", {"gp_register": "yes", "employer": "gp_practice"}),
+    ("Ben Deputy", "deputy_chair;lay_member_area_knowledge", {}),
+    ("Cal Officer", "accountable_officer", {"employer": "ccg"}),
+    ("Dee Finance", "chief_finance_officer", {"accountancy_qualified": "yes", "employer": "ccg"}),
+    ("Dr Eve Doctor", "secondary_care_specialist", {"specialist_register": "yes", "consultant_post": "yes"}),
+    ("Fay Lay", "lay_member_finance_audit", {}),
+]
+
+
+def register(tmp_path, kind: str, rows: list[dict[str, str]], name: str = "mine.csv"):
+    columns = list(TEMPLATES[kind].columns)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({c: row.get(c, "") for c in columns} for row in rows)
+    path = tmp_path / name
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return path
+
+
+def medway(tmp_path, extra: list[dict[str, str]] = ()):
+    rows = [
+        {"ccg_code": "09W", "person": person, "roles": roles, "appointed": "2013-04-01", **facts}
+        for person, roles, facts in MEDWAY
+    ]
+    return register(tmp_path, "governing-bodies", [*rows, *extra])
+
+
+@pytest.mark.parametrize("backend", ["networkx", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def test_a_real_ccg_without_a_registered_nurse_breaks_reg_11_3_b(tmp_path, backend, request):
+    driver = request.getfixturevalue("neo4j_driver") if backend == "neo4j" else None
+    system = System.open(registers=[medway(tmp_path)], backend=backend, driver=driver)
+    found = system.check(as_at="2014-04-01", only=["governing_body_roles"]).findings
+    [medway_finding] = [f for f in found if f.org == "09W"]
+    assert medway_finding.kind == "breach" and "registered_nurse (reg 11(3)(b))" in medway_finding.message
+    assert all(f.kind == "gap" for f in found if f.org != "09W")  # the others: nothing recorded
+
+
+def test_the_template_is_its_columns_and_an_example_row_that_is_refused_if_left_in(tmp_path):
+    path = tmp_path / "governing-bodies.csv"
+    result = CliRunner().invoke(main, ["template", "governing-bodies", "-o", str(path)])
+    assert result.exit_code == 0 and "nmc_register: a registered nurse" in result.stderr
+    assert path.read_text(encoding="utf-8") == template_csv("governing-bodies")
+    again = CliRunner().invoke(main, ["template", "governing-bodies", "-o", str(path)])
+    assert again.exit_code == 2 and "nothing was overwritten" in again.output
+    refused = CliRunner().invoke(main, ["check", "--registers", str(path)])
+    assert refused.exit_code == 2
+    assert "governing-bodies.csv:2: field 'person': the template's example row" in refused.output
+
+
+@pytest.mark.parametrize(
+    "row, said",
+    [
+        ({"roles": "vice_chair"}, "mine.csv:8: field 'roles': 'vice_chair' is not one of: chair"),
+        ({"appointed": "01/04/2013"}, "mine.csv:8: field 'appointed': malformed date"),
+        ({"appointed": ""}, "mine.csv:8: field 'appointed': required"),
+        ({"nmc_register": "perhaps"}, "mine.csv:8: field 'nmc_register': not yes or no"),
+        ({"ccg_code": "ZZZ"}, "mine.csv:8: field 'ccg_code'"),
+        ({"person": "Fay Lay", "employer": "local_authority"}, "mine.csv:8: field 'person': 'Fay Lay' is on row 7 too"),
+    ],
+)
+def test_a_bad_row_is_refused_naming_file_row_and_column(tmp_path, row, said):
+    bad = {"ccg_code": "09W", "person": "Gus Nurse", "roles": "registered_nurse", "appointed": "2013-04-01"}
+    result = CliRunner().invoke(main, ["check", "--registers", str(medway(tmp_path, [{**bad, **row}]))])
+    assert result.exit_code == 2, result.output
+    assert said in result.output and "Traceback" not in result.output
+
+
+def test_real_names_show_in_the_users_report_never_in_logs_and_are_redacted_on_request(tmp_path, caplog):
+    nurse = {"ccg_code": "09W", "person": "Gus Nurse", "roles": "registered_nurse", "appointed": "2013-04-01"}
+    path = medway(tmp_path, [{**nurse, "employer": "commissioned_provider", "nmc_register": "yes"}])
+    with caplog.at_level(logging.DEBUG):
+        mine = CliRunner().invoke(main, ["check", "--registers", str(path), "--as-at", "2014-04-01", "--format", "json"])
+    assert "Gus Nurse (REG1-8): registered nurse falls within reg 12(1)" in mine.stdout
+    assert not any("Gus Nurse" in record.getMessage() for record in caplog.records)
+    shared = CliRunner().invoke(
+        main, ["check", "--registers", str(path), "--as-at", "2014-04-01", "--format", "json", "--redact-people"]
+    )
+    report = json.loads(shared.stdout)
+    assert "[registered_nurse of 09W]: registered nurse falls within reg 12(1)" in shared.stdout
+    assert not any(name in shared.stdout for name, _, _ in MEDWAY) and "Gus Nurse" not in shared.stdout
+    assert "REG1-" not in shared.stdout and report["people"].startswith("redacted")
+
+
+def test_csu_support_and_hwb_seat_registers_lay_their_links_over_the_graph(tmp_path):
+    csu = register(
+        tmp_path,
+        "csu-support",
+        [{"ccg_code": "09W", "csu_code": "0CE", "csu_name": "Kent and Medway CSU", "from": "2013-04-01"}],
+        "csu.csv",
+    )
+    seats = register(
+        tmp_path,
+        "hwb-seats",
+        [{"hwb_code": "HWB-E06000035", "seat": "ccg", "holder_code": "09W", "appointed": "2013-04-01"}],
+        "seats.csv",
+    )
+    system = System.open(registers=[csu, seats])
+    links = {(a["rel"], t) for _, t, a in system.graph.out_edges("09W", data=True)}
+    assert ("SUPPORTED_BY", "0CE") in links and ("SEAT_ON", "HWB-E06000035") in links
+    assert any("Register seats.csv (hwb-seats): 1 row(s)" in note for note in system.quality.notes)
+
+
+def test_a_file_that_is_no_register_is_refused_saying_what_would_be(tmp_path):
+    path = tmp_path / "notes.csv"
+    path.write_text("a,b\n1,2\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--registers", str(path)])
+    assert result.exit_code == 2 and "notes.csv:1: field '*': not a register" in result.output
+
+
+def test_the_explorer_reads_registers_from_its_environment(tmp_path, monkeypatch):
+    for key in ("CCGRAPH_DATA", "CCGRAPH_SCENARIO", "CCGRAPH_SYNTHETIC", "CCGRAPH_EXAMPLE", "CCGRAPH_KML"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("CCGRAPH_REGISTERS", str(medway(tmp_path)))
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+    at.query_params["page"] = "Compliance"
+    at.query_params["date"] = "2014-04-01"
+    at.run()
+    assert not at.exception
+    summary = at.main.dataframe[0].value.set_index("check")
+    assert summary.loc["governing_body_roles", "breaches"] == 1  # 09W, without its nurse
