@@ -645,17 +645,20 @@ def data(ctx: click.Context, fmt: str, verify: bool, copy_to: Path | None) -> No
 @click.argument("kind", type=click.Choice(list(REGISTER_KINDS)))
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Write it here (never over a file).")
 def template(kind: str, output: Path | None) -> None:
-    """A register to fill from the bodies' own papers (CSV: a header, and an example row to
-    replace): give it back with --registers FILE. What each column holds is printed too."""
-    from loaders.registers import TEMPLATES, template_csv
+    """A register to fill from the bodies' own papers (a header, and an example row to replace;
+    CSV, or an Excel workbook when FILE ends .xlsx): give it back with --registers FILE. What
+    each column holds is printed too."""
+    from loaders.registers import TEMPLATES, template_csv, template_workbook
 
-    text = template_csv(kind)
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(template_csv(kind), nl=False)
     else:
         if output.exists():
             raise click.UsageError(f"{output} exists; nothing was overwritten")
-        output.write_text(text, encoding="utf-8")
+        if output.suffix.lower() == ".xlsx":
+            template_workbook(kind, output)
+        else:
+            output.write_text(template_csv(kind), encoding="utf-8")
         _err(f"Wrote the {kind} register template to {output}. Its columns:")
         for column, holds in TEMPLATES[kind].columns.items():
             _err(f"  {column}: {holds}")

@@ -2,7 +2,8 @@
 
 No public register holds who sat on a CCG's governing body, which CSU supported it, or who held
 a Health and Wellbeing Board's seats; an assurance team or a researcher compiles them from the
-bodies' own papers. Each register is a CSV file with one row per member or seat, from a template
+bodies' own papers. Each register is a CSV file (or an Excel workbook's first sheet) with one row
+per member or seat, from a template
 (`ccgraph template KIND`; `TEMPLATES` here): the body's ODS code, the person, the roles, the facts
 the rules read and the dates. Real people are accepted here (unlike a scenario, whose people must
 be invented): their names stay in the user's own outputs, are never logged, and `--redact-people`
@@ -25,9 +26,10 @@ from typing import Any
 
 from graphmodel.dataset import Dataset, InputError, Location, Problem
 from graphmodel.model import CSU, Employer, GoverningRole, HwbSeat, Person, Relationship, RelType
+from loaders.readers.excel import is_workbook, sheet_header, sheet_rows
 from loaders.readers.tabular import parse_date, read_rows
 
-__all__ = ["TEMPLATES", "load_registers", "register_kind", "template_csv"]
+__all__ = ["TEMPLATES", "load_registers", "register_kind", "template_csv", "template_workbook"]
 
 EXAMPLE = "EXAMPLE"  # the person or body of a template's example row, refused if left in
 
@@ -96,9 +98,16 @@ def _people(path: Path, number: int) -> Callable[[str, dict[str, Any], Location,
     return code_of
 
 
+def _rows(path: Path, template: Template) -> list[tuple[Location, dict[str, str]]]:
+    """A register's rows, from CSV or from an Excel workbook's first sheet."""
+    if is_workbook(path):
+        return sheet_rows(path, list(template.columns))
+    return read_rows(path, list(template.columns), header=True)
+
+
 def _governing_bodies(path: Path, number: int, into: Dataset) -> int:
     person_of = _people(path, number)
-    rows = read_rows(path, list(GOVERNING_BODIES.columns), header=True)
+    rows = _rows(path, GOVERNING_BODIES)
     for where, row in rows:
         _no_example(row, where, "person")
         if not row["person"]:
@@ -133,7 +142,7 @@ def _governing_bodies(path: Path, number: int, into: Dataset) -> int:
 
 
 def _csu_support(path: Path, number: int, into: Dataset) -> int:
-    rows = read_rows(path, list(CSU_SUPPORT.columns), header=True)
+    rows = _rows(path, CSU_SUPPORT)
     for where, row in rows:
         _no_example(row, where, "csu_name")
         first, last = _dates(row, where, "from", "to")
@@ -153,7 +162,7 @@ def _csu_support(path: Path, number: int, into: Dataset) -> int:
 
 def _hwb_seats(path: Path, number: int, into: Dataset) -> int:
     person_of = _people(path, number)
-    rows = read_rows(path, list(HWB_SEATS.columns), header=True)
+    rows = _rows(path, HWB_SEATS)
     for where, row in rows:
         _no_example(row, where, "person")
         seat = _choice(row["seat"], [s.value for s in HwbSeat], where, "seat")
@@ -262,11 +271,29 @@ def template_csv(kind: str) -> str:
     return out.getvalue()
 
 
+def template_workbook(kind: str, path: Path) -> None:
+    """The register's Excel template: a sheet to fill (its header and the example row), then a
+    sheet saying what each column holds."""
+    from openpyxl import Workbook
+
+    template = TEMPLATES[kind]
+    book = Workbook()
+    sheet = book.active
+    sheet.title = kind
+    sheet.append(list(template.columns))
+    sheet.append([template.example[c] for c in template.columns])
+    guide = book.create_sheet("columns")
+    guide.append(["column", "what it holds"])
+    for column, holds in template.columns.items():
+        guide.append([column, holds])
+    book.save(path)
+
+
 def register_kind(path: Path) -> str:
     """Which register a file is, from its header (the columns of one template)."""
     from loaders.readers.tabular import header_line
 
-    names = set(header_line(path))
+    names = set(sheet_header(path) if is_workbook(path) else header_line(path))
     for kind, template in TEMPLATES.items():
         if set(template.columns) <= names:
             return kind

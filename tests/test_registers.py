@@ -140,3 +140,74 @@ def test_the_explorer_reads_registers_from_its_environment(tmp_path, monkeypatch
     assert not at.exception
     summary = at.main.dataframe[0].value.set_index("check")
     assert summary.loc["governing_body_roles", "breaches"] == 1  # 09W, without its nurse
+
+
+def _workbook(tmp_path, rows: list[list[object]], name: str = "register.xlsx"):
+    import openpyxl
+
+    path = tmp_path / name
+    CliRunner().invoke(main, ["template", "governing-bodies", "-o", str(path)], catch_exceptions=False)
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    sheet.delete_rows(2)
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def test_a_register_kept_in_excel_is_read_as_its_csv_would_be(tmp_path):
+    from datetime import datetime
+
+    columns = list(TEMPLATES["governing-bodies"].columns)
+    rows = []
+    for person, roles, facts in MEDWAY:
+        values = {"ccg_code": "09W", "person": person, "roles": roles, "appointed": datetime(2013, 4, 1), **facts}
+        rows.append([{"yes": True, "no": False}.get(values.get(c), values.get(c)) for c in columns])
+    path = _workbook(tmp_path, rows)
+    found = System.open(registers=[path]).check(as_at="2014-04-01", only=["governing_body_roles"]).findings
+    assert [f.message for f in found if f.org == "09W"] == [
+        "missing registered_nurse (reg 11(3)(b)); 6 members (at least 6, reg 11(1))"
+    ]
+    rows[3][columns.index("nmc_register")] = "perhaps"
+    refused = CliRunner().invoke(main, ["check", "--registers", str(_workbook(tmp_path, rows, "mine.xlsx"))])
+    assert refused.exit_code == 2 and "mine.xlsx:5: field 'nmc_register': not yes or no" in refused.output
+
+
+def test_the_excel_template_has_the_columns_explained_and_its_example_row_is_refused(tmp_path):
+    import openpyxl
+
+    path = tmp_path / "template.xlsx"
+    CliRunner().invoke(main, ["template", "hwb-seats", "-o", str(path)], catch_exceptions=False)
+    book = openpyxl.load_workbook(path)
+    assert [c.value for c in book.worksheets[0][1]] == list(TEMPLATES["hwb-seats"].columns)
+    assert book["columns"]["A2"].value == "hwb_code"
+    refused = CliRunner().invoke(main, ["check", "--registers", str(path)])
+    assert refused.exit_code == 2 and "template.xlsx:2: field 'person': the template's example row" in refused.output
+
+
+@pytest.mark.parametrize("kind", ["zip bomb", "not a zip", "entity bomb"])
+def test_a_hostile_workbook_is_refused_naming_it(tmp_path, kind):
+    import zipfile
+
+    path = tmp_path / "hostile.xlsx"
+    if kind == "not a zip":
+        path.write_text("ccg_code,person\n", encoding="utf-8")
+    elif kind == "zip bomb":
+        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as packed:
+            with packed.open("xl/worksheets/sheet1.xml", "w") as part:
+                for _ in range(260):
+                    part.write(b"\0" * 2**20)
+    else:
+        good = tmp_path / "good.xlsx"
+        CliRunner().invoke(main, ["template", "hwb-seats", "-o", str(good)], catch_exceptions=False)
+        laughs = (
+            b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+            b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]><workbook>&lol2;</workbook>'
+        )
+        with zipfile.ZipFile(good) as source, zipfile.ZipFile(path, "w") as target:
+            for entry in source.infolist():
+                target.writestr(entry, laughs if entry.filename == "xl/workbook.xml" else source.read(entry))
+    result = CliRunner().invoke(main, ["check", "--registers", str(path)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "hostile.xlsx: field '*'" in result.output, result.output
