@@ -24,6 +24,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from graphmodel.dataset import Dataset, InputError, Location, Problem
 from graphmodel.model import CSU, Employer, GoverningRole, HwbSeat, Person, Relationship, RelType
 from loaders.readers.excel import is_workbook, sheet_header, sheet_rows
@@ -73,6 +75,19 @@ def _dates(row: dict[str, str], where: Location, start: str, end: str) -> tuple[
     return first, last
 
 
+def _made(model: Any, where: Location, columns: dict[str, str], **fields: Any) -> Any:
+    """`model(**fields)`, or an `InputError` naming the column each refused field came from
+    (`columns`: field -> column)."""
+    try:
+        return model(**fields)
+    except ValidationError as err:
+        problems = [
+            Problem(where, columns.get(str(e["loc"][0]), "*") if e["loc"] else "*", e["msg"])
+            for e in err.errors()
+        ]
+        raise InputError(problems) from None
+
+
 def _no_example(row: dict[str, str], where: Location, column: str) -> None:
     if row[column].upper().startswith(EXAMPLE):
         raise InputError([Problem(where, column, "the template's example row: replace it or delete it")])
@@ -88,7 +103,11 @@ def _people(path: Path, number: int) -> Callable[[str, dict[str, Any], Location,
             code, first, at = seen[key]
             if differ := sorted(f for f in facts if facts[f] != first[f]):
                 raise InputError(
-                    [Problem(where, column, f"{name!r} is on row {at.line} too, with other {', '.join(differ)}")]
+                    [
+                        Problem(
+                            where, column, f"{name!r} is on row {at.line} too, with other {', '.join(differ)}"
+                        )
+                    ]
                 )
             return code
         code = f"REG{number}-{where.line}"  # no name in it: a shared report keeps no trace of one
@@ -128,10 +147,12 @@ def _governing_bodies(path: Path, number: int, into: Dataset) -> int:
         facts["employer"] = _choice(row["employer"] or "none", [e.value for e in Employer], where, "employer")
         code = person_of(row["person"], facts, where, "person")
         if code not in into.nodes:
-            into.add_node(Person(code=code, name=row["person"], **facts), where, field_name="person")
+            person = _made(Person, where, {"name": "person"}, code=code, name=row["person"], **facts)
+            into.add_node(person, where, field_name="person")
         for role in roles:
             into.add_relationship(
-                Relationship(
+                _made(
+                    Relationship, where, {"target": "ccg_code"},
                     source=code, target=row["ccg_code"], rel=RelType.HOLDS_ROLE, qualifier=role,
                     valid_from=first, valid_to=last,
                 ),
@@ -148,9 +169,17 @@ def _csu_support(path: Path, number: int, into: Dataset) -> int:
         first, last = _dates(row, where, "from", "to")
         if not row["csu_code"]:
             raise InputError([Problem(where, "csu_code", "required: the CSU's ODS code")])
-        into.add_node(CSU(code=row["csu_code"], name=row["csu_name"] or row["csu_code"]), where, field_name="csu_code")
+        csu = _made(
+            CSU,
+            where,
+            {"code": "csu_code", "name": "csu_name"},
+            code=row["csu_code"],
+            name=row["csu_name"] or row["csu_code"],
+        )
+        into.add_node(csu, where, field_name="csu_code")
         into.add_relationship(
-            Relationship(
+            _made(
+                Relationship, where, {"source": "ccg_code", "target": "csu_code"},
                 source=row["ccg_code"], target=row["csu_code"], rel=RelType.SUPPORTED_BY,
                 valid_from=first, valid_to=last,
             ),
@@ -168,14 +197,18 @@ def _hwb_seats(path: Path, number: int, into: Dataset) -> int:
         seat = _choice(row["seat"], [s.value for s in HwbSeat], where, "seat")
         first, last = _dates(row, where, "appointed", "left")
         if bool(row["holder_code"]) == bool(row["person"]):
-            raise InputError([Problem(where, "holder_code", "give the holder's code (a CCG) or a person, not both")])
+            raise InputError(
+                [Problem(where, "holder_code", "give the holder's code (a CCG) or a person, not both")]
+            )
         holder, column = row["holder_code"], "holder_code"
         if row["person"]:
             holder, column = person_of(row["person"], {}, where, "person"), "person"
             if holder not in into.nodes:
-                into.add_node(Person(code=holder, name=row["person"]), where, field_name="person")
+                person = _made(Person, where, {"name": "person"}, code=holder, name=row["person"])
+                into.add_node(person, where, field_name="person")
         into.add_relationship(
-            Relationship(
+            _made(
+                Relationship, where, {"source": column, "target": "hwb_code"},
                 source=holder, target=row["hwb_code"], rel=RelType.SEAT_ON, qualifier=seat,
                 valid_from=first, valid_to=last,
             ),

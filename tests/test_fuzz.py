@@ -17,6 +17,7 @@ from graphmodel.dataset import InputError
 from graphmodel.nx_graph import build_graph, export_graph
 from loaders.graph_file import load_graph_file
 from loaders.inputs import EXAMPLE_SCENARIO, load_inputs
+from loaders.registers import load_registers
 from loaders.scenario import read_scenario
 from helpers import FILES, counted, fuzz, write_mini_data
 
@@ -249,3 +250,26 @@ def test_any_damage_to_a_graph_file_gives_a_graph_or_a_clear_error(graph_documen
             dataset.validate()
 
     run()
+
+
+REGISTER = (
+    "ccg_code,person,roles,appointed,left,gp_register,specialist_register,nmc_register,consultant_post,"
+    "specialist_until,accountancy_qualified,employer,source\n"
+    "ILC-B,Jane Roe,chair;gp_member,2013-04-01,,yes,no,no,,,no,gp_practice,https://example.invalid\n"
+    "ILC-B,Ann Other,registered_nurse,2013-04-01,2014-03-31,no,no,yes,,,no,none,\n"
+    "ILC-B,Jane Roe,deputy_chair,2013-04-01,,yes,no,no,,,no,gp_practice,\n"
+).encode()
+
+
+@fuzz("register CSV")
+@given(data=mutation(REGISTER))
+def test_any_damage_to_a_users_register_gives_its_rows_or_a_clear_error(data, tmp_path_factory):
+    counted("register CSV")
+    path = tmp_path_factory.mktemp("register") / "mine.csv"
+    path.write_bytes(data)
+    try:
+        dataset, _ = load_registers([path])
+    except InputError as err:
+        assert err.problems and all(p.location.file == "mine.csv" and p.field and p.reason for p in err.problems)
+    else:
+        assert all(rel.rel in ("HOLDS_ROLE", "SUPPORTED_BY", "SEAT_ON") for rel in dataset.relationships.values())

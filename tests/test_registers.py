@@ -77,7 +77,10 @@ def test_the_template_is_its_columns_and_an_example_row_that_is_refused_if_left_
         ({"appointed": ""}, "mine.csv:8: field 'appointed': required"),
         ({"nmc_register": "perhaps"}, "mine.csv:8: field 'nmc_register': not yes or no"),
         ({"ccg_code": "ZZZ"}, "mine.csv:8: field 'ccg_code'"),
-        ({"person": "Fay Lay", "employer": "local_authority"}, "mine.csv:8: field 'person': 'Fay Lay' is on row 7 too"),
+        (
+            {"person": "Fay Lay", "employer": "local_authority"},
+            "mine.csv:8: field 'person': 'Fay Lay' is on row 7 too",
+        ),
     ],
 )
 def test_a_bad_row_is_refused_naming_file_row_and_column(tmp_path, row, said):
@@ -91,11 +94,14 @@ def test_real_names_show_in_the_users_report_never_in_logs_and_are_redacted_on_r
     nurse = {"ccg_code": "09W", "person": "Gus Nurse", "roles": "registered_nurse", "appointed": "2013-04-01"}
     path = medway(tmp_path, [{**nurse, "employer": "commissioned_provider", "nmc_register": "yes"}])
     with caplog.at_level(logging.DEBUG):
-        mine = CliRunner().invoke(main, ["check", "--registers", str(path), "--as-at", "2014-04-01", "--format", "json"])
+        mine = CliRunner().invoke(
+            main, ["check", "--registers", str(path), "--as-at", "2014-04-01", "--format", "json"]
+        )
     assert "Gus Nurse (REG1-8): registered nurse falls within reg 12(1)" in mine.stdout
     assert not any("Gus Nurse" in record.getMessage() for record in caplog.records)
     shared = CliRunner().invoke(
-        main, ["check", "--registers", str(path), "--as-at", "2014-04-01", "--format", "json", "--redact-people"]
+        main,
+        ["check", "--registers", str(path), "--as-at", "2014-04-01", "--format", "json", "--redact-people"],
     )
     report = json.loads(shared.stdout)
     assert "[registered_nurse of 09W]: registered nurse falls within reg 12(1)" in shared.stdout
@@ -162,7 +168,13 @@ def test_a_register_kept_in_excel_is_read_as_its_csv_would_be(tmp_path):
     columns = list(TEMPLATES["governing-bodies"].columns)
     rows = []
     for person, roles, facts in MEDWAY:
-        values = {"ccg_code": "09W", "person": person, "roles": roles, "appointed": datetime(2013, 4, 1), **facts}
+        values = {
+            "ccg_code": "09W",
+            "person": person,
+            "roles": roles,
+            "appointed": datetime(2013, 4, 1),
+            **facts,
+        }
         rows.append([{"yes": True, "no": False}.get(values.get(c), values.get(c)) for c in columns])
     path = _workbook(tmp_path, rows)
     found = System.open(registers=[path]).check(as_at="2014-04-01", only=["governing_body_roles"]).findings
@@ -183,7 +195,10 @@ def test_the_excel_template_has_the_columns_explained_and_its_example_row_is_ref
     assert [c.value for c in book.worksheets[0][1]] == list(TEMPLATES["hwb-seats"].columns)
     assert book["columns"]["A2"].value == "hwb_code"
     refused = CliRunner().invoke(main, ["check", "--registers", str(path)])
-    assert refused.exit_code == 2 and "template.xlsx:2: field 'person': the template's example row" in refused.output
+    assert (
+        refused.exit_code == 2
+        and "template.xlsx:2: field 'person': the template's example row" in refused.output
+    )
 
 
 @pytest.mark.parametrize("kind", ["zip bomb", "not a zip", "entity bomb"])

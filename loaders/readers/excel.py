@@ -49,7 +49,9 @@ def _opened(path: Path) -> Any:
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as err:  # openpyxl raises many kinds for a broken workbook
-        raise _refuse(path, f"not a readable Excel workbook: {type(err).__name__}: {str(err)[:120]}") from None
+        raise _refuse(
+            path, f"not a readable Excel workbook: {type(err).__name__}: {str(err)[:120]}"
+        ) from None
 
 
 def _text(value: Any) -> str:
@@ -71,7 +73,9 @@ def _sheet(path: Path) -> list[list[str]]:
     try:
         rows = [[_text(v) for v in row] for row in book.worksheets[0].iter_rows(values_only=True)]
     except Exception as err:
-        raise _refuse(path, f"its first sheet cannot be read: {type(err).__name__}: {str(err)[:120]}") from None
+        raise _refuse(
+            path, f"its first sheet cannot be read: {type(err).__name__}: {str(err)[:120]}"
+        ) from None
     finally:
         book.close()
     return rows
@@ -88,11 +92,15 @@ def sheet_rows(path: Path, columns: Sequence[str]) -> list[tuple[Location, dict[
     rows = _sheet(path)
     names = rows[0] if rows else []
     if missing := [c for c in columns if c not in names]:
-        raise InputError([Problem(Location(path.name, 1), m, f"column missing from header {names[:12]}") for m in missing])
+        raise InputError(
+            [Problem(Location(path.name, 1), m, f"column missing from header {names[:12]}") for m in missing]
+        )
     at = {c: names.index(c) for c in columns}
     found = []
     for number, row in enumerate(rows[1:], start=2):
         if not any(row):
             continue
-        found.append((Location(path.name, number), {c: row[i] if i < len(row) else "" for c, i in at.items()}))
+        found.append(
+            (Location(path.name, number), {c: row[i] if i < len(row) else "" for c, i in at.items()})
+        )
     return found
