@@ -14,7 +14,8 @@ from queries.registry import catalogue_markdown
 
 
 def test_every_generated_document_is_current():
-    """The catalogue, the scenario schema, the command reference and the sources table."""
+    """The catalogue, the scenario schema, the command reference, the sources table and the
+    registers' columns."""
     from ccgraph.docs import stale
 
     assert stale(REPO) == [], "stale: run `python -m ccgraph.docs`"
@@ -27,8 +28,9 @@ def test_regenerating_writes_only_the_generated_parts(tmp_path):
     (tmp_path / "docs" / "data.md").write_text(
         "# Data\n\nkept\n<!-- generated: sources -->\nold\n<!-- end: sources -->\nkept too\n"
     )
+    (tmp_path / "docs" / "registers.md").write_text("<!-- generated: columns -->\nold\n<!-- end: columns -->\n")
     assert sorted(regenerate(tmp_path)) == sorted(
-        ["docs/checks.md", "docs/scenario.schema.json", "docs/cli.md", "docs/data.md"]
+        ["docs/checks.md", "docs/scenario.schema.json", "docs/cli.md", "docs/data.md", "docs/registers.md"]
     )
     data = (tmp_path / "docs" / "data.md").read_text()
     assert data.startswith("# Data\n\nkept\n<!-- generated: sources -->\n| file |") and data.endswith("kept too\n")
