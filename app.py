@@ -392,14 +392,15 @@ def by_level(inputs: Inputs, day: str) -> None:
     found = inputs.load().summary(by, day)
     table = pd.DataFrame([*found["rows"], found["total"]])
     st.caption(
-        f"{found['commissioners'].capitalize()} are the commissioners that day. Patients: "
+        f"The commissioners that day are {found['commissioners']}. Patients: "
         + (found["patients_from"] or "known here for April-June 2013 only (NHSBSA)")
         + ". Population: the mid-year LSOA estimate nearest the date. "
         + f"{NOT_PLACED}: no link in the sources places them at this level that day."
     )
     if table[measure].notna().any():
         st.vega_lite_chart(summary_chart(found, measure), width="stretch")
-    st.dataframe(table, hide_index=True)
+    counts = {c: st.column_config.NumberColumn(format="localized") for c in ("practices", "patients", "population")}
+    st.dataframe(table, hide_index=True, column_config=counts)
 
 
 EXAMPLES: dict[str, tuple[str, dict[str, object]]] = {

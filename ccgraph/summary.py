@@ -79,7 +79,7 @@ def summary_chart(result: dict[str, Any], measure: str = "practices") -> Any:
         .mark_bar()
         .encode(
             x=alt.X(f"{measure}:Q", title=measure),
-            y=alt.Y("name:N", sort="-x", title=None),
+            y=alt.Y("name:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320)),  # names whole
             tooltip=["code:N", "name:N", alt.Tooltip(f"{measure}:Q", format=",")],
         )
         .to_dict()

@@ -542,6 +542,7 @@ PAGES_ON_REAL_DATA = [
     ("page=Map&date=2023-04-01", ".vega-embed g.mark-shape path", "map-icbs.png", 1300),  # shaded by board
     ("page=Explore&org=QHM&date=2023-04-01", '.ccgraph-network[data-centre="QHM"][data-drawn-at]', "explore-icb.png", 2000),
     ("page=Timeline&date=2020-04-01", ".vega-embed g.mark-symbol path", "timeline.png", 1600),
+    ("page=Timeline&date=2013-04-01", ".vega-embed g.mark-rect path", "summary.png", 1100),  # by region, scrolled to
     ("page=Cypher%20console", "textarea, [data-testid='stAlert']", "cypher-console.png", 1000),  # no Neo4j: how to start one
 ]
 
@@ -564,6 +565,8 @@ def test_in_a_real_browser_every_page_on_the_real_data_draws_and_leaves_no_place
                 timeout=60_000,
             )
             assert page.locator("[data-testid='stException']").count() == 0, link
+            if shot == "summary.png":  # the counts by region, below the timeline and the lineage
+                page.get_by_text("On 2013-04-01, by").scroll_into_view_if_needed()
             page.screenshot(path=str(shots / shot))
         browser.close()
     for _, _, shot, _ in PAGES_ON_REAL_DATA:
