@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from helpers import REPO
+from helpers import IN_CI, REPO
 from loaders.scenario import json_schema
 from queries.registry import catalogue_markdown
 
@@ -120,7 +120,12 @@ def test_every_source_a_check_cites_is_named_in_docs_sources():
 def test_every_rule_in_the_rule_book_has_a_check_or_a_reason():
     from queries.registry import CHECKS, SECTIONS, rule_book
 
-    headings = [line[3:] for line in (REPO.parent / "shared" / "RULES.md").read_text().splitlines() if line.startswith("## ")]
+    book = REPO.parent / "shared" / "RULES.md"  # the team's rule book, beside the repository (not data)
+    if not book.is_file():
+        if IN_CI:
+            pytest.fail(f"the rule book is not at {book}")
+        pytest.skip(f"the rule book is not at {book}")
+    headings = [line[3:] for line in book.read_text().splitlines() if line.startswith("## ")]
     assert [next(h for h in headings if h.startswith(s)) for s in SECTIONS] == headings  # every section, in order
     assert all(c.section in SECTIONS and c.rule for c in CHECKS)
     assert all(e["section"] in SECTIONS and e["rule"] and e["why"] for e in rule_book()["not_checked"])
