@@ -69,9 +69,10 @@ class CheckSettings(BaseModel):
 
 def governing_body_requirements(post_2022: bool) -> list[list[str]]:
     """Required governing-body roles, each a list of acceptable alternatives (reg 11)."""
-    if post_2022:  # SI 2022/316: nurse OR specialist; one lay person of either kind
-        return [
+    if post_2022:  # SI 2022/316: nurse OR specialist; one lay person of either kind; reg 11(1)
+        return [  # still reads "(including its chair and deputy chair)": only "six" became "four"
             ["chair"],
+            ["deputy_chair"],
             ["accountable_officer"],
             ["chief_finance_officer"],
             ["registered_nurse", "secondary_care_specialist"],
