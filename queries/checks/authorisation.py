@@ -77,7 +77,7 @@ def _plant_authorisation_by_april_2013(gen: Generator) -> str:
     gaps="authorised with conditions or directions; no condition recorded",
     cites=("authorisation_source",),
 )
-def authorisation_conditions(graph: Graph) -> list[Pair]:
+def authorisation_conditions(graph: Graph, *, as_at: str) -> list[Pair]:
     """Conditions without an owner or an end date (a recommendation: S2 says conditions *could*
     be time-limited), and conditional outcomes with no condition recorded (a data gap).
 
@@ -86,11 +86,13 @@ def authorisation_conditions(graph: Graph) -> list[Pair]:
     >>> g = example_graph({"C1": ("CCG", {"authorisation_outcome": "authorised_with_conditions"}),
     ...                    "K": ("AuthorisationCondition", {"expires": "2014-03-31"})},
     ...                   [("C1", "K", "HAS_CONDITION", {})])
-    >>> authorisation_conditions(g)
+    >>> authorisation_conditions(g, as_at="2013-04-01")
     [('C1', {'condition': 'K', 'missing': ['owner']})]
     """
     found: list[Pair] = []
     for ccg, attrs in nodes_of(graph, NodeKind.CCG):
+        if not open_on(attrs, as_at):  # a CCG is judged only while it exists
+            continue
         conditions = [c for c, _ in out_links(graph, ccg, RelType.HAS_CONDITION)]
         if attrs.get("authorisation_outcome") in CONDITIONAL and not conditions:
             found.append((ccg, {"recorded": False}))

@@ -1,6 +1,7 @@
 // Conditions without an owner or an end date (advice); conditional outcomes with no condition
 // recorded (a data gap).
 MATCH (c:CCG)
+WHERE coalesce(c.open_date, '0000') <= $as_at <= coalesce(c.close_date, '9999')
 OPTIONAL MATCH (c)-[:HAS_CONDITION]->(cond:AuthorisationCondition)
 WITH c, cond,
      [x IN [

@@ -53,7 +53,8 @@ def reserved_commissioning(graph: Graph, *, as_at: str) -> list[Pair]:
         if svc not in graph:
             continue
         for commissioner, link in in_links(graph, svc, RelType.COMMISSIONS, as_at):
-            if graph.nodes[commissioner].get("kind") == NodeKind.CCG:
+            attrs = graph.nodes[commissioner]
+            if attrs.get("kind") == NodeKind.CCG and open_on(attrs, as_at):  # judged while it exists
                 found.append((commissioner, {"service": str(service), "population": link["qualifier"]}))
     return found
 

@@ -174,7 +174,9 @@ def governing_body_incompatible_roles(
     [('C1', {'person': 'X', 'problems': ['registered nurse is not on the NMC register']})]
     """
     found: list[Pair] = []
-    for ccg, _ in nodes_of(graph, NodeKind.CCG):
+    for ccg, attrs in nodes_of(graph, NodeKind.CCG):
+        if not open_on(attrs, as_at):  # a CCG is judged only while it exists
+            continue
         by_person: dict[str, set[str]] = defaultdict(set)
         appointed: dict[str, str | None] = {}
         for person, link in in_links(graph, ccg, RelType.HOLDS_ROLE, as_at):

@@ -2,6 +2,7 @@
 // (SI 2012/1631 regs 11-12 and Schedule 4): see the NetworkX twin's docstring for each rule.
 MATCH (p:Person)-[h:HOLDS_ROLE]->(c:CCG)
 WHERE coalesce(h.valid_from, '0000') <= $as_at <= coalesce(h.valid_to, '9999')
+  AND coalesce(c.open_date, '0000') <= $as_at <= coalesce(c.close_date, '9999')
 WITH c, p, collect(h.qualifier) AS roles,
      head([x IN collect(h) WHERE x.qualifier = 'secondary_care_specialist' | x.valid_from]) AS appointed
 // everyone designated chief finance officer on this governing body on the date (reg 11(5): one)
