@@ -141,3 +141,5 @@ def test_an_export_as_at_a_date_holds_that_day_alone(england, tmp_path):
     assert written["graph"]["coverage"] == ["2020-04-01", "2020-04-01"]
     again = CliRunner().invoke(main, ["check", "--input", str(path), "--as-at", "2021-04-01"])
     assert again.exit_code == 2 and "covers only 2020-04-01" in again.output
+    that_day = System.open(graph_file=path).check(as_at="2020-04-01").findings
+    assert that_day == england.check(as_at="2020-04-01").findings  # the day's graph judges as the whole
