@@ -71,8 +71,10 @@ def _plant_hwb_per_authority(gen: Generator) -> str:
     return la
 
 
-def _hwb_of(graph: Graph, authority: str) -> str | None:
-    return next((hwb for hwb, _ in out_links(graph, authority, RelType.HAS_HWB)), None)
+def _boards_of(graph: Graph, authority: str, as_at: str) -> list[str]:
+    """Every board the authority has on `as_at` (one, by statute; a replaced one is not)."""
+    boards = out_links(graph, authority, RelType.HAS_HWB, as_at)
+    return [hwb for hwb, _ in boards if open_on(graph.nodes[hwb], as_at)]
 
 
 @check(
@@ -107,12 +109,12 @@ def hwb_ccg_seats(graph: Graph, *, as_at: str, tolerance_pct: float) -> list[Pai
         if not open_on(attrs, as_at):
             continue
         for la, link in out_links(graph, ccg, RelType.OVERLAPS, as_at):
-            hwb = _hwb_of(graph, la)
-            if hwb is None or link.get("share", 0.0) < tolerance_pct:
+            if link.get("share", 0.0) < tolerance_pct:
                 continue
-            seats = [(holder, s) for holder, s in in_links(graph, hwb, RelType.SEAT_ON, as_at)]
-            if seats and not any(holder == ccg for holder, _ in seats):
-                found.append((ccg, {"hwb": hwb, "authority": la, "share": link.get("share", 0.0)}))
+            for hwb in _boards_of(graph, la, as_at):
+                seats = [(holder, s) for holder, s in in_links(graph, hwb, RelType.SEAT_ON, as_at)]
+                if seats and not any(holder == ccg for holder, _ in seats):
+                    found.append((ccg, {"hwb": hwb, "authority": la, "share": link.get("share", 0.0)}))
     return found
 
 
