@@ -494,6 +494,13 @@ ENDPOINTS: dict[RelType, tuple[frozenset[NodeKind], frozenset[NodeKind]]] = {
 Scalar = str | int | float | bool
 
 
+QUALIFIERS: dict[Any, tuple[str, ...]] = {  # the qualifiers a link of each type may carry
+    RelType.HOLDS_ROLE: tuple(r.value for r in GoverningRole),
+    RelType.SEAT_ON: tuple(s.value for s in HwbSeat),
+    RelType.PARTY_TO: tuple(p.value for p in PartyRole),
+}
+
+
 class Relationship(_Record):
     """A directed, typed, optionally dated link between two coded nodes.
 
@@ -516,6 +523,16 @@ class Relationship(_Record):
         description="True when ccgraph inferred the link (say, carried a membership along a merger) "
         "rather than read it from a source.",
     )
+
+    @field_validator("qualifier")
+    @classmethod
+    def _qualifier_of_its_kind(cls, value: str, info: Any) -> str:
+        """A role, a seat or a party's role is one the rules know, whoever wrote the link (a
+        graph file is edited by hand): an unknown one would be judged as no role at all."""
+        allowed = QUALIFIERS.get(info.data.get("rel"))
+        if allowed is not None and value not in allowed:
+            raise ValueError(f"{value[:40]!r} is not one of {', '.join(allowed)} (for {info.data['rel']})")
+        return value
 
     @field_validator("valid_to")
     @classmethod

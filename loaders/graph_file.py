@@ -72,7 +72,7 @@ def _node(dataset: Dataset, here: Location, where: str, entry: Any) -> None:
     try:
         dataset.add_node(NODE_CLASSES[NodeKind(kind)](**fields), here, field_name=f"{where}.code")
     except (ValidationError, TypeError) as err:
-        dataset.problem(here, where, _first(err))
+        dataset.problem(here, *_first(err, where))
 
 
 def _link(dataset: Dataset, here: Location, where: str, entry: Any) -> None:
@@ -83,7 +83,7 @@ def _link(dataset: Dataset, here: Location, where: str, entry: Any) -> None:
     try:
         rel = Relationship(**fields)
     except (ValidationError, TypeError) as err:
-        dataset.problem(here, where, _first(err))
+        dataset.problem(here, *_first(err, where))
         return
     if "key" in entry and entry["key"] != rel.key:
         dataset.problem(here, f"{where}.key", f"the key must be the one its fields make ({rel.key!r})")
@@ -91,8 +91,10 @@ def _link(dataset: Dataset, here: Location, where: str, entry: Any) -> None:
     dataset.add_relationship(rel, here, written={"source": f"{where}.source", "target": f"{where}.target"})
 
 
-def _first(err: Exception) -> str:
+def _first(err: Exception, where: str) -> tuple[str, str]:
+    """The field (`links[67].qualifier`) and the reason of an element's first problem."""
     if isinstance(err, ValidationError):
         first = err.errors()[0]
-        return f"{'.'.join(map(str, first['loc']))}: {first['msg']}"
-    return str(err)[:200]
+        field = ".".join([where, *map(str, first["loc"])])
+        return field, str(first["msg"]).removeprefix("Value error, ")
+    return where, str(err)[:200]

@@ -249,7 +249,8 @@ def test_a_graph_file_is_validated_like_any_input(tmp_path):
     )
     result = CliRunner().invoke(main, ["check", "--input", str(path)])
     assert result.exit_code == 2
-    assert "edited.json: field 'nodes[0]': name" in result.output and "nodes[1].kind" in result.output
+    assert "edited.json: field 'nodes[0].name': contains the control character" in result.output
+    assert "nodes[1].kind" in result.output
     both = CliRunner().invoke(main, ["check", "--input", str(path), "--scenario", "x.yaml"])
     assert both.exit_code == 2 and "give it alone" in both.output
 
@@ -295,3 +296,17 @@ def test_the_server_options_may_follow_the_neo4j_subcommand_as_the_readme_writes
     assert before.exit_code == after.exit_code == 0
     assert before.output == after.output and f"neo4j+s://localhost:{port}" in after.output
     assert f"bolt://127.0.0.1:{port}" in plain.output
+
+
+def test_a_graph_file_is_held_to_the_roles_and_seats_a_scenario_is(tmp_path):
+    """`check --input` refuses what a scenario refuses: a governing-body role or a board seat
+    the regulations do not know, naming the element (issue 25)."""
+    path = tmp_path / "example.json"
+    assert ccgraph("export", str(path), "--example").exit_code == 0
+    document = json.loads(path.read_text(encoding="utf-8"))
+    at = next(i for i, link in enumerate(document["links"]) if link["rel"] == "HOLDS_ROLE")
+    document["links"][at] |= {"qualifier": "vice_chair", "key": "HOLDS_ROLE|vice_chair|"}
+    path.write_text(json.dumps(document), encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--input", str(path)])
+    assert result.exit_code == 2
+    assert f"example.json: field 'links[{at}].qualifier': 'vice_chair' is not one of chair" in result.output
