@@ -137,8 +137,10 @@ def _open(
     graph_file: Path | None = None,
     bulk: bool = False,
     batch_size: int = 5000,
+    asked: dict[str, Any] | None = None,
 ) -> System:
-    """The system the command works on, through the core; progress shown on stderr."""
+    """The system the command works on, through the core; progress shown on stderr. `asked`:
+    the dates the command will ask about, by option, refused before any load when not shown."""
     example = ctx.obj.get("example", False)
     if example:
         _err(f"--example: the illustrative example ({EXAMPLE_SCENARIO.name}); every body in it is invented.")
@@ -151,6 +153,7 @@ def _open(
             graph_file=graph_file,
             example=example,
             registers=ctx.obj.get("registers", ()),
+            asked={name: day.date() for name, day in (asked or {}).items() if day is not None},
             backend=ctx.obj["backend"],
             bulk=bulk,
             batch_size=batch_size,
@@ -353,7 +356,7 @@ def check(
     except KeyError as err:
         raise click.UsageError(err.args[0]) from None
     accepted = read_waivers(waivers) if waivers else []
-    system = _open(ctx, data, scenario, graph_file=graph_file)
+    system = _open(ctx, data, scenario, graph_file=graph_file, asked={"--as-at": as_at})
     report = system.check(
         only=only,
         min_severity=min_severity,
@@ -386,7 +389,7 @@ def check(
 @click.pass_context
 def show(ctx: click.Context, code: str, data, scenario, graph_file, as_json: bool, as_at) -> None:
     """Show one organisation and its relationships, grouped by kind."""
-    result = _open(ctx, data, scenario, graph_file=graph_file).profile(code, as_at.date() if as_at else None)
+    result = _open(ctx, data, scenario, graph_file=graph_file, asked={"--as-at": as_at}).profile(code, as_at.date() if as_at else None)
     if as_json:
         click.echo(json.dumps(result, indent=2, default=str))
         return
@@ -427,7 +430,7 @@ def show(ctx: click.Context, code: str, data, scenario, graph_file, as_json: boo
 def diff(ctx: click.Context, before, after, data, scenario, graph_file, fmt, output, tolerance, exceptions) -> None:
     """What changed from BEFORE to AFTER (YYYY-MM-DD): CCGs opened, closed and merged, practices
     that moved, overlaps, findings that appeared or went away, and counts on both days."""
-    system = _open(ctx, data, scenario, graph_file=graph_file)
+    system = _open(ctx, data, scenario, graph_file=graph_file, asked={"BEFORE": before, "AFTER": after})
     text = system.diff(before.date(), after.date(), tolerance=tolerance, exceptions=exceptions).render(fmt)
     if output:
         output.write_text(text + "\n", encoding="utf-8")
@@ -451,7 +454,7 @@ def crosswalk(ctx: click.Context, first, second, data, scenario, graph_file, sou
     shares adding to 100 % per body: ccg (to 30 June 2022), sicbl and icb (from 1 July 2022), stp."""
     from ccgraph.crosswalk import crosswalk_text
 
-    system = _open(ctx, data, scenario, graph_file=graph_file)
+    system = _open(ctx, data, scenario, graph_file=graph_file, asked={"FIRST": first, "SECOND": second})
     result = system.crosswalk(first.date(), second.date(), source=source, target=target, weight=weight)
     click.echo(crosswalk_text(result, fmt))
 
@@ -470,7 +473,7 @@ def summary(ctx: click.Context, data, scenario, graph_file, by: str, as_at, fmt:
     a date, with England's total and a row of those no source places at that level."""
     from ccgraph.summary import summary_text
 
-    click.echo(summary_text(_open(ctx, data, scenario, graph_file=graph_file).summary(by, as_at.date()), fmt))
+    click.echo(summary_text(_open(ctx, data, scenario, graph_file=graph_file, asked={"--as-at": as_at}).summary(by, as_at.date()), fmt))
 
 
 @main.command()
@@ -528,7 +531,7 @@ def _format_of(path: Path, fmt: str | None = None) -> str:
 def export(ctx: click.Context, path: Path, data, scenario, graph_file, fmt: str | None, as_at) -> None:
     """Export the graph as GraphML, GEXF (Gephi) or node-link JSON."""
     _format_of(path, fmt)  # refused before any work
-    system = _open(ctx, data, scenario, graph_file=graph_file)
+    system = _open(ctx, data, scenario, graph_file=graph_file, asked={"--as-at": as_at})
     day = as_at.date() if as_at else None
     fmt = system.export(path, fmt, as_at=day)
     graph = system.graph_on(day) if day else system.graph

@@ -146,6 +146,7 @@ class System:
         graph_file: Path | str | None = None,
         example: bool = False,
         registers: Sequence[Path | str] = (),
+        asked: dict[str, date | str] | None = None,
         backend: BackendName = "networkx",
         bulk: bool = False,
         batch_size: int = 5000,
@@ -162,6 +163,8 @@ class System:
         example : the bundled illustrative example (invented bodies and people) instead
         registers : a user's own registers (`ccgraph template`), laid over the data by code and
             date; real people's names in them stay in this system's outputs
+        asked : the dates the caller will ask about, by the name it gave them (`{"--as-at": d}`):
+            one the data does not show is refused before anything is loaded into Neo4j
         synthetic : "SCALE[:SEED[:VIOLATIONS]]" for a generated system of invented bodies
         graph_file : a node-link JSON file written by `ccgraph generate -o` or `export`
         backend : "networkx" (in process) or "neo4j" (loaded into the server, replacing its
@@ -182,15 +185,26 @@ class System:
         if backend == "neo4j":
             driver = driver or _connect()
             if not inputs_given:
-                return cls("neo4j", QualityReport(), "the graph held in Neo4j", driver=driver)
+                held = cls("neo4j", QualityReport(), "the graph held in Neo4j", driver=driver)
+                held.shows(asked or {})
+                return held
         loaded, source = _read(data, scenario, synthetic, graph_file, [Path(r) for r in registers])
         system = cls(backend, loaded.report, source, driver=driver, dataset=loaded.dataset)
+        system.shows(asked or {})
         if backend == "neo4j":
             assert driver is not None
             system.load_into_neo4j(loaded, bulk=bulk, batch_size=batch_size, progress=progress)
         else:
             system._graph = build_graph(loaded.dataset)
         return system
+
+    def shows(self, asked: dict[str, date | str]) -> None:
+        """Refuse, naming how it was asked for (`--as-at`), a date this system cannot show."""
+        for name, day in asked.items():
+            try:
+                self.day(day)
+            except CcgraphError as err:
+                raise CcgraphError(f"{name}: {err}") from None
 
     def load_into_neo4j(
         self,

@@ -32,8 +32,27 @@ def load_inputs(
     `data_dir` may be several directories: each source is read from the first that has it.
     `registers` are a user's own (`loaders.registers`), laid over the rest by code and date.
     """
+    folders = data_folders(data_dir)
     with gc_paused():
-        return _load(data_folders(data_dir), scenario, [Path(p) for p in registers])
+        try:
+            return _load(folders, scenario, [Path(p) for p in registers])
+        except InputError as err:
+            if len(folders) > 1:  # say which folder's copy of a file is at fault
+                raise InputError([_placed(p, folders) for p in err.problems]) from None
+            raise
+
+
+def _placed(problem: Problem, folders: list[Path]) -> Problem:
+    """`problem` with its file named by the folder it was read from (the first holding it, as
+    each source is read), when it names a bare file of the data folders."""
+    name = problem.location.file
+    if "/" in name or not name:
+        return problem
+    for folder in folders:
+        for place in (folder, *sorted(p for p in folder.glob("*") if p.is_dir())[:50]):
+            if (place / name).is_file():
+                return Problem(Location(str(place / name), problem.location.line), problem.field, problem.reason)
+    return problem
 
 
 def _load(data_dirs: list[Path], scenario: Path | None, registers: list[Path]) -> Loaded:
