@@ -403,6 +403,29 @@ class Person(Node):
         "consultant post, not on the GP Register), when they no longer do: a specialist qualifies "
         "if that day falls in the 10 years ending with their appointment.",
     )
+    # SI 2012/1631 Schedule 5 (who may sit on no governing body); null is "not recorded", not judged
+    elected_member: bool | None = Field(
+        default=None, description="A Member of Parliament, of the European Parliament or of the London Assembly (para 1)."
+    )
+    councillor: bool | None = Field(
+        default=None, description="A member of a local authority in England and Wales, or its equivalent elsewhere (para 2)."
+    )
+    commissioning_support: bool | None = Field(
+        default=None,
+        description="Provides the CCG, by arrangement, with a service or facility supporting its commissioning "
+        "(not one it commissions), or is an employee, member or partner of a body that does (para 3).",
+    )
+    imprisonment_conviction: date | None = Field(
+        default=None,
+        description="The day of a conviction whose final outcome was a sentence of imprisonment of three months "
+        "or more without the option of a fine (para 4: disqualifies for five years).",
+    )
+    bankruptcy_restrictions_from: date | None = Field(
+        default=None, description="First day under a (interim) bankruptcy restrictions order (para 5)."
+    )
+    bankruptcy_restrictions_to: date | None = Field(
+        default=None, description="Last day under it (none: still under it)."
+    )
 
 
 class Collaboration(Node):

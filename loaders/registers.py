@@ -43,6 +43,7 @@ class Template:
     columns: dict[str, str]  # column -> what to write in it
     example: dict[str, str]
     read: Callable[[Path, int, Dataset], int]  # (file, its number, into) -> rows used
+    optional: tuple[str, ...] = ()  # columns a register made before they were added may lack
 
 
 def _bool(value: str, where: Location, column: str) -> bool | None:
@@ -118,10 +119,15 @@ def _people(path: Path, number: int) -> Callable[[str, dict[str, Any], Location,
 
 
 def _rows(path: Path, template: Template) -> list[tuple[Location, dict[str, str]]]:
-    """A register's rows, from CSV or from an Excel workbook's first sheet."""
-    if is_workbook(path):
-        return sheet_rows(path, list(template.columns))
-    return read_rows(path, list(template.columns), header=True)
+    """A register's rows, from CSV or from an Excel workbook's first sheet; an optional column
+    the file lacks reads as blank (not recorded)."""
+    from loaders.readers.tabular import header_line
+
+    present = set(sheet_header(path) if is_workbook(path) else header_line(path))
+    columns = [c for c in template.columns if c in present or c not in template.optional]
+    rows = sheet_rows(path, columns) if is_workbook(path) else read_rows(path, columns, header=True)
+    blank = {c: "" for c in template.optional if c not in columns}
+    return [(where, {**blank, **row}) for where, row in rows]
 
 
 def _governing_bodies(path: Path, number: int, into: Dataset) -> int:
@@ -145,6 +151,10 @@ def _governing_bodies(path: Path, number: int, into: Dataset) -> int:
         facts["consultant_post"] = _bool(row["consultant_post"], where, "consultant_post")
         facts["specialist_until"] = parse_date(row["specialist_until"], where, "specialist_until")
         facts["employer"] = _choice(row["employer"] or "none", [e.value for e in Employer], where, "employer")
+        for column in ("elected_member", "councillor", "commissioning_support"):  # Schedule 5
+            facts[column] = _bool(row[column], where, column)
+        for column in ("imprisonment_conviction", "bankruptcy_restrictions_from", "bankruptcy_restrictions_to"):
+            facts[column] = parse_date(row[column], where, column)
         code = person_of(row["person"], facts, where, "person")
         if code not in into.nodes:
             person = _made(Person, where, {"name": "person"}, code=code, name=row["person"], **facts)
@@ -232,6 +242,15 @@ GOVERNING_BODIES = Template(
         "specialist_until": "for a specialist who no longer meets reg 11(6): the last day they did",
         "accountancy_qualified": "holds a professional qualification in accountancy: yes/no",
         "employer": "who employs them: " + ", ".join(e.value for e in Employer),
+        "elected_member": "a Member of Parliament, of the European Parliament or of the London Assembly: yes/no "
+        "(Schedule 5 para 1)",
+        "councillor": "a member of a local authority: yes/no (Schedule 5 para 2)",
+        "commissioning_support": "provides the CCG with commissioning support, or works for a body that does: "
+        "yes/no (Schedule 5 para 3)",
+        "imprisonment_conviction": "day of a conviction ending in three months' imprisonment or more without the "
+        "option of a fine (Schedule 5 para 4)",
+        "bankruptcy_restrictions_from": "first day under a bankruptcy restrictions order (Schedule 5 para 5)",
+        "bankruptcy_restrictions_to": "its last day (blank: still under it)",
         "source": "where this was read (a URL of the papers), for your records: ccgraph does not read it",
     },
     example={
@@ -247,9 +266,23 @@ GOVERNING_BODIES = Template(
         "specialist_until": "",
         "accountancy_qualified": "no",
         "employer": "gp_practice",
+        "elected_member": "no",
+        "councillor": "no",
+        "commissioning_support": "no",
+        "imprisonment_conviction": "",
+        "bankruptcy_restrictions_from": "",
+        "bankruptcy_restrictions_to": "",
         "source": "https://...",
     },
     read=_governing_bodies,
+    optional=(
+        "elected_member",
+        "councillor",
+        "commissioning_support",
+        "imprisonment_conviction",
+        "bankruptcy_restrictions_from",
+        "bankruptcy_restrictions_to",
+    ),
 )
 CSU_SUPPORT = Template(
     columns={
@@ -328,7 +361,7 @@ def register_kind(path: Path) -> str:
 
     names = set(sheet_header(path) if is_workbook(path) else header_line(path))
     for kind, template in TEMPLATES.items():
-        if set(template.columns) <= names:
+        if set(template.columns) - set(template.optional) <= names:
             return kind
     raise InputError(
         [

@@ -53,6 +53,16 @@ class PersonSpec(_Strict):
         default=None,
         description="Last day all of reg 11(6)(a)-(c) were met, for a specialist who no longer meets them.",
     )
+    elected_member: bool | None = Field(default=None, description="An MP, MEP or London Assembly member (Sch 5 para 1).")
+    councillor: bool | None = Field(default=None, description="A member of a local authority (Sch 5 para 2).")
+    commissioning_support: bool | None = Field(
+        default=None, description="Provides the CCG with commissioning support, or works for a body that does (Sch 5 para 3)."
+    )
+    imprisonment_conviction: date | None = Field(
+        default=None, description="Day of a conviction ending in 3+ months' imprisonment without a fine option (para 4)."
+    )
+    bankruptcy_restrictions_from: date | None = Field(default=None, description="Under a bankruptcy restrictions order from (para 5).")
+    bankruptcy_restrictions_to: date | None = Field(default=None, description="... to this day (none: still).")
 
 
 class Membership(_Strict):

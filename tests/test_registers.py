@@ -226,3 +226,25 @@ def test_a_hostile_workbook_is_refused_naming_it(tmp_path, kind):
     result = CliRunner().invoke(main, ["check", "--registers", str(path)])
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert "hostile.xlsx: field '*'" in result.output, result.output
+
+
+def test_a_councillor_on_a_real_governing_body_is_disqualified_by_schedule_5(tmp_path):
+    councillor = {
+        "ccg_code": "09W", "person": "Cllr Hal Member", "roles": "other_member",
+        "appointed": "2013-04-01", "councillor": "yes",
+    }  # fmt: skip
+    system = System.open(registers=[medway(tmp_path, [councillor])])
+    [found] = system.check(as_at="2014-04-01", only=["governing_body_disqualified"]).findings
+    assert found.org == "09W" and found.kind == "breach"
+    assert found.message.startswith("Cllr Hal Member (REG1-8) is disqualified by Schedule 5 para 2")
+
+
+def test_a_register_made_before_the_schedule_5_columns_is_still_read(tmp_path):
+    old = [c for c in TEMPLATES["governing-bodies"].columns if c not in TEMPLATES["governing-bodies"].optional]
+    path = tmp_path / "old.csv"
+    rows = [",".join(old), "09W,Dr Ann Chair,chair,2013-04-01,,yes,no,no,,,no,gp_practice,"]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    system = System.open(registers=[path])
+    assert [a["qualifier"] for _, _, a in system.graph.in_edges("09W", data=True) if a["rel"] == "HOLDS_ROLE"] == [
+        "chair"
+    ]
