@@ -389,7 +389,8 @@ def check(
 @click.pass_context
 def show(ctx: click.Context, code: str, data, scenario, graph_file, as_json: bool, as_at) -> None:
     """Show one organisation and its relationships, grouped by kind."""
-    result = _open(ctx, data, scenario, graph_file=graph_file, asked={"--as-at": as_at}).profile(code, as_at.date() if as_at else None)
+    system = _open(ctx, data, scenario, graph_file=graph_file, asked={"--as-at": as_at})
+    result = system.profile(code, as_at.date() if as_at else None)
     if as_json:
         click.echo(json.dumps(result, indent=2, default=str))
         return

@@ -43,7 +43,7 @@ trap stop_server EXIT
 # node-link JSON); a bare `pytest` runs 300 per surface.
 export CCGRAPH_FUZZ_CASES="${CCGRAPH_FUZZ_CASES:-10000}"
 
-echo "== running the tests (the browser, Neo4j and 30,000 fuzz cases included: about 15 minutes)"
+echo "== running the tests (the browser, Neo4j and 40,000 fuzz cases included: about 20 minutes)"
 set +e
 python3 -m pytest "$@"
 status=$?
