@@ -8,7 +8,7 @@ import datetime as dt
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from graphmodel.model import (
     AuthorisationOutcome,
@@ -63,6 +63,14 @@ class PersonSpec(_Strict):
     )
     bankruptcy_restrictions_from: date | None = Field(default=None, description="Under a bankruptcy restrictions order from (para 5).")
     bankruptcy_restrictions_to: date | None = Field(default=None, description="... to this day (none: still).")
+
+    @field_validator("illustrative")
+    @classmethod
+    def _invented(cls, value: bool) -> bool:
+        """A scenario's people are invented; real ones belong in a user's register (registers.md)."""
+        if not value:
+            raise ValueError("people in a scenario must be illustrative: true (real people go in a register)")
+        return value
 
 
 class Membership(_Strict):
@@ -187,12 +195,7 @@ class Scenario(_Strict):
         default_factory=list, description="Any other relationship, e.g. HAS_HWB (authority -> board)."
     )
 
-    @model_validator(mode="after")
-    def _people_are_labelled(self) -> "Scenario":
-        for p in self.people:
-            if not p.illustrative:
-                raise ValueError(f"person {p.code}: people in a scenario must be illustrative: true")
-        return self
+
 
 
 def json_schema() -> dict[str, Any]:

@@ -157,8 +157,9 @@ def test_invented_people_must_be_labelled_illustrative(tmp_path):
     path.write_text(
         "format: ccgraph-scenario/1\ntitle: t\npeople:\n  - {code: P1, name: Someone, illustrative: false}\n"
     )
-    with pytest.raises(InputError, match="must be illustrative"):
+    with pytest.raises(InputError, match="must be illustrative") as err:
         read_scenario(path)
+    assert "s.yaml:4: field 'people.0.illustrative'" in str(err.value)  # the line and the field
 
 
 def test_invalid_yaml_names_its_line(tmp_path):
