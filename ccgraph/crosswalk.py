@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any
 
 from graphmodel.errors import CcgraphError
-from graphmodel.text import csv_cell, one_line
+from graphmodel.text import csv_table, one_line
 
 __all__ = ["crosswalk_text"]
 
@@ -19,12 +17,8 @@ def crosswalk_text(result: dict[str, Any], fmt: str) -> str:
     if fmt == "json":
         return json.dumps(result, indent=2, ensure_ascii=False)
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
         columns = ("from", "from_name", "to", "to_name", result["weight"], "share")
-        writer.writerow(columns)
-        writer.writerows([csv_cell(str(row[c])) for c in columns] for row in result["rows"])
-        return out.getvalue().rstrip("\n")
+        return csv_table(columns, ([row[c] for c in columns] for row in result["rows"]))
     if fmt != "table":
         raise CcgraphError(f"unknown format {fmt!r}; use table, json, csv")
     weight, units = result["weight"], UNITS[result["weight"]]

@@ -3,14 +3,12 @@ against their index, or written out for a user to refresh (`loaders.bundled` hol
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import asdict, fields
 from pathlib import Path
 
 from graphmodel.errors import CcgraphError
-from graphmodel.text import csv_cell
+from graphmodel.text import csv_table
 from loaders.bundled import BUNDLED, FOLDERS, BundledFile, bundled_files, copy_out, verify
 
 __all__ = ["shipped_text", "verify_text", "copy_text"]
@@ -22,12 +20,8 @@ def shipped_text(fmt: str) -> str:
     if fmt == "json":
         return json.dumps([asdict(f) for f in shipped], indent=2, ensure_ascii=False)
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
         columns = [f.name for f in fields(BundledFile)]
-        writer.writerow(columns)
-        writer.writerows([csv_cell(str(getattr(f, c))) for c in columns] for f in shipped)
-        return out.getvalue().rstrip("\n")
+        return csv_table(columns, ([getattr(f, c) for c in columns] for f in shipped))
     if fmt != "table":
         raise CcgraphError(f"unknown format {fmt!r}; use table, json, csv")
     lines = [

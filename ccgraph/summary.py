@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any
 
 from graphmodel.errors import CcgraphError
 from graphmodel.summary import NOT_PLACED
-from graphmodel.text import csv_cell, one_line
+from graphmodel.text import csv_table, one_line
 
 __all__ = ["summary_chart", "summary_text"]
 
@@ -21,11 +19,7 @@ def summary_text(result: dict[str, Any], fmt: str) -> str:
         return json.dumps(result, indent=2, ensure_ascii=False)
     rows = [*result["rows"], result["total"]]
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(COLUMNS)
-        writer.writerows([csv_cell("" if row[c] is None else str(row[c])) for c in COLUMNS] for row in rows)
-        return out.getvalue().rstrip("\n")
+        return csv_table(COLUMNS, ([row[c] for c in COLUMNS] for row in rows))
     if fmt != "table":
         raise CcgraphError(f"unknown format {fmt!r}; use table, json, csv")
     lines = [

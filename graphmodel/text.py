@@ -16,11 +16,15 @@ of that output calls it; the model refuses control characters on the way in
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+from collections.abc import Iterable, Sequence
 
 __all__ = [
     "CONTROL",
     "csv_cell",
+    "csv_table",
     "markdown",
     "markdown_link",
     "one_line",
@@ -75,6 +79,22 @@ def csv_cell(value: object) -> object:
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
+
+
+def csv_table(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """A header and rows as CSV text (no final newline), each cell as `csv_cell` makes it and
+    None left blank.
+
+    >>> print(csv_table(["code", "n"], [["=1+1", 2], ["X", None]]))
+    code,n
+    '=1+1,2
+    X,
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([csv_cell("" if v is None else str(v)) for v in row] for row in rows)
+    return out.getvalue().rstrip("\n")
 
 
 def markdown(text: object) -> str:
