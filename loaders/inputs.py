@@ -12,6 +12,7 @@ from loaders.england import load_england
 from loaders.quality import QualityReport
 from loaders.registers import load_registers
 from loaders.scenario import apply_authorisations, load_scenario
+from loaders.steps._context import first_found
 
 EXAMPLE_SCENARIO = Path(__file__).with_name("example_scenario.yaml")
 
@@ -46,13 +47,9 @@ def _placed(problem: Problem, folders: list[Path]) -> Problem:
     """`problem` with its file named by the folder it was read from (the first holding it, as
     each source is read), when it names a bare file of the data folders."""
     name = problem.location.file
-    if "/" in name or not name:
+    if "/" in name or not name or (path := first_found(folders, [name])) is None:
         return problem
-    for folder in folders:
-        for place in (folder, *sorted(p for p in folder.glob("*") if p.is_dir())[:50]):
-            if (place / name).is_file():
-                return Problem(Location(str(place / name), problem.location.line), problem.field, problem.reason)
-    return problem
+    return Problem(Location(str(path), problem.location.line), problem.field, problem.reason)
 
 
 def _load(data_dirs: list[Path], scenario: Path | None, registers: list[Path]) -> Loaded:

@@ -5,6 +5,7 @@ provides it), and the dates of the structure the steps build."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import islice
 from datetime import date, timedelta
@@ -18,7 +19,9 @@ from graphmodel.model import CCG, Node, Practice, Relationship
 from loaders.manifest import file_of
 from loaders.quality import QualityReport
 
-__all__ = ["END", "ONE_DAY", "PERIODS", "START", "Context", "Period", "hwb_code", "named_code", "runs"]
+__all__ = [
+    "END", "ONE_DAY", "PERIODS", "START", "Context", "Period", "first_found", "hwb_code", "named_code", "places", "runs"
+]
 
 LISTED = 1000  # entries of a data folder's listing searched for subfolders
 START = date(2013, 4, 1)  # CCGs took over from PCTs
@@ -37,6 +40,30 @@ class Period(NamedTuple):
 
 
 PERIODS = tuple(Period(y, date(y, 4, 1), min(date(y + 1, 3, 31), END)) for y in range(2013, 2023))
+
+
+def places(folder: Path) -> list[Path]:
+    """A data folder and the folders directly in it, from the first `LISTED` entries of its
+    listing (a data folder holds a few dozen files: a huge listing is not searched, nor waited on)."""
+    try:
+        entries = list(islice(folder.iterdir(), LISTED))
+        return [folder, *sorted(p for p in entries if p.is_dir())]
+    except OSError:  # not a folder, or not readable: its files are looked for directly only
+        return [folder]
+
+
+def first_found(
+    folders: Iterable[Path], names: Iterable[str], places_of: Callable[[Path], list[Path]] = places
+) -> Path | None:
+    """The first of `names` in the first of `folders` holding one, in the folder or one down:
+    where a data file is read from."""
+    names = tuple(names)
+    for folder in folders:
+        for place in places_of(folder):
+            for name in names:
+                if (place / name).is_file():
+                    return place / name
+    return None
 
 
 @dataclass
@@ -62,7 +89,7 @@ class Context:
     # CCG lookups', are kept in `dataset.areas`)
     sub_icb_names: dict[str, str] = field(default_factory=dict)
     _noted: set[object] = field(default_factory=set)
-    _below: dict[Path, list[Path]] = field(default_factory=dict)  # each data folder's subfolders
+    _places: dict[Path, list[Path]] = field(default_factory=dict)  # each data folder's `places`
 
     def add(self, cls: type[Node], where: Location, field_name: str = "code", **fields: Any) -> None:
         """Add a node built from a row; a value the model refuses is an error naming the row."""
@@ -112,24 +139,10 @@ class Context:
         directory itself or one folder down (as `england-2021-2026/geographr/` keeps its
         lookups); as published or gzipped (`NAME.gz`, as the package ships them)."""
         names = (file_of(source_id), file_of(source_id) + ".gz")
-        for folder in self.dirs:
-            for place in (folder, *self._subfolders(folder)):
-                for p in (place / name for name in names):
-                    if p.is_file():
-                        self.read.add(p)
-                        return p
-        return None
-
-    def _subfolders(self, folder: Path) -> list[Path]:
-        """The folders directly in a data folder, from the first `LISTED` entries of its listing
-        (a data folder holds a few dozen files: a huge listing is not searched, nor waited on)."""
-        if folder not in self._below:
-            try:
-                entries = list(islice(folder.iterdir(), LISTED))
-                self._below[folder] = sorted(p for p in entries if p.is_dir())
-            except OSError:  # not a folder, or not readable: its files are looked for directly only
-                self._below[folder] = []
-        return self._below[folder]
+        path = first_found(self.dirs, names, lambda f: self._places.setdefault(f, places(f)))
+        if path is not None:
+            self.read.add(path)
+        return path
 
     def required(self, source_id: str) -> Path:
         path = self.path(source_id)
