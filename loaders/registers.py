@@ -28,12 +28,15 @@ from pydantic import ValidationError
 
 from graphmodel.dataset import Dataset, InputError, Location, Problem
 from graphmodel.model import CSU, Employer, GoverningRole, HwbSeat, Person, Relationship, RelType
-from loaders.readers.excel import is_workbook, sheet_header, sheet_rows
-from loaders.readers.tabular import parse_date, read_rows
+from loaders.readers.excel import is_workbook, read_sheet
+from loaders.readers.tabular import header_line, parse_date, read_rows
 
-__all__ = ["TEMPLATES", "load_registers", "register_kind", "template_csv", "template_workbook"]
+__all__ = ["TEMPLATES", "load_registers", "template_csv", "template_workbook"]
 
 EXAMPLE = "EXAMPLE"  # the person or body of a template's example row, refused if left in
+
+
+Rows = list[tuple[Location, dict[str, str]]]  # a register's rows, each with where it was written
 
 
 @dataclass(frozen=True)
@@ -42,7 +45,7 @@ class Template:
 
     columns: dict[str, str]  # column -> what to write in it
     example: dict[str, str]
-    read: Callable[[Path, int, Dataset], int]  # (file, its number, into) -> rows used
+    read: Callable[[Rows, int, Dataset], None]  # (its rows, the file's number, into)
     optional: tuple[str, ...] = ()  # columns a register made before they were added may lack
 
 
@@ -94,7 +97,7 @@ def _no_example(row: dict[str, str], where: Location, column: str) -> None:
         raise InputError([Problem(where, column, "the template's example row: replace it or delete it")])
 
 
-def _people(path: Path, number: int) -> Callable[[str, dict[str, Any], Location, str], str]:
+def _people(number: int) -> Callable[[str, dict[str, Any], Location, str], str]:
     """A person's code by name within one file: the first row naming them defines their facts."""
     seen: dict[str, tuple[str, dict[str, Any], Location]] = {}
 
@@ -118,21 +121,22 @@ def _people(path: Path, number: int) -> Callable[[str, dict[str, Any], Location,
     return code_of
 
 
-def _rows(path: Path, template: Template) -> list[tuple[Location, dict[str, str]]]:
-    """A register's rows, from CSV or from an Excel workbook's first sheet; an optional column
-    the file lacks reads as blank (not recorded)."""
-    from loaders.readers.tabular import header_line
+def _read(path: Path) -> tuple[str, Rows]:
+    """A register's kind, known from its header, and its rows under every column of its
+    template (one the file lacks reads as blank: not recorded), the file read once: a workbook's
+    first sheet whole, a CSV's header line and then its rows."""
+    header, rows = read_sheet(path) if is_workbook(path) else (header_line(path), None)
+    kind = _kind(path, set(header))
+    template = TEMPLATES[kind]
+    if rows is None:
+        rows = read_rows(
+            path, [c for c in template.columns if c in header or c not in template.optional], header=True
+        )
+    return kind, [(where, {c: row.get(c, "") for c in template.columns}) for where, row in rows]
 
-    present = set(sheet_header(path) if is_workbook(path) else header_line(path))
-    columns = [c for c in template.columns if c in present or c not in template.optional]
-    rows = sheet_rows(path, columns) if is_workbook(path) else read_rows(path, columns, header=True)
-    blank = {c: "" for c in template.optional if c not in columns}
-    return [(where, {**blank, **row}) for where, row in rows]
 
-
-def _governing_bodies(path: Path, number: int, into: Dataset) -> int:
-    person_of = _people(path, number)
-    rows = _rows(path, GOVERNING_BODIES)
+def _governing_bodies(rows: Rows, number: int, into: Dataset) -> None:
+    person_of = _people(number)
     for where, row in rows:
         _no_example(row, where, "person")
         if not row["person"]:
@@ -153,7 +157,11 @@ def _governing_bodies(path: Path, number: int, into: Dataset) -> int:
         facts["employer"] = _choice(row["employer"] or "none", [e.value for e in Employer], where, "employer")
         for column in ("elected_member", "councillor", "commissioning_support"):  # Schedule 5
             facts[column] = _bool(row[column], where, column)
-        for column in ("imprisonment_conviction", "bankruptcy_restrictions_from", "bankruptcy_restrictions_to"):
+        for column in (
+            "imprisonment_conviction",
+            "bankruptcy_restrictions_from",
+            "bankruptcy_restrictions_to",
+        ):
             facts[column] = parse_date(row[column], where, column)
         code = person_of(row["person"], facts, where, "person")
         if code not in into.nodes:
@@ -169,11 +177,9 @@ def _governing_bodies(path: Path, number: int, into: Dataset) -> int:
                 where,
                 written={"source": "person", "target": "ccg_code"},
             )  # fmt: skip
-    return len(rows)
 
 
-def _csu_support(path: Path, number: int, into: Dataset) -> int:
-    rows = _rows(path, CSU_SUPPORT)
+def _csu_support(rows: Rows, number: int, into: Dataset) -> None:
     for where, row in rows:
         _no_example(row, where, "csu_name")
         first, last = _dates(row, where, "from", "to")
@@ -196,12 +202,10 @@ def _csu_support(path: Path, number: int, into: Dataset) -> int:
             where,
             written={"source": "ccg_code", "target": "csu_code"},
         )  # fmt: skip
-    return len(rows)
 
 
-def _hwb_seats(path: Path, number: int, into: Dataset) -> int:
-    person_of = _people(path, number)
-    rows = _rows(path, HWB_SEATS)
+def _hwb_seats(rows: Rows, number: int, into: Dataset) -> None:
+    person_of = _people(number)
     for where, row in rows:
         _no_example(row, where, "person")
         seat = _choice(row["seat"], [s.value for s in HwbSeat], where, "seat")
@@ -225,7 +229,6 @@ def _hwb_seats(path: Path, number: int, into: Dataset) -> int:
             where,
             written={"source": column, "target": "hwb_code"},
         )  # fmt: skip
-    return len(rows)
 
 
 GOVERNING_BODIES = Template(
@@ -355,11 +358,8 @@ def template_workbook(kind: str, path: Path) -> None:
     book.save(path)
 
 
-def register_kind(path: Path) -> str:
+def _kind(path: Path, names: set[str]) -> str:
     """Which register a file is, from its header (the columns of one template)."""
-    from loaders.readers.tabular import header_line
-
-    names = set(sheet_header(path) if is_workbook(path) else header_line(path))
     for kind, template in TEMPLATES.items():
         if set(template.columns) - set(template.optional) <= names:
             return kind
@@ -380,7 +380,7 @@ def load_registers(paths: Iterable[Path]) -> tuple[Dataset, list[str]]:
     graph); and a line per file for the data-quality report, without a name in it."""
     dataset, said = Dataset(), []
     for number, path in enumerate(paths, start=1):
-        kind = register_kind(Path(path))
-        rows = TEMPLATES[kind].read(Path(path), number, dataset)
-        said.append(f"Register {Path(path).name} ({kind}): {rows} row(s) laid over the graph.")
+        kind, rows = _read(Path(path))
+        TEMPLATES[kind].read(rows, number, dataset)
+        said.append(f"Register {Path(path).name} ({kind}): {len(rows)} row(s) laid over the graph.")
     return dataset, said

@@ -10,7 +10,6 @@ with defusedxml (openpyxl uses it when installed), which refuses entity expansio
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from typing import Any
 from graphmodel.dataset import InputError, Location, Problem
 from graphmodel.input_files import MAX_CSV_BYTES, checked_file
 
-__all__ = ["is_workbook", "sheet_header", "sheet_rows"]
+__all__ = ["is_workbook", "read_sheet"]
 
 MAX_ENTRIES = 1_000  # a register's workbook holds a few dozen parts
 
@@ -81,26 +80,18 @@ def _sheet(path: Path) -> list[list[str]]:
     return rows
 
 
-def sheet_header(path: Path) -> list[str]:
-    """The column names in the first sheet's first row."""
-    rows = _sheet(path)
-    return rows[0] if rows else []
-
-
-def sheet_rows(path: Path, columns: Sequence[str]) -> list[tuple[Location, dict[str, str]]]:
-    """Every non-blank row of the first sheet under its header, as `read_rows` gives a CSV's."""
+def read_sheet(path: Path) -> tuple[list[str], list[tuple[Location, dict[str, str]]]]:
+    """The first sheet's header, and every non-blank row under it as `read_rows` gives a CSV's
+    (its number as its line), the workbook read once."""
     rows = _sheet(path)
     names = rows[0] if rows else []
-    if missing := [c for c in columns if c not in names]:
-        raise InputError(
-            [Problem(Location(path.name, 1), m, f"column missing from header {names[:12]}") for m in missing]
-        )
-    at = {c: names.index(c) for c in columns}
     found = []
     for number, row in enumerate(rows[1:], start=2):
-        if not any(row):
-            continue
-        found.append(
-            (Location(path.name, number), {c: row[i] if i < len(row) else "" for c, i in at.items()})
-        )
-    return found
+        if any(row):
+            found.append(
+                (
+                    Location(path.name, number),
+                    {c: row[i] if i < len(row) else "" for i, c in enumerate(names)},
+                )
+            )
+    return names, found
