@@ -41,9 +41,10 @@ def shipped_text(fmt: str) -> str:
 
 def verify_text() -> tuple[str, bool]:
     """Each shipped copy checked against its index: the report, and whether all are whole."""
-    problems = [(f, problem) for f in bundled_files() if (problem := verify(f))]
+    shipped = bundled_files()
+    problems = [(f, problem) for f in shipped if (problem := verify(f))]
     if not problems:
-        return f"All {len(bundled_files())} shipped files are as the index records them.", True
+        return f"All {len(shipped)} shipped files are as the index records them.", True
     lines = [f"{len(problems)} shipped file(s) damaged; reinstall ccgraph:"]
     lines += [f"  {f.folder}/{f.file}: {problem}" for f, problem in problems]
     return "\n".join(lines), False

@@ -136,16 +136,17 @@ def copy_out(target: Path) -> list[Path]:
     provenance notes. A file already there as published is kept; one that differs (a newer
     edition the user put there, say) is never overwritten: refused before anything is written.
     The paths of the files, written or kept."""
+    shipped_files = bundled_files()
     differ = [
         target / f.folder / f.file
-        for f in bundled_files()
+        for f in shipped_files
         if (target / f.folder / f.file).exists() and _sha256(target / f.folder / f.file) != f.sha256
     ]
     if differ:
         why = "exists and differs from the shipped copy; nothing was overwritten"
         raise InputError([Problem(Location(str(path)), "--copy-to", why) for path in differ])
     paths = []
-    for shipped in bundled_files():
+    for shipped in shipped_files:
         out = target / shipped.folder / shipped.file
         paths.append(out)
         if out.exists():
