@@ -574,6 +574,8 @@ def generate(
     """Generate a seeded synthetic health system (invented bodies) with planted violations.
 
     Prints the planted organisations per check as JSON; with --backend neo4j loads it into Neo4j.
+    Its bodies are judged on 1 April 2013, its integrated care boards from 1 July 2022 (check
+    --as-at 2022-07-01 finds the breaches planted in them).
     """
     from graphmodel.synthetic import size_problem
     from queries.registry import CHECKS, generate_with_breaches

@@ -97,7 +97,8 @@ class Report:
 
     def to_junit(self, fail_on: str = "error") -> str:
         """JUnit XML: findings of `fail_on` severity or worse fail their check's test case."""
-        return formats.to_junit(self.checks, self.findings, fail_on=fail_on)
+        lapsed = tuple(self.meta.get("not_in_force", ()))
+        return formats.to_junit(self.checks, self.findings, fail_on=fail_on, not_in_force=lapsed)
 
     def to_csv(self) -> str:
         return formats.to_csv(self.findings)
@@ -106,8 +107,8 @@ class Report:
         table = formats.to_table(self.checks, self.findings, self.waived)
         if lapsed := self.meta.get("not_in_force"):
             table += (
-                f"\nNot judged on {self.meta['as_at']}, their rules no longer in force (CCG rules ended on "
-                f"30 June 2022): {', '.join(lapsed)}"
+                f"\nNot judged on {self.meta['as_at']}, their rules not in force that day (CCG rules ended on "
+                f"30 June 2022; integrated care board rules began on 1 July 2022): {', '.join(lapsed)}"
             )
         return table
 
@@ -318,7 +319,7 @@ class System:
         findings to `Report.waived` until they expire (`today` decides; default: today).
         """
         try:
-            checks = select(list(only))
+            checks = select(list(only) or None)  # none named: every check
         except KeyError as err:
             raise CcgraphError(str(err.args[0])) from None
         try:
@@ -342,7 +343,7 @@ class System:
             "coverage": [d.isoformat() for d in coverage] if (coverage := self.coverage) else None,
             "as_at": settings.as_at.isoformat(),
             "parameters": settings.model_dump(mode="json"),
-            "not_in_force": not_in_force,  # checks whose rule had lapsed by the date: not judged
+            "not_in_force": not_in_force,  # checks whose rule was not in force that day: not judged
         }
         return Report(checks, findings, waived, meta)
 

@@ -37,7 +37,7 @@ def people_labels(graph: nx.MultiDiGraph) -> dict[str, str]:
             {
                 f"{link.get('qualifier') or 'member'} of {body}"
                 for _, body, link in graph.out_edges(code, data=True)
-                if link["rel"] in (RelType.HOLDS_ROLE, RelType.SEAT_ON)
+                if link["rel"] in (RelType.HOLDS_ROLE, RelType.SEAT_ON, RelType.ON_BOARD)
             }
         )
         label = "[" + ("; ".join(roles) or "a person") + "]"

@@ -49,6 +49,7 @@ STYLE: dict[str, tuple[str, str]] = {  # every NodeKind (a test holds it so)
     K.SUB_ICB_LOCATION: ("#003087", "dot"),
     K.ICB: ("#0072ce", "hexagon"),
     K.SUB_ICB_REPORTING_ENTITY: ("#4c6272", "dot"),
+    K.LSOA_GROUP: ("#d8dde0", "square"),
 }
 FINDING_BORDER = "#d5281b"
 # Legible at the zoom a whole neighbourhood is drawn at: names large, relationship labels with a

@@ -41,6 +41,7 @@ class NodeKind(StrEnum):
     SUB_ICB_LOCATION = "SubICBLocation"
     ICB = "ICB"
     SUB_ICB_REPORTING_ENTITY = "SubICBReportingEntity"
+    LSOA_GROUP = "LSOAGroup"
 
 
 class RelType(StrEnum):
@@ -69,6 +70,8 @@ class RelType(StrEnum):
     IN_STP = "IN_STP"  # CCG -> Sustainability and Transformation Partnership (2016-2022)
     IN_ICB = "IN_ICB"  # sub-ICB location (or reporting entity) -> integrated care board (from 1 July 2022)
     COMMISSIONED_BY = "COMMISSIONED_BY"  # practice -> sub-ICB location (ODS's commissioner, from 1 July 2022)
+    ON_BOARD = "ON_BOARD"  # person -> integrated care board (qualifier = board role, from 1 July 2022)
+    IN_AREA_OF = "IN_AREA_OF"  # LSOA group -> the CCG (to 30 June 2022) or sub-ICB location whose area holds it
 
 
 class ServiceCategory(StrEnum):
@@ -142,6 +145,21 @@ class HwbSeat(StrEnum):
     HEALTHWATCH = "healthwatch"
 
 
+class BoardRole(StrEnum):
+    """Seats on an integrated care board (NHS Act 2006 Schedule 1B Part 1, from 1 July 2022).
+
+    Every seat but the chair's and the chief executive's is an ordinary member's (para 3(2)); an
+    ordinary member nominated under para 8 is recorded by who nominated them.
+    """
+
+    CHAIR = "chair"
+    CHIEF_EXECUTIVE = "chief_executive"
+    ORDINARY = "ordinary_member"
+    TRUSTS_NOMINEE = "nominated_by_trusts"  # by the area's NHS trusts and foundation trusts
+    PRIMARY_CARE_NOMINEE = "nominated_by_primary_care"  # by its providers of primary medical services
+    LOCAL_AUTHORITY_NOMINEE = "nominated_by_local_authorities"  # by its local authorities
+
+
 class PartyRole(StrEnum):
     MEMBER = "member"
     JUNIOR_PARTNER = "junior_partner"
@@ -162,6 +180,7 @@ class Employer(StrEnum):
 
     NONE = "none"
     CCG = "ccg"
+    ICB = "icb"  # the integrated care board the person sits on (its chief executive must be one)
     GP_PRACTICE = "gp_practice"
     LOCAL_AUTHORITY = "local_authority"
     DEPARTMENT_OF_HEALTH = "department_of_health"
@@ -355,6 +374,17 @@ class SubICBReportingEntity(Node):
     close_date: date | None = None
 
 
+class LsoaGroup(Node):
+    """Small areas (2011 LSOAs) that every lookup read places in the same body: the unit the
+    areas' cover of England is judged in. Open while a lookup in force describes them."""
+
+    kind = NodeKind.LSOA_GROUP
+    lsoas: Int64 | None = Field(default=None, ge=1, description="How many LSOAs the group holds.")
+    lsoa_codes: tuple[Text, ...] = Field(default=(), description="Their ONS codes.")
+    open_date: date | None = None
+    close_date: date | None = None
+
+
 class CSU(Node):
     kind = NodeKind.CSU
 
@@ -473,6 +503,7 @@ NODE_CLASSES: dict[NodeKind, type[Node]] = {
         SubICBLocation,
         ICB,
         SubICBReportingEntity,
+        LsoaGroup,
     )
 }
 
@@ -512,6 +543,8 @@ ENDPOINTS: dict[RelType, tuple[frozenset[NodeKind], frozenset[NodeKind]]] = {
     RelType.IN_STP: (frozenset({K.CCG}), frozenset({K.STP})),
     RelType.IN_ICB: (frozenset({K.SUB_ICB_LOCATION, K.SUB_ICB_REPORTING_ENTITY}), frozenset({K.ICB})),
     RelType.COMMISSIONED_BY: (frozenset({K.PRACTICE}), frozenset({K.SUB_ICB_LOCATION})),
+    RelType.ON_BOARD: (frozenset({K.PERSON}), frozenset({K.ICB})),
+    RelType.IN_AREA_OF: (frozenset({K.LSOA_GROUP}), frozenset({K.CCG, K.SUB_ICB_LOCATION})),
 }
 
 Scalar = str | int | float | bool
@@ -521,6 +554,7 @@ QUALIFIERS: dict[Any, tuple[str, ...]] = {  # the qualifiers a link of each type
     RelType.HOLDS_ROLE: tuple(r.value for r in GoverningRole),
     RelType.SEAT_ON: tuple(s.value for s in HwbSeat),
     RelType.PARTY_TO: tuple(p.value for p in PartyRole),
+    RelType.ON_BOARD: tuple(b.value for b in BoardRole),
 }
 
 

@@ -33,6 +33,8 @@ GROUPS: dict[str, tuple[str, str]] = {
     RelType.IN_STP: ("Sustainability and Transformation Partnership", "CCGs in the partnership"),
     RelType.IN_ICB: ("Integrated care board", "Sub-ICB locations and reporting entities"),
     RelType.COMMISSIONED_BY: ("Commissioner (sub-ICB location)", "Practices"),
+    RelType.ON_BOARD: ("Integrated care board seats", "Board members"),
+    RelType.IN_AREA_OF: ("In the area of", "Small areas (LSOA groups)"),
 }
 
 

@@ -24,12 +24,16 @@ from graphmodel.model import (
     HWB,
     PCT,
     AreaTeam,
+    ICB,
     AuthorisationOutcome,
+    BoardRole,
     Collaboration,
     Condition,
     Healthwatch,
     LocalAuthority,
+    LsoaGroup,
     PCTCluster,
+    Employer,
     Person,
     Practice,
     Region,
@@ -85,7 +89,23 @@ class Generator:
     """Builds a lawful synthetic system, then plants breaches with recipes that use its blocks:
     `rng`, `las` / `ccgs` (authority and CCG codes), `ds` (the dataset), `code(prefix)`,
     `node(model)`, `link(source, target, rel, ...)`, `authority(i)`, `ccg(la, ...)`,
-    `collaboration(lead, members)` and `condition(ccg, ...)`; each returns the code it made."""
+    `collaboration(lead, members)`, `condition(ccg, ...)` and `icb(...)`; each returns the code it
+    made. Its integrated care boards open on `ICB_START`, and their boards are judged from then."""
+
+    ICB_START = date(2022, 7, 1)
+    AREAS_START = START  # each CCG's small areas, recorded to the CCGs' last day
+    AREAS_END = date(2022, 6, 30)
+    # A lawful board: chair, chief executive and the three nominees para 8 requires (Schedule 1B).
+    BOARD_ROLES: tuple[str, ...] = tuple(
+        r.value
+        for r in (
+            BoardRole.CHAIR,
+            BoardRole.CHIEF_EXECUTIVE,
+            BoardRole.TRUSTS_NOMINEE,
+            BoardRole.PRIMARY_CARE_NOMINEE,
+            BoardRole.LOCAL_AUTHORITY_NOMINEE,
+        )
+    )
 
     def __init__(self, scale: float, seed: int):
         self.rng = random.Random(seed)
@@ -147,6 +167,7 @@ class Generator:
             self.link(pct, self.ccgs[i % n_ccgs], RelType.SUCCEEDED_BY, share=100.0, valid_from=START)
         for i in range(0, n_ccgs - 1, 4):
             self.collaboration(lead=self.ccgs[i], members=[self.ccgs[i], self.ccgs[i + 1]])
+        self.icbs = [self.icb() for _ in range(max(1, round(42 * self.scale)))]
 
     def authority(self, i: int) -> str:
         la = self.node(
@@ -187,6 +208,11 @@ class Generator:
         self.link(ccg, self.rng.choice(self.csus), RelType.SUPPORTED_BY, valid_from=START)
         self.link(ccg, la, RelType.OVERLAPS, share=100.0)
         self.link(ccg, f"HWB-{la}", RelType.SEAT_ON, qualifier="ccg")
+        areas = self.node(
+            LsoaGroup(code=f"LSOAS-{ccg}", name=f"Synthetic small areas of {ccg}", illustrative=True,
+                      lsoas=self.rng.randint(100, 300), open_date=self.AREAS_START, close_date=self.AREAS_END)
+        )  # fmt: skip
+        self.link(areas, ccg, RelType.IN_AREA_OF, valid_from=self.AREAS_START)
         for role in roles:
             person = self.node(
                 Person(
@@ -238,6 +264,18 @@ class Generator:
         self.link(ccg, cond, RelType.HAS_CONDITION)
         self.link(cond, NHS_CB_CODE, RelType.CONDITION_OWNER)
         return cond
+
+    def icb(self, *, roles: tuple[str, ...] = BOARD_ROLES) -> str:
+        """An integrated care board from 1 July 2022, with a member in each of `roles`."""
+        board = self.node(
+            ICB(code=self.code("IB"), name=f"NHS Synthetic {self.serial} Integrated Care Board", illustrative=True,
+                open_date=self.ICB_START)
+        )  # fmt: skip
+        for role in roles:
+            employer = Employer.ICB if role == BoardRole.CHIEF_EXECUTIVE else Employer.NONE
+            person = self.node(Person(code=self.code("PE"), name=f"Synthetic board {role}", illustrative=True, employer=employer))
+            self.link(person, board, RelType.ON_BOARD, qualifier=role, valid_from=self.ICB_START)
+        return board
 
     # -- planted violations, each on a body of its own ------------------------------------------
     def plant(self, check: str, recipe: Callable[[Generator], str]) -> None:

@@ -27,7 +27,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from graphmodel.dataset import Dataset, InputError, Location, Problem
-from graphmodel.model import CSU, Employer, GoverningRole, HwbSeat, Person, Relationship, RelType
+from graphmodel.model import CSU, BoardRole, Employer, GoverningRole, HwbSeat, Person, Relationship, RelType
 from loaders.readers.excel import is_workbook, read_sheet
 from loaders.readers.tabular import header_line, parse_date, read_rows
 
@@ -97,6 +97,14 @@ def _no_example(row: dict[str, str], where: Location, column: str) -> None:
         raise InputError([Problem(where, column, "the template's example row: replace it or delete it")])
 
 
+def _roles(row: dict[str, str], where: Location, allowed: Iterable[str]) -> list[str]:
+    """The row's roles (column `roles`, separated by ;), each one of `allowed`."""
+    roles = [r.strip() for r in row["roles"].split(";") if r.strip()]
+    if not roles:
+        raise InputError([Problem(where, "roles", "required: one role or more, separated by ;")])
+    return [_choice(role, allowed, where, "roles") for role in roles]
+
+
 def _people(number: int) -> Callable[[str, dict[str, Any], Location, str], str]:
     """A person's code by name within one file: the first row naming them defines their facts."""
     seen: dict[str, tuple[str, dict[str, Any], Location]] = {}
@@ -141,11 +149,7 @@ def _governing_bodies(rows: Rows, number: int, into: Dataset) -> None:
         _no_example(row, where, "person")
         if not row["person"]:
             raise InputError([Problem(where, "person", "required: the member's name")])
-        roles = [r.strip() for r in row["roles"].split(";") if r.strip()]
-        if not roles:
-            raise InputError([Problem(where, "roles", "required: one role or more, separated by ;")])
-        for role in roles:
-            _choice(role, [r.value for r in GoverningRole], where, "roles")
+        roles = _roles(row, where, GoverningRole)
         first, last = _dates(row, where, "appointed", "left")
         facts: dict[str, Any] = {
             column: _bool(row[column], where, column)
@@ -176,6 +180,31 @@ def _governing_bodies(rows: Rows, number: int, into: Dataset) -> None:
                 ),
                 where,
                 written={"source": "person", "target": "ccg_code"},
+            )  # fmt: skip
+
+
+def _icb_boards(rows: Rows, number: int, into: Dataset) -> None:
+    person_of = _people(number)
+    for where, row in rows:
+        _no_example(row, where, "person")
+        if not row["person"]:
+            raise InputError([Problem(where, "person", "required: the member's name")])
+        roles = _roles(row, where, BoardRole)
+        first, last = _dates(row, where, "appointed", "left")
+        employer = _choice(row["employer"] or "none", [e.value for e in Employer], where, "employer")
+        code = person_of(row["person"], {"employer": employer}, where, "person")
+        if code not in into.nodes:
+            person = _made(Person, where, {"name": "person"}, code=code, name=row["person"], employer=employer)
+            into.add_node(person, where, field_name="person")
+        for role in roles:
+            into.add_relationship(
+                _made(
+                    Relationship, where, {"target": "icb_code"},
+                    source=code, target=row["icb_code"], rel=RelType.ON_BOARD, qualifier=role,
+                    valid_from=first, valid_to=last,
+                ),
+                where,
+                written={"source": "person", "target": "icb_code"},
             )  # fmt: skip
 
 
@@ -327,7 +356,34 @@ HWB_SEATS = Template(
     },
     read=_hwb_seats,
 )
-TEMPLATES = {"governing-bodies": GOVERNING_BODIES, "csu-support": CSU_SUPPORT, "hwb-seats": HWB_SEATS}
+ICB_BOARDS = Template(
+    columns={
+        "icb_code": "the integrated care board's ODS code (e.g. QHM), from 1 July 2022",
+        "person": "the member's name, as the board's papers give it",
+        "roles": "one or more of " + ", ".join(r.value for r in BoardRole) + " (separated by ;): an ordinary "
+        "member nominated under Schedule 1B para 8 by who nominated them",
+        "appointed": "first day on the board (YYYY-MM-DD; the date of the papers if that is all you know)",
+        "left": "last day (blank: still on it, or until the board closed)",
+        "employer": "who employs them: " + ", ".join(e.value for e in Employer) + " (icb: the board itself)",
+        "source": "where this was read (a URL of the papers), for your records: ccgraph does not read it",
+    },
+    example={
+        "icb_code": "QHM",
+        "person": f"{EXAMPLE} - replace with the member's name",
+        "roles": "chief_executive",
+        "appointed": "2022-07-01",
+        "left": "",
+        "employer": "icb",
+        "source": "https://...",
+    },
+    read=_icb_boards,
+)
+TEMPLATES = {
+    "governing-bodies": GOVERNING_BODIES,
+    "csu-support": CSU_SUPPORT,
+    "hwb-seats": HWB_SEATS,
+    "icb-boards": ICB_BOARDS,
+}
 
 
 def template_csv(kind: str) -> str:

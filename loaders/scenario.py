@@ -8,6 +8,7 @@ people must carry `illustrative: true`; the loader refuses an unlabelled invente
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,15 @@ from graphmodel.model import (
     RelType,
 )
 from graphmodel.national import add_national_layer, service_code
-from loaders.scenario_format import Authorisation, Scenario, json_schema
+from loaders.scenario_format import (
+    Authorisation,
+    BoardMember,
+    GoverningBody,
+    GoverningMember,
+    IcbBoard,
+    Scenario,
+    json_schema,
+)
 
 __all__ = ["Scenario", "apply_authorisations", "json_schema", "load_scenario", "read_scenario", "scenario_dataset"]
 
@@ -204,21 +213,27 @@ def scenario_dataset(scenario: Scenario, file_name: str, raw: Any = None) -> Dat
             (*here, "ccg"),
             share=succession.share,
         )
-    for i, gb in enumerate(scenario.governing_bodies):
-        for j, member in enumerate(gb.members):
-            here = ("governing_bodies", i, "members", j)
-            for role in member.roles:
-                link(
-                    member.person,
-                    gb.ccg,
-                    RelType.HOLDS_ROLE,
-                    here,
-                    (*here, "person"),
-                    ("governing_bodies", i, "ccg"),
-                    qualifier=role,
-                    valid_from=member.valid_from,
-                    valid_to=member.valid_to,
-                )
+    def members(bodies: Sequence[GoverningBody | IcbBoard], section: str, body: str, rel: RelType) -> None:
+        """A governing body's or a board's members, a link per role each holds."""
+        for i, entry in enumerate(bodies):
+            seats: Sequence[GoverningMember | BoardMember] = entry.members
+            for j, member in enumerate(seats):
+                here = (section, i, "members", j)
+                for role in member.roles:
+                    link(
+                        member.person,
+                        getattr(entry, body),
+                        rel,
+                        here,
+                        (*here, "person"),
+                        (section, i, body),
+                        qualifier=role,
+                        valid_from=member.valid_from,
+                        valid_to=member.valid_to,
+                    )
+
+    members(scenario.governing_bodies, "governing_bodies", "ccg", RelType.HOLDS_ROLE)
+    members(scenario.icb_boards, "icb_boards", "icb", RelType.ON_BOARD)
     for i, h in enumerate(scenario.hwb_memberships):
         for j, seat in enumerate(h.seats):
             here = ("hwb_memberships", i, "seats", j)

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from graphmodel.model import (
     AuthorisationOutcome,
+    BoardRole,
     Employer,
     GoverningRole,
     HwbSeat,
@@ -111,6 +112,22 @@ class GoverningBody(_Strict):
     members: list[GoverningMember]
 
 
+class BoardMember(_Strict):
+    person: str = Field(description="Code of a person declared under `people`.")
+    roles: list[BoardRole] = Field(
+        min_length=1, description="chair, chief_executive, or an ordinary member's seat (by who nominated them)."
+    )
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+
+class IcbBoard(_Strict):
+    """An integrated care board's members (NHS Act 2006 Schedule 1B, from 1 July 2022)."""
+
+    icb: str
+    members: list[BoardMember]
+
+
 class Seat(_Strict):
     seat: HwbSeat
     holder: str = Field(description="Code of the CCG, person or local Healthwatch in the seat.")
@@ -185,6 +202,7 @@ class Scenario(_Strict):
     pct_clusters: list[Cluster] = Field(default_factory=list)
     pct_successions: list[Succession] = Field(default_factory=list)
     governing_bodies: list[GoverningBody] = Field(default_factory=list)
+    icb_boards: list[IcbBoard] = Field(default_factory=list)
     hwb_memberships: list[HwbMembership] = Field(default_factory=list)
     csu_support: list[Support] = Field(default_factory=list)
     collaborations: list[CollaborationSpec] = Field(default_factory=list)

@@ -21,6 +21,7 @@ BORN_IN_THE_DATA = frozenset(
         NodeKind.AREA_TEAM,
         NodeKind.REGION,
         NodeKind.HWB,
+        NodeKind.LSOA_GROUP,
     }
 )
 

@@ -60,10 +60,18 @@ class Check:
     cites: tuple[str, ...] = ()
     partly: str = ""  # what of the rule the check does not judge, and why
     until: date | None = None  # the rule's last day in force (None: in force to the end of the data)
+    since: date | None = None  # the rule's first day in force (None: from the start of the data)
 
     def in_force(self, day: date) -> bool:
         """Whether the rule the check encodes was in force on `day`: a rule is judged only then."""
-        return self.until is None or day <= self.until
+        return (self.since is None or self.since <= day) and (self.until is None or day <= self.until)
+
+    @property
+    def in_force_text(self) -> str:
+        """When the rule is judged, as the catalogue says it."""
+        since = f"from {self.since.isoformat()}" if self.since else ""
+        until = f"to {self.until.isoformat()}" if self.until else ""
+        return " ".join(filter(None, (since, until))) or "throughout the data"
 
     @property
     def cypher_path(self) -> Path:
@@ -79,8 +87,10 @@ class Check:
         return [p for p in inspect.signature(self.networkx).parameters if p != "graph"]
 
 
-# The last day of every CCG rule: the Health and Care Act 2022 abolished CCGs on 1 July 2022.
+# The last day of every CCG rule: the Health and Care Act 2022 abolished CCGs on 1 July 2022,
+# the first day of every integrated care board rule.
 CCG_RULES_END = (ICBS_ESTABLISHED - timedelta(days=1)).isoformat()
+ICB_RULES_START = ICBS_ESTABLISHED.isoformat()
 
 _REGISTERED: dict[str, Check] = {}
 _RECIPES: dict[str, Recipe] = {}
@@ -100,6 +110,7 @@ def check(
     cites: tuple[str, ...] = (),
     partly: str = "",
     until: str = "",
+    since: str = "",
 ) -> Callable[[Callable[..., list[Pair]]], Callable[..., list[Pair]]]:
     """Register the decorated NetworkX function as a check; its name is the check's id.
 
@@ -109,7 +120,7 @@ def check(
     reported body's properties that hold the published source of the facts the check rests on;
     each finding carries those sources. `section` names the rule book's section the rule is
     written in; `partly` says what of the rule the check does not judge, and why; `until` is
-    the rule's last day in force (ISO), after which the check is not run.
+    the rule's last day in force (ISO), after which the check is not run, and `since` its first.
     """
 
     def register(function: Callable[..., list[Pair]]) -> Callable[..., list[Pair]]:
@@ -131,6 +142,7 @@ def check(
             cites,
             partly,
             date.fromisoformat(until) if until else None,
+            date.fromisoformat(since) if since else None,
         )
         return function
 

@@ -105,6 +105,14 @@ def rule_book() -> dict[str, Any]:
 
 
 SECTIONS: tuple[str, ...] = tuple(rule_book()["sections"])
+CLAUSES = Path(__file__).with_name("clauses.yaml")
+
+
+@cache
+def clauses() -> list[dict[str, Any]]:
+    """The law clause by clause, with what ccgraph encodes of each (queries/clauses.yaml)."""
+    rows: list[dict[str, Any]] = yaml.safe_load(CLAUSES.read_text(encoding="utf-8"))
+    return rows
 
 
 def _in_rule_book_order(checks: tuple[Check, ...]) -> tuple[Check, ...]:
@@ -133,18 +141,34 @@ def catalogue_markdown() -> str:
     ]
     lines += ["## Every rule in the rule book, and what checks it", ""]
     lines += [
-        "| section | rule | checked by | judged until | not (fully) checked, and why |",
+        "| section | rule | checked by | judged | not (fully) checked, and why |",
         "|---|---|---|---|---|",
     ]
     unchecked = rule_book()["not_checked"]
     for section in SECTIONS:
         for c in CHECKS:
             if c.section == section:
-                until = c.until.isoformat() if c.until else "the end of the data"
-                lines.append(f"| {section} | {c.rule} | `{c.id}` | {until} | {c.partly or '-'} |")
+                lines.append(f"| {section} | {c.rule} | `{c.id}` | {c.in_force_text} | {c.partly or '-'} |")
         for entry in unchecked:
             if entry["section"] == section:
                 lines.append(f"| {section} | {entry['rule']} | - | - | {entry['why']} |")
+    lines += [
+        "",
+        "## Clause by clause",
+        "",
+        "Each clause of the law the rule book draws on, the days it applied to the bodies in the graph,",
+        "and what ccgraph encodes of it. A clause whose text ccgraph could not read is not encoded.",
+        "",
+        "| law | clause | what it says | applies | checked by | encoded | not encoded, and why |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in clauses():
+        applies = f"{row['from']} to {row['to'] or 'the end of the data'}"
+        checks = ", ".join(f"`{c}`" for c in row["checks"]) or "-"
+        lines.append(
+            f"| {row['law']} | {row['clause']} | {row['says']} | {applies} | {checks} | {row['encoded']} "
+            f"| {row.get('note') or '-'} |"
+        )
     lines.append("")
     for c in CHECKS:
         lines += [
@@ -153,7 +177,7 @@ def catalogue_markdown() -> str:
             f"- **Rule:** {c.rule}",
             f"- **Source:** {c.source}",
             f"- **Severity:** {c.severity.value}",
-            f"- **In force:** {f'to {c.until.isoformat()} (not judged after)' if c.until else 'throughout the data'}",
+            f"- **In force:** {c.in_force_text} (not judged on other days)",
             f"- **Parameters:** {', '.join(c.parameters) or 'none (it does not depend on the date)'}",
             f"- **Fix:** {c.fix}",
             f"- **Rule last written or reviewed against its source:** {c.reviewed.isoformat()}",

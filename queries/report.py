@@ -72,12 +72,19 @@ def to_csv(findings: list[Finding]) -> str:
     return out.getvalue()
 
 
-def to_junit(checks: list[Check], findings: list[Finding], *, fail_on: str = "error") -> str:
+def to_junit(
+    checks: list[Check], findings: list[Finding], *, fail_on: str = "error", not_in_force: tuple[str, ...] = ()
+) -> str:
     """One test case per check. Findings of `fail_on` severity or worse fail it (errors only, by
     default: a CI gate should stop on what the law requires); the rest, warnings and data gaps,
-    are listed in its `system-out`, each with its severity, so nothing is hidden."""
+    are listed in its `system-out`, each with its severity, so nothing is hidden. A check whose
+    rule was not in force that day (`not_in_force`) is a skipped case, saying so."""
     floor = Severity(fail_on).rank
-    suite = ET.Element("testsuite", name="ccgraph", tests=str(len(checks)))
+    suite = ET.Element("testsuite", name="ccgraph", tests=str(len(checks) + len(not_in_force)))
+    for check_id in not_in_force:
+        case = ET.SubElement(suite, "testcase", classname="ccgraph.checks", name=check_id)
+        ET.SubElement(case, "skipped", message="its rule was not in force on the date checked")
+    suite.set("skipped", str(len(not_in_force)))
     failures = 0
     for check in checks:
         case = ET.SubElement(suite, "testcase", classname="ccgraph.checks", name=check.id)

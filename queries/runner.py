@@ -51,8 +51,10 @@ class NetworkXBackend:
 
 
 def select(only: Iterable[str] | None = None) -> list[Check]:
-    """The checks to run; unknown ids are a usage error naming the valid ones."""
-    if not only:
+    """The checks to run: every one when `only` is None, else those named (none, when it is
+    empty: a selection whose rules are all out of force that day runs nothing); unknown ids are
+    a usage error naming the valid ones."""
+    if only is None:
         return list(CHECKS)
     unknown = [c for c in only if c not in BY_ID]
     if unknown:

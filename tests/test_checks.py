@@ -13,7 +13,7 @@ import pytest
 
 from graphmodel.nx_graph import build_graph
 from helpers import baseline, build, org, person
-from queries.registry import CHECKS, generate_with_breaches
+from queries.registry import BY_ID, CHECKS, CheckSettings, generate_with_breaches
 from queries.runner import NetworkXBackend, run_checks
 
 
@@ -52,14 +52,32 @@ def lawful_with_traps() -> dict[str, Any]:
     s["governing_bodies"][0]["members"].append(  # qualifies as CFO too, but is not designated
         {"person": "GB-accountant", "roles": ["other_member"]}
     )
+    for member in s["governing_bodies"][1]["members"]:  # gone when SI 2022/316 stopped requiring both
+        if member["roles"] in (["registered_nurse"], ["lay_member_area_knowledge"]):
+            member["valid_to"] = "2022-04-13"
+    for ccg in s["organisations"]:  # the CCGs end with the CCGs, the day before the boards begin
+        if ccg["kind"] == "CCG" and "close_date" not in ccg["properties"]:
+            ccg["properties"]["close_date"] = "2022-06-30"
+    board = s["icb_boards"][0]["members"]
+    board[0]["valid_to"] = "2023-03-31"  # one chair leaves, the next starts the day after
+    s["people"] += [person("IB-chair2"), person("IB-extra", employer="foundation_trust")]
+    board += [
+        {"person": "IB-chair2", "roles": ["chair"], "valid_from": "2023-04-01"},
+        {"person": "IB-extra", "roles": ["ordinary_member"]},  # more than the minimum, from anywhere
+    ]
     return s
 
 
-@pytest.mark.parametrize("as_at", ["2013-04-01", "2016-04-01", "2022-05-01"])
+# Either side of each change in the law: SI 2022/316 (14 April 2022) and the boards (1 July 2022).
+DATES = ["2013-04-01", "2016-04-01", "2022-04-13", "2022-04-14", "2022-06-30", "2022-07-01", "2023-04-01"]
+
+
+@pytest.mark.parametrize("as_at", DATES)
 def test_a_lawful_economy_full_of_traps_breaks_no_rule(run, as_at):
     findings = [f for c in CHECKS for f in run(build(**lawful_with_traps()), c.id, as_at=as_at)]
     assert [f for f in findings if f.kind == "breach"] == []
-    assert {(f.check, f.kind) for f in findings} == {("authorisation_conditions", "recommendation")}
+    advice = {("authorisation_conditions", "recommendation")} if as_at < "2022-07-01" else set()
+    assert {(f.check, f.kind) for f in findings} == advice
 
 
 def test_a_finding_resting_on_a_published_outcome_carries_its_source_in_every_output(run):
@@ -93,7 +111,7 @@ def test_a_finding_resting_on_a_published_outcome_carries_its_source_in_every_ou
 @pytest.mark.parametrize("check", [c.id for c in CHECKS])
 def test_each_check_finds_exactly_the_violations_planted_for_it(check):
     synthetic = generate_with_breaches(0.05, seed=7, violations={check: 3})
-    findings = run_checks(NetworkXBackend(build_graph(synthetic.dataset)))
+    findings = run_checks(NetworkXBackend(build_graph(synthetic.dataset)), judged_on(check))
     assert {f.org for f in findings} == synthetic.planted[check]
     assert {f.check for f in findings} == {check}
     assert len(synthetic.planted[check]) == 3
@@ -101,6 +119,17 @@ def test_each_check_finds_exactly_the_violations_planted_for_it(check):
 
 def test_all_planted_violations_together_are_found_and_nothing_else():
     synthetic = generate_with_breaches(0.2, seed=11, violations={c.id: 2 for c in CHECKS})
-    findings = run_checks(NetworkXBackend(build_graph(synthetic.dataset)))
-    by_check = {c.id: {f.org for f in findings if f.check == c.id} for c in CHECKS}
+    backend = NetworkXBackend(build_graph(synthetic.dataset))
+    findings = {day: run_checks(backend, CheckSettings(as_at=day)) for day in ("2013-04-01", "2022-07-01")}
+    by_check = {
+        c.id: {f.org for f in findings[judged_on(c.id).as_at.isoformat()] if f.check == c.id} for c in CHECKS
+    }
     assert by_check == {c.id: synthetic.planted[c.id] for c in CHECKS}
+    boards_began = CheckSettings(as_at="2022-07-01").as_at
+    assert {f.check for f in findings["2022-07-01"]} == {c.id for c in CHECKS if c.in_force(boards_began)}
+
+
+def judged_on(check: str) -> CheckSettings:
+    """The day a generated system is judged for `check`: its 2013 bodies, or its boards from the
+    day their rules began."""
+    return CheckSettings(as_at=BY_ID[check].since or "2013-04-01")

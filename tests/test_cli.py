@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from datetime import date
 import io
 import json
 from xml.etree import ElementTree as ET
@@ -47,7 +48,8 @@ def test_json_report_has_the_documented_schema():
     result = ccgraph("check", "--example", "--format", "json")
     report = json.loads(result.stdout)
     assert report["format"] == "ccgraph-findings/1"
-    assert {s["check"] for s in report["summary"]} == {c.id for c in CHECKS}
+    judged = {c.id for c in CHECKS if c.in_force(date.fromisoformat(report["as_at"]))}
+    assert {s["check"] for s in report["summary"]} == judged and set(report["not_in_force"]) == {c.id for c in CHECKS} - judged
     first = report["findings"][0]
     assert {"check", "severity", "org", "message", "evidence"} <= set(first)
 
@@ -60,7 +62,8 @@ def test_junit_has_a_case_per_check_failing_on_errors_and_listing_warnings_and_g
     with_breaches = {f.check for f in findings if f.severity.value != "info"}
     assert with_errors < with_breaches == EXAMPLE_BREAKS  # the example has warning-only checks
     suite = ET.fromstring(ccgraph("check", "--example", "--format", "junit").stdout.split("?>", 1)[1])
-    assert len(suite.findall("testcase")) == len(CHECKS)
+    assert len(suite.findall("testcase")) == len(CHECKS)  # those not in force that day skipped, saying so
+    assert {c.get("name") for c in suite.findall("testcase[skipped]")} == {c.id for c in CHECKS if c.since}
     assert {c.get("name") for c in suite.findall("testcase[failure]")} == with_errors
     crossing = suite.find("testcase[@name='boundary_crossing_ccgs']/system-out").text
     assert crossing.startswith("warning ILC-B")
@@ -228,10 +231,12 @@ def test_check_reads_the_graph_file_that_generate_writes(tmp_path):
     planted = json.loads(
         ccgraph("generate", "--scale", "0.02", "--seed", "4", "--violations", "1", "-o", str(path)).stdout
     )
-    report = json.loads(ccgraph("check", "--input", str(path), "--format", "json").stdout)
-    assert {(f["check"], f["org"]) for f in report["findings"]} == {
-        (check, org) for check, orgs in planted.items() for org in orgs
+    found = {  # the 2013 bodies on their day, the boards on theirs
+        (f["check"], f["org"])
+        for day in ("2013-04-01", "2022-07-01")
+        for f in json.loads(ccgraph("check", "--input", str(path), "--as-at", day, "--format", "json").stdout)["findings"]
     }
+    assert found == {(check, org) for check, orgs in planted.items() for org in orgs}
     some_org = planted["pct_in_cluster"][0]
     assert ccgraph("show", some_org, "--input", str(path)).exit_code == 0
 

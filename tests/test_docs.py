@@ -145,3 +145,19 @@ def test_a_benchmark_run_with_record_writes_what_it_printed_into_its_own_section
     text = results.RESULTS.read_text()
     assert "old" not in text and "| x | 0.1 |" in text and "kept" in text and "Measured " in text
     assert "| x | 0.1 |" in capsys.readouterr().out  # still printed
+
+
+def test_the_clause_table_names_only_real_checks_and_every_check_resting_on_statute():
+    from queries.registry import BY_ID, CHECKS, clauses
+
+    rows = clauses()
+    named = {c for row in rows for c in row["checks"]}
+    assert named <= set(BY_ID), f"clauses name no such check: {named - set(BY_ID)}"
+    statutory = {c.id for c in CHECKS if c.source.startswith(("SI ", "NHS Act", "Health and Social Care Act"))}
+    assert statutory <= named, f"checks resting on statute with no clause row: {statutory - named}"
+    for row in rows:
+        assert row["encoded"] in ("yes", "partly", "no") and (row["encoded"] == "no") == (not row["checks"])
+        assert row["encoded"] == "yes" or row.get("note"), f"{row['clause']}: say what is not encoded, and why"
+        for check in map(BY_ID.get, row["checks"]):  # the days a check judges lie within the clause's
+            assert check.since is None or str(row["from"]) >= check.since.isoformat()
+            assert not row["to"] or check.until is None or str(row["to"]) <= check.until.isoformat()

@@ -107,9 +107,12 @@ def test_crosswalk_shares_add_to_100_per_source_body(england):
 def test_ccg_rules_are_not_judged_once_ccgs_were_abolished(england):
     before, after = england.check(as_at=ABOLITION_EVE), england.check(as_at=ICB_DAY)
     assert "practice_single_membership" in [c.id for c in before.checks]
-    assert [c.id for c in after.checks] == ["hwb_per_authority"]
+    assert [c.id for c in after.checks] == [
+        "hwb_per_authority", "icb_areas_cover_england", "icb_board_members", "icb_chief_executive_employee"
+    ]
     assert "practice_single_membership" in after.meta["not_in_force"]
-    assert after.findings == []
+    assert {(f.check, f.kind) for f in after.findings} == {("icb_board_members", "gap")}  # no file names members
+    assert len(after.findings) == 42  # one per board of 1 July 2022
 
 
 @pytest.mark.neo4j

@@ -270,7 +270,7 @@ def tangle(dataset: Dataset, rng: random.Random) -> None:
     planted=st.dictionaries(st.sampled_from([c.id for c in CHECKS]), st.integers(0, 2), max_size=6),
     drop=st.floats(0.0, 0.3),
     tangled=st.booleans(),
-    as_at=st.sampled_from(["2013-04-01", "2015-06-30", "2022-05-01"]),
+    as_at=st.sampled_from(["2013-04-01", "2015-06-30", "2022-05-01", "2022-07-01"]),
 )
 def test_parity_on_random_graphs(neo4j_driver, seed, planted, drop, tangled, as_at):
     dataset = generate_with_breaches(0.03, seed=seed, violations=planted).dataset

@@ -57,6 +57,34 @@ def test_a_real_ccg_without_a_registered_nurse_breaks_reg_11_3_b(tmp_path, backe
     assert all(f.kind == "gap" for f in found if f.org != "09W")  # the others: nothing recorded
 
 
+@pytest.mark.parametrize("backend", ["networkx", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def test_a_real_integrated_care_board_with_a_seconded_chief_executive_and_no_council_nominee_breaks_schedule_1b(
+    tmp_path, backend, request
+):
+    driver = request.getfixturevalue("neo4j_driver") if backend == "neo4j" else None
+    board = [  # Leicester, Leicestershire and Rutland's board (QK1) as a researcher might record it
+        ("Ann Chair", "chair", "none"),
+        ("Ben Chief", "chief_executive", "nhs_body"),
+        ("Cal Trusts", "nominated_by_trusts", "foundation_trust"),
+        ("Dee Practices", "nominated_by_primary_care", "gp_practice"),
+        ("Eve Member", "ordinary_member", "icb"),
+    ]
+    rows = [
+        {"icb_code": "QK1", "person": name, "roles": role, "employer": employer, "appointed": "2022-07-01"}
+        for name, role, employer in board
+    ]
+    system = System.open(registers=[register(tmp_path, "icb-boards", rows)], backend=backend, driver=driver)
+    report = system.check(as_at="2022-07-01", only=["icb_board_members", "icb_chief_executive_employee"])
+    qk1 = sorted(f.message for f in report.findings if f.org == "QK1")
+    assert qk1 == [
+        "Ben Chief (REG1-3), the chief executive, is employed by a nhs_body, not the ICB (para 7(2))",
+        "missing a member nominated by its local authorities (para 8); 3 ordinary members (at least 3, para 3(1)(c))",
+    ]
+    assert {f.kind for f in report.findings if f.org != "QK1"} == {"gap"}  # the other boards: nothing recorded
+    before = system.check(as_at="2022-06-30", only=["icb_board_members"])
+    assert before.findings == [] and before.meta["not_in_force"] == ["icb_board_members"]
+
+
 def test_the_template_is_its_columns_and_an_example_row_that_is_refused_if_left_in(tmp_path):
     path = tmp_path / "governing-bodies.csv"
     result = CliRunner().invoke(main, ["template", "governing-bodies", "-o", str(path)])

@@ -38,7 +38,8 @@ def test_both_twins_take_the_same_parameters(check):
 def test_both_twins_return_an_org_and_the_same_evidence_fields(check):
     cypher = re.sub(r"//[^\n]*", "", check.cypher)
     assert re.search(r"\bAS org\b", cypher) and re.search(r"\bAS evidence\b", cypher)
-    pairs = check.networkx(GRAPH, **{p: PARAMETERS[p] for p in check.parameters})
+    judged = {**PARAMETERS, **({"as_at": check.since.isoformat()} if check.since else {})}
+    pairs = check.networkx(GRAPH, **{p: judged[p] for p in check.parameters})
     assert pairs, f"the planted breaches of {check.id} are found"
     fields = {key for _, evidence in pairs for key in evidence}
     in_cypher = set(re.findall(r"[{,]\s*(\w+)\s*:", cypher))  # the keys of its map literals

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from graphmodel.dataset import Location
+from graphmodel.dataset import InputError, Location, Problem
 from loaders.readers.tabular import Rows, parse_number, read_stream
 
 __all__ = ["lsoa_codes", "lsoa_codes_named", "lsoa_numbers"]
@@ -20,13 +20,19 @@ def lsoa_codes(path: Path, lsoa: str, code: str) -> dict[str, str]:
 def lsoa_codes_named(
     path: Path, lsoa: str, code: str, name: str | None = None
 ) -> tuple[dict[str, str], dict[str, str]]:
-    """`lsoa` column -> `code` column, and (with `name`) each code's name, in one pass."""
+    """`lsoa` column -> `code` column, and (with `name`) each code's name, in one pass. A
+    lookup gives each LSOA one body: one listed again with another is refused, naming the line."""
 
     def consume(_header: list[str], rows: Rows) -> tuple[dict[str, str], dict[str, str]]:
         codes: dict[str, str] = {}
         names: dict[str, str] = {}
-        for _line, v in rows:
-            codes[v[0].strip()] = v[1].strip()
+        for line, v in rows:
+            area, body = v[0].strip(), v[1].strip()
+            if codes.setdefault(area, body) != body:
+                raise InputError(
+                    [Problem(Location(path.name, line), code, f"{area[:20]!r} is listed again, in {body[:20]!r} "
+                             f"after {codes[area][:20]!r}: a lookup places each small area in one body")]
+                )  # fmt: skip
             if name is not None:
                 names.setdefault(v[1].strip(), v[2].strip())
         return codes, names

@@ -5,7 +5,6 @@ dataset (`Dataset.areas`) for crosswalks by area."""
 from __future__ import annotations
 
 from graphmodel.crosswalk import SUB_ICB_YEAR
-from loaders.manifest import sources
 from loaders.readers import ons
 from loaders.readers.lsoas import lsoa_codes, lsoa_codes_named
 from loaders.steps import step
@@ -21,11 +20,8 @@ LOOKUP_YEARS = range(2015, 2022)  # April of each year's CCG lookup (July for 20
     provides=("lsoa_areas",),
 )
 def lsoa_areas(ctx: Context) -> None:
-    """Read only with what uses them: the July 2022 lookup (the day's moves) or a population
-    estimate (both in england-2021-2026); the graph of 2013-2022 alone does not wait on them."""
-    users = (f"lsoa_lookup_{SUB_ICB_YEAR}", *(s.id for s in sources() if s.id.startswith("population_")))
-    if not any(ctx.path(source) is not None for source in users):
-        return
+    """Every lookup present: the areas' cover is judged on them (`area_cover`), the day's moves
+    of 1 July 2022 and the populations counted over them."""
     for year in LOOKUP_YEARS:
         path = ctx.path(f"lsoa_lookup_{year}")
         if path is None:
