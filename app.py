@@ -39,7 +39,7 @@ from ccgraph.explorer import (
     search,
 )
 from ccgraph.network_view import draw_network, preload_network
-from ccgraph.serving import Inputs, first_day, report_on, timeline_of, warm_up
+from ccgraph.serving import Inputs, first_day, report_on, since_until, spans_of, timeline_of, warm_up
 from ccgraph.summary import summary_chart
 from ccgraph.visual import (
     STYLE,
@@ -98,7 +98,14 @@ def _open(code: str) -> None:
     st.session_state["search"] = code
 
 
-def explore(graph, view, findings, day: str) -> None:
+def _with_spans(rows: list[dict], found: list, spans, day: str) -> list[dict]:
+    """Each row with its finding's first and last day, when the visitor asked for them."""
+    if spans is None:
+        return rows
+    return [{**row, **dict(zip(("since", "until"), since_until(spans, f, day)))} for row, f in zip(rows, found)]
+
+
+def explore(graph, view, findings, day: str, spans=None) -> None:
     """Search, profile and network of the bodies open on `day` (`view` is the graph that day)."""
     flagged = findings_by_org(findings)
     breaching = {org for org, found in flagged.items() if any(f.kind == "breach" for f in found)}
@@ -159,21 +166,18 @@ def explore(graph, view, findings, day: str) -> None:
     if advice:
         st.caption(f"{len(advice)} recommendation(s): advice only, not a breach of any rule")
     if mine:
-        st.dataframe(
-            pd.DataFrame(
-                [
-                    {
-                        "check": f.check,
-                        "finding": f.kind,
-                        "severity": f.severity.value,
-                        "message": f.message,
-                        "source": " | ".join(f.sources),
-                    }
-                    for f in breaches + gaps + advice
-                ]
-            ),
-            hide_index=True,
-        )
+        listed = breaches + gaps + advice
+        rows = [
+            {
+                "check": f.check,
+                "finding": f.kind,
+                "severity": f.severity.value,
+                "message": f.message,
+                "source": " | ".join(f.sources),
+            }
+            for f in listed
+        ]
+        st.dataframe(pd.DataFrame(_with_spans(rows, listed, spans, day)), hide_index=True)
     col1, col2 = st.columns([1, 2])
     hops = col1.slider("Hops", 1, 3, 1)
     rels = col2.multiselect("Relationship types", [r.value for r in RelType], placeholder="all")
@@ -214,7 +218,7 @@ def _open_span(attrs) -> str:
     return f"(open {attrs.get('open_date') or '?'} to {attrs.get('close_date') or 'open'})"
 
 
-def compliance(graph, shown: Report) -> None:
+def compliance(graph, shown: Report, day: str, spans=None) -> None:
     findings = shown.findings
     summary = pd.DataFrame(report.summary(list(CHECKS), findings, shown.waived))
     st.subheader("Findings by check")
@@ -250,17 +254,22 @@ def compliance(graph, shown: Report) -> None:
     check = st.selectbox("Drill down into a check", [c.id for c in CHECKS])
     rows = [f for f in findings if f.check == check]
     table = pd.DataFrame(
-        [
-            {
-                "org": f.org,
-                "name": f.org_name,
-                "kind": f.kind,
-                "severity": f.severity.value,
-                "message": f.message,
-                "source": " | ".join(f.sources),
-            }
-            for f in rows
-        ]
+        _with_spans(
+            [
+                {
+                    "org": f.org,
+                    "name": f.org_name,
+                    "kind": f.kind,
+                    "severity": f.severity.value,
+                    "message": f.message,
+                    "source": " | ".join(f.sources),
+                }
+                for f in rows
+            ],
+            rows,
+            spans,
+            day,
+        )
     )
     st.dataframe(table, hide_index=True)
     if rows:
@@ -619,6 +628,11 @@ def main() -> None:
         help="info includes data gaps and recommendations; warning and error are breaches.",
     )
     st.query_params["min"] = floor
+    over_time = st.sidebar.toggle(
+        "Since when, until when",
+        key="spans",
+        help="Each finding's first and last day over the whole coverage (worked out once: some seconds).",
+    )
     mine = _with_uploaded_registers(inputs)
     if mine is None:
         shown = report_on(inputs, day).at_least(floor)
@@ -640,11 +654,16 @@ def main() -> None:
             st.dataframe(pd.DataFrame(rows), hide_index=True)
         for note in quality.notes:
             st.caption(markdown(note))
+    spans = None
+    if over_time and mine is None:
+        spans = spans_of(inputs)
+    elif over_time:
+        st.sidebar.caption("Since when and until when: not for a session's own registers.")
     st.title(page)
     if page == "Explore":
-        explore(graph, view, findings, day)
+        explore(graph, view, findings, day, spans)
     elif page == "Compliance":
-        compliance(view, shown)
+        compliance(view, shown, day, spans)
     elif page == "Map":
         boundary_map(graph, view, findings, inputs.kml, day)
     elif page == "Timeline":

@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.results import recorded  # noqa: E402
-from loaders.bundled import BUNDLED  # noqa: E402
+from loaders.bundled import bundled_folders  # noqa: E402
 
 
 def _timed(fn, *args, **kwargs):
@@ -91,27 +91,28 @@ def explorer_view(graph) -> float:
     return time.perf_counter() - start
 
 
-def core_end_to_end(source: str, scale: float, data: Path) -> float:
-    """What a user waits for: `ccgraph check` (or a notebook's System.open(...).check()), timed
-    through the core, reading, validating, building and checking in one go."""
+def core_end_to_end(source: str, scale: float, data: list[Path]) -> float:
+    """What a user waits for on a first run: `ccgraph check` (or a notebook's
+    System.open(...).check()), timed through the core, reading, validating, building and checking
+    in one go (the kept graph off: benchmarks/whole_process.py times the run that finds it)."""
     from ccgraph.core import System
 
     start = time.perf_counter()
-    if source == "england-2013":
-        System.open(data=data).check()
+    if source == "england":
+        System.open(data=data, cache=False).check()
     else:
         System.open(synthetic=f"{scale:g}:1:5").check()
     return time.perf_counter() - start
 
 
-def measure(source: str, scale: float, data: Path, use_neo4j: bool, naive_limit: int) -> dict:
+def measure(source: str, scale: float, data: list[Path], use_neo4j: bool, naive_limit: int) -> dict:
     """One run: build, check, and (optionally) load and check in Neo4j."""
     from graphmodel.nx_graph import build_graph
     from queries.registry import CHECKS, CheckSettings
     from queries.runner import Neo4jBackend, NetworkXBackend
 
     out: dict = {"source": source, "scale": scale}
-    if source == "england-2013":
+    if source == "england":
         from loaders.inputs import load_inputs
 
         # Best of three (as timeit reports): the first, cold, call is kept separately.
@@ -126,7 +127,7 @@ def measure(source: str, scale: float, data: Path, use_neo4j: bool, naive_limit:
         dataset = synthetic.dataset
         _, out["parse_validate_s"] = _timed(dataset.validate)
     out["nodes"], out["relationships"] = len(dataset.nodes), len(dataset.relationships)
-    repeats = 3 if source == "england-2013" else 1  # the small run that has a sub-second target
+    repeats = 3 if source == "england" else 1  # the small run that has a sub-second target
     graph, out["nx_build_s"] = min((_timed(build_graph, dataset) for _ in range(repeats)), key=lambda r: r[1])
     params = CheckSettings().query_parameters()
     nx_backend = NetworkXBackend(graph)
@@ -169,7 +170,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--data", type=Path, default=BUNDLED / "england-2013")  # the package's own copy
+    parser.add_argument(  # the package's own copies: England 2013-2026
+        "--data", type=Path, action="append", help="the real data's folders (repeatable; default: those shipped)"
+    )
     parser.add_argument("--scales", default="0.1,1,10,100")
     parser.add_argument(
         "--naive-limit", type=int, default=3_000, help="rows for the row-at-a-time baseline (0: skip)"
@@ -179,6 +182,7 @@ def main() -> None:
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--record", action="store_true", help="also write what it prints into benchmarks/RESULTS.md")
     args = parser.parse_args()
+    args.data = args.data or bundled_folders()
     with recorded("run", args.record and not args.child), own_neo4j(not args.no_neo4j and not args.child):
         _measure(args)
 
@@ -215,7 +219,7 @@ def _measure(args: argparse.Namespace) -> None:
         source, scale = args.child.split(":")
         print(json.dumps(measure(source, float(scale), args.data, not args.no_neo4j, args.naive_limit)))
         return
-    runs = (["england-2013:1"] if _has_registers(args.data) else []) + [
+    runs = (["england:1"] if _has_registers(args.data[0]) else []) + [
         f"synthetic:{s}" for s in args.scales.split(",")
     ]
     results = []
@@ -225,8 +229,7 @@ def _measure(args: argparse.Namespace) -> None:
             __file__,
             "--child",
             run,
-            "--data",
-            str(args.data),
+            *(arg for folder in args.data for arg in ("--data", str(folder))),
             "--naive-limit",
             str(args.naive_limit),
         ]
@@ -243,8 +246,8 @@ def _measure(args: argparse.Namespace) -> None:
     if args.browser_scales:
         print("\nExplorer in a real browser (benchmarks/explorer.py):")
         command = [sys.executable, str(ROOT / "benchmarks" / "explorer.py"), "--scales", args.browser_scales]
-        has_data = _has_registers(args.data)
-        subprocess.run(command + (["--data", str(args.data)] if has_data else []))
+        has_data = _has_registers(args.data[0])
+        subprocess.run(command + ([arg for folder in args.data for arg in ("--data", str(folder))] if has_data else []))
 
 
 def print_markdown(head: list[str], rows: list[list[str]]) -> None:
@@ -319,7 +322,7 @@ def print_checks(results: list[dict]) -> None:
     print("\nEach check, seconds (nx = NetworkX, neo = Neo4j):")
     head = ["check"]
     for r in runs:
-        tag = "england" if r["source"] == "england-2013" else f"x{r['scale']:g}"
+        tag = "england" if r["source"] == "england" else f"x{r['scale']:g}"
         head += [f"{tag} nx"] + ([f"{tag} neo"] if r.get("neo4j_checks") else [])
     rows = []
     for check in runs[0]["nx_checks"]:
@@ -333,18 +336,23 @@ def print_checks(results: list[dict]) -> None:
 
 
 def print_growth(results: list[dict]) -> None:
-    """Time ratios between consecutive synthetic scales (linear growth: ratio <= data ratio)."""
+    """Each stage's time ratio between consecutive synthetic scales against the data's ratio
+    (linear growth: equal), and the real England beside the synthetic system of its size (x1)."""
     synthetic = sorted((r for r in results if r["source"] == "synthetic"), key=lambda r: r["scale"])
     pairs = list(zip(synthetic, synthetic[1:]))
+    real = [r for r in results if r["source"] == "england"]
+    pairs += [(x1, england) for x1 in synthetic if x1["scale"] == 1 for england in real]
     if not pairs:
         return
     print("\nGrowth between scales (time ratio for the data ratio; linear = equal):")
     measures = [
+        ("parse_validate_s", "parse+validate"),
         ("nx_build_s", "nx build"),
         ("nx_all_checks_s", "nx checks"),
         ("neo4j_load_s", "neo4j load"),
         ("neo4j_bulk_s", "bulk load"),
         ("neo4j_all_checks_s", "neo4j checks"),
+        ("core_s", "core check"),
     ]
     head = ["scales", "data ratio"] + [label for _, label in measures] + ["slowest check ratio"]
     rows = []
@@ -361,8 +369,9 @@ def print_growth(results: list[dict]) -> None:
             ),
             default=None,
         )
+        to = "England 2013-2026" if b["source"] == "england" else f"x{b['scale']:g}"
         rows.append(
-            [f"x{a['scale']:g} -> x{b['scale']:g}", f"{size:.1f}", *(_f(x, "{:.1f}") for x in ratios)]
+            [f"x{a['scale']:g} -> {to}", f"{size:.1f}", *(_f(x, "{:.1f}") for x in ratios)]
             + [f"{worst[0]:.1f} ({worst[1]})" if worst else "-"]
         )
     print_markdown(head, rows)

@@ -16,20 +16,57 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ccgraph.core import SHIPPED, System
-from graphmodel.crosswalk import LEVELS, WEIGHTS
-from graphmodel.summary import BY as SUMMARY_LEVELS
-from loaders.registers import TEMPLATES as REGISTER_KINDS
 from graphmodel.errors import CcgraphError
-from graphmodel.nx_graph import EXPORT_FORMATS, build_graph, export_format, export_graph
 from graphmodel.text import one_line, printable
-from loaders.bundled import bundled_folders
-from loaders.inputs import EXAMPLE_SCENARIO, Loaded
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the commands import the core when they run: `ccgraph --help` imports no graph code
+    from ccgraph.core import System
     from graphmodel.neo4j_load import LoadSummary
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class LazyChoice(click.Choice):
+    """A choice whose values a module defines, imported only when the option is parsed or its
+    help shown (`names` returns them)."""
+
+    def __init__(self, names: Callable[[], Any]) -> None:
+        self._names = names
+        self.case_sensitive = True
+
+    @property
+    def choices(self) -> tuple[str, ...]:  # type: ignore[override]
+        return tuple(self._names())
+
+
+def _crosswalk_levels() -> tuple[str, ...]:
+    from graphmodel.crosswalk import LEVELS
+
+    return LEVELS
+
+
+def _crosswalk_weights() -> tuple[str, ...]:
+    from graphmodel.crosswalk import WEIGHTS
+
+    return WEIGHTS
+
+
+def _summary_levels() -> list[str]:
+    from graphmodel.summary import BY
+
+    return list(BY)
+
+
+def _export_formats() -> tuple[str, ...]:
+    from graphmodel.nx_graph import EXPORT_FORMATS
+
+    return EXPORT_FORMATS
+
+
+def _register_kinds() -> list[str]:
+    from loaders.registers import TEMPLATES
+
+    return list(TEMPLATES)
 
 
 class Failure(click.ClickException):
@@ -138,9 +175,13 @@ def _open(
     bulk: bool = False,
     batch_size: int = 5000,
     asked: dict[str, Any] | None = None,
+    cache: bool = True,
 ) -> System:
     """The system the command works on, through the core; progress shown on stderr. `asked`:
     the dates the command will ask about, by option, refused before any load when not shown."""
+    from ccgraph.core import SHIPPED, System
+    from loaders.inputs import EXAMPLE_SCENARIO
+
     example = ctx.obj.get("example", False)
     if example:
         _err(f"--example: the illustrative example ({EXAMPLE_SCENARIO.name}); every body in it is invented.")
@@ -155,6 +196,7 @@ def _open(
             registers=ctx.obj.get("registers", ()),
             asked={name: day.date() for name, day in (asked or {}).items() if day is not None},
             backend=ctx.obj["backend"],
+            cache=cache,
             bulk=bulk,
             batch_size=batch_size,
             progress=progress,
@@ -279,14 +321,18 @@ def load(
 ) -> None:
     """Build the graph from a data directory and/or a scenario and print the data-quality report.
 
-    With --backend neo4j the graph replaces the one in Neo4j, atomically (or batch by batch with
-    --bulk).
+    The files are always read (and, on networkx, the graph kept for the commands that follow: see
+    docs/cache.md). With --backend neo4j the graph replaces the one in Neo4j, atomically (or
+    batch by batch with --bulk).
     """
     if not (data or scenario or graph_file or ctx.obj.get("example")):
+        from ccgraph.core import SHIPPED
+        from loaders.bundled import bundled_folders
+
         data = tuple(bundled_folders())  # into Neo4j too, where no inputs would mean the graph it holds
         _err(f"No --data given: loading {SHIPPED}.")
-    system = _open(ctx, data, scenario, graph_file=graph_file, bulk=bulk, batch_size=batch_size)
-    assert system.dataset is not None
+    system = _open(ctx, data, scenario, graph_file=graph_file, bulk=bulk, batch_size=batch_size, cache=False)
+    assert system.dataset is not None  # read from the files (and kept for the next command)
     if report_format == "json":
         click.echo(json.dumps({"counts": system.dataset.counts(), **system.quality.as_dict()}, indent=2))
         return
@@ -445,9 +491,9 @@ def diff(ctx: click.Context, before, after, data, scenario, graph_file, fmt, out
 @data_option
 @scenario_option
 @input_option
-@click.option("--from", "source", type=click.Choice(LEVELS), default="ccg", show_default=True, help="Bodies on FIRST.")
-@click.option("--to", "target", type=click.Choice(LEVELS), default="ccg", show_default=True, help="Bodies on SECOND.")
-@click.option("--weight", type=click.Choice(WEIGHTS), default="practices", show_default=True)
+@click.option("--from", "source", type=LazyChoice(_crosswalk_levels), default="ccg", show_default=True, help="Bodies on FIRST.")
+@click.option("--to", "target", type=LazyChoice(_crosswalk_levels), default="ccg", show_default=True, help="Bodies on SECOND.")
+@click.option("--weight", type=LazyChoice(_crosswalk_weights), default="practices", show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @click.pass_context
 def crosswalk(ctx: click.Context, first, second, data, scenario, graph_file, source, target, weight, fmt) -> None:
@@ -464,7 +510,7 @@ def crosswalk(ctx: click.Context, first, second, data, scenario, graph_file, sou
 @data_option
 @scenario_option
 @input_option
-@click.option("--by", type=click.Choice(list(SUMMARY_LEVELS)), default="region", show_default=True)
+@click.option("--by", type=LazyChoice(_summary_levels), default="region", show_default=True)
 @as_at_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @click.pass_context
@@ -484,14 +530,29 @@ def summary(ctx: click.Context, data, scenario, graph_file, by: str, as_at, fmt:
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @tolerance_option
 @exceptions_option
+@click.option(
+    "--findings",
+    is_flag=True,
+    help="Every finding instead, with the first and last day it held, over the whole coverage.",
+)
+@click.option("--only", multiple=True, help="With --findings: only this check id (repeatable).")
 @click.pass_context
-def timeline(ctx: click.Context, data, scenario, graph_file, fmt, tolerance, exceptions) -> None:
+def timeline(ctx: click.Context, data, scenario, graph_file, fmt, tolerance, exceptions, findings, only) -> None:
     """The structure on 1 April of each year the data covers: CCGs, member practices, STPs,
-    upper-tier authorities, overlaps and CCGs crossing an authority boundary."""
+    upper-tier authorities, overlaps and CCGs crossing an authority boundary. With --findings,
+    when each finding began and ended (computed on the days something changes)."""
+    if only and not findings:
+        raise click.UsageError("--only goes with --findings")
+    system = _open(ctx, data, scenario, graph_file=graph_file)
+    if findings:
+        from ccgraph.spans import spans_text
+
+        spans = system.findings_over_time(only=only, tolerance=tolerance, exceptions=exceptions)
+        click.echo(spans_text([s.as_dict() for s in spans], fmt))
+        return
     from ccgraph.changes import timeline_text
 
-    rows = _open(ctx, data, scenario, graph_file=graph_file).timeline(tolerance=tolerance, exceptions=exceptions)
-    click.echo(timeline_text(rows, fmt))
+    click.echo(timeline_text(system.timeline(tolerance=tolerance, exceptions=exceptions), fmt))
 
 
 @main.command()
@@ -500,17 +561,27 @@ def timeline(ctx: click.Context, data, scenario, graph_file, fmt, tolerance, exc
 @scenario_option
 @input_option
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--findings", is_flag=True, help="Also the findings on it over time, each with its first and last day.")
 @click.pass_context
-def history(ctx: click.Context, code: str, data, scenario, graph_file, as_json: bool) -> None:
+def history(ctx: click.Context, code: str, data, scenario, graph_file, as_json: bool, findings: bool) -> None:
     """A CCG's lineage (what merged into it, back to 2013; what it merged into, to 2022), or a
     practice's CCGs over time."""
     from ccgraph.changes import history_table
 
-    result = _open(ctx, data, scenario, graph_file=graph_file).history(code)
-    click.echo(json.dumps(result, indent=2, ensure_ascii=False) if as_json else history_table(result))
+    result = _open(ctx, data, scenario, graph_file=graph_file).history(code, findings=findings)
+    if as_json:
+        click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+        return
+    click.echo(history_table(result))
+    if findings:
+        from ccgraph.spans import spans_text
+
+        click.echo("\nFindings over time\n" + spans_text(result["findings"], "table"))
 
 
 def _format_of(path: Path, fmt: str | None = None) -> str:
+    from graphmodel.nx_graph import export_format
+
     try:
         return export_format(path, fmt)
     except CcgraphError as err:
@@ -522,7 +593,7 @@ def _format_of(path: Path, fmt: str | None = None) -> str:
 @data_option
 @scenario_option
 @input_option
-@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), help="Default: from the file extension.")
+@click.option("--format", "fmt", type=LazyChoice(_export_formats), help="Default: from the file extension.")
 @click.option(
     "--as-at",
     type=click.DateTime(["%Y-%m-%d"]),
@@ -577,6 +648,7 @@ def generate(
     Its bodies are judged on 1 April 2013, its integrated care boards from 1 July 2022 (check
     --as-at 2022-07-01 finds the breaches planted in them).
     """
+    from graphmodel.nx_graph import build_graph, export_graph
     from graphmodel.synthetic import size_problem
     from queries.registry import CHECKS, generate_with_breaches
 
@@ -592,7 +664,9 @@ def generate(
         f"Generated {len(dataset.nodes):,} nodes and {len(dataset.relationships):,} relationships (scale {scale:g}, seed {seed})."
     )
     if ctx.obj["backend"] == "neo4j":
+        from ccgraph.core import System
         from graphmodel.neo4j_connect import connect
+        from loaders.inputs import Loaded
         from loaders.quality import QualityReport
 
         driver = connect()
@@ -648,7 +722,7 @@ def data(ctx: click.Context, fmt: str, verify: bool, copy_to: Path | None) -> No
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(list(REGISTER_KINDS)))
+@click.argument("kind", type=LazyChoice(_register_kinds))
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Write it here (never over a file).")
 def template(kind: str, output: Path | None) -> None:
     """A register to fill from the bodies' own papers (a header, and an example row to replace;

@@ -51,6 +51,7 @@ if TYPE_CHECKING:
 
     from graphmodel.neo4j_console import QueryResult
     from graphmodel.neo4j_load import LoadSummary
+    from queries.over_time import Span
 
 __all__ = ["CcgraphError", "Changes", "Report", "System"]
 
@@ -134,8 +135,9 @@ class System:
     source: str
     _graph: nx.MultiDiGraph | None = None
     driver: Driver | None = None
-    dataset: Dataset | None = None  # what was read, when it was read here
+    dataset: Dataset | None = None  # what was read, when it was read here (None: a kept graph)
     last_load: LoadSummary | None = None  # the load into Neo4j this system made, if any
+    _inputs: tuple[list[Path], Path | None] | None = None  # what a kept graph was made from
 
     @classmethod
     def open(
@@ -149,6 +151,7 @@ class System:
         registers: Sequence[Path | str] = (),
         asked: dict[str, date | str] | None = None,
         backend: BackendName = "networkx",
+        cache: bool = True,
         bulk: bool = False,
         batch_size: int = 5000,
         progress: Callable[[str, int, int], None] | None = None,
@@ -170,6 +173,9 @@ class System:
         graph_file : a node-link JSON file written by `ccgraph generate -o` or `export`
         backend : "networkx" (in process) or "neo4j" (loaded into the server, replacing its
             graph; with no inputs at all, the graph the server already holds is used)
+        cache : on networkx, use the graph kept from an earlier run on the same input files by
+            the same ccgraph (`ccgraph.kept_graph`) instead of reading them again; a graph read
+            is kept either way (never one holding a user's registers)
         progress : called as progress(stage, done, total) while loading into Neo4j
         """
         if backend not in ("networkx", "neo4j"):
@@ -189,6 +195,17 @@ class System:
                 held = cls("neo4j", QualityReport(), "the graph held in Neo4j", driver=driver)
                 held.shows(asked or {})
                 return held
+        key = None
+        if backend == "networkx" and not (synthetic or graph_file or registers):
+            from ccgraph import kept_graph
+
+            inputs = _files_of(data, scenario)
+            key = kept_graph.cache_key(*inputs)  # None: files it cannot key (the load will say why)
+            if key is not None and cache and (kept := kept_graph.read_cached(key)) is not None:
+                quality = QualityReport.from_dict(kept.quality)
+                system = cls(backend, quality, kept.source, _graph=kept.graph, _inputs=inputs)
+                system.shows(asked or {})
+                return system
         loaded, source = _read(data, scenario, synthetic, graph_file, [Path(r) for r in registers])
         system = cls(backend, loaded.report, source, driver=driver, dataset=loaded.dataset)
         system.shows(asked or {})
@@ -197,7 +214,17 @@ class System:
             system.load_into_neo4j(loaded, bulk=bulk, batch_size=batch_size, progress=progress)
         else:
             system._graph = build_graph(loaded.dataset)
+            if key is not None:
+                kept_graph.write_cached(key, system._graph, loaded.report.as_dict(), source)
         return system
+
+    def _read_again(self) -> Dataset | None:
+        """What a kept graph was made from, read again (for the small areas a crosswalk weighs
+        by, which the kept graph does not hold)."""
+        if self.dataset is None and self._inputs is not None:
+            folders, scenario = self._inputs
+            self.dataset = load_inputs(folders, scenario).dataset
+        return self.dataset
 
     def shows(self, asked: dict[str, date | str]) -> None:
         """Refuse, naming how it was asked for (`--as-at`), a date this system cannot show."""
@@ -382,17 +409,35 @@ class System:
         ]
         return Changes(structure_diff(self.graph, first, second), *reports)
 
-    def history(self, code: str) -> dict[str, Any]:
+    def findings_over_time(
+        self, *, only: Iterable[str] = (), tolerance: float = 5.0, exceptions: Iterable[str] = ()
+    ) -> list[Span]:
+        """Every finding over the whole coverage, each with the first and last day it held
+        (`ccgraph timeline --findings`), computed only on the days something changes
+        (`queries.over_time`); on Neo4j, over the graph the server holds."""
+        from queries.over_time import findings_over_time
+
+        try:
+            checks = select(list(only) or None)
+        except KeyError as err:
+            raise CcgraphError(str(err.args[0])) from None
+        first, last = self.coverage or _described(self.graph)
+        return findings_over_time(self.graph, checks, first, last, _settings(first, tolerance, exceptions))
+
+    def history(self, code: str, *, findings: bool = False) -> dict[str, Any]:
         """A CCG's mergers back to 2013 and forward to 2022 and what held its area after (its
         sub-ICB location and board, to the end of the data); a sub-ICB location's, board's or
-        STP's predecessors and successors; or a practice's CCGs over time."""
+        STP's predecessors and successors; or a practice's CCGs over time. With `findings`, the
+        findings on it over the whole coverage, each with its first and last day."""
         from graphmodel.dated import lineage, practice_history
         from graphmodel.succession import earlier, onward
 
         if code not in self.graph:
             raise CcgraphError(f"no organisation with code {code!r} in the graph")
         node = self.graph.nodes[code]
-        about = {"code": code, "name": node.get("name", ""), "kind": node.get("kind", "")}
+        about: dict[str, Any] = {"code": code, "name": node.get("name", ""), "kind": node.get("kind", "")}
+        if findings:
+            about["findings"] = [s.as_dict() for s in self.findings_over_time() if s.finding.org == code]
         if about["kind"] == "CCG":
             return {**about, "lineage": lineage(self.graph, code), "onward": onward(self.graph, code)}
         if about["kind"] in ("SubICBLocation", "ICB", "STP"):
@@ -414,7 +459,8 @@ class System:
         from graphmodel.crosswalk import crosswalk
 
         one, two = self.day(first).isoformat(), self.day(second).isoformat()
-        areas, people = (self.dataset.areas, self.dataset.people) if self.dataset else (None, None)
+        dataset = self.dataset if weight == "practices" else self._read_again()
+        areas, people = (dataset.areas, dataset.people) if dataset else (None, None)
         return crosswalk(self.graph, one, two, source, target, weight, areas=areas, people=people)
 
     def summary(self, by: str = "region", as_at: date | str = "2013-04-01") -> dict[str, Any]:
@@ -514,6 +560,27 @@ def _read(
         return load_inputs(scenario=EXAMPLE_SCENARIO, registers=registers), "the bundled illustrative example" + mine
     loaded = load_inputs(dirs, Path(scenario) if scenario else None, registers)
     return loaded, " + ".join(str(p) for p in (*dirs, scenario) if p) + mine
+
+
+def _described(graph: nx.MultiDiGraph) -> tuple[date, date]:
+    """The days a system without a stated coverage (a scenario) describes: from 1 April 2013 to
+    its latest date, and at least to 1 July 2022."""
+    days = [
+        value
+        for _, attrs in graph.nodes(data=True)
+        for key, value in attrs.items()
+        if key in ("open_date", "close_date") and isinstance(value, str)
+    ] + [value for *_, attrs in graph.edges(data=True) for key in ("valid_from", "valid_to") if isinstance(value := attrs.get(key), str)]
+    latest = max((date.fromisoformat(d) for d in days), default=ICBS_ESTABLISHED)
+    return date(2013, 4, 1), max(latest, ICBS_ESTABLISHED)
+
+
+def _files_of(data: Path | str | Sequence[Path | str] | None, scenario: Path | str | None) -> tuple[list[Path], Path | None]:
+    """The data folders and scenario a system is read from (the shipped England when none)."""
+    dirs = data_folders(data)
+    if not dirs and scenario is None:
+        return bundled_folders(), None
+    return dirs, Path(scenario) if scenario else None
 
 
 def _synthetic(spec: str) -> tuple[float, int, int]:

@@ -212,7 +212,9 @@ class _Record(BaseModel):
     """What every node and relationship is: frozen, its fields declared (no extras), its text
     `Text` and its unbounded integers `Int64`."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=True)
+    # defer_build: a model's validator is built when it first validates, not at import (a kept
+    # graph is read without validating, so a command answered from it never builds one)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=True, defer_build=True)
 
 
 class Node(_Record):

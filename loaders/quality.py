@@ -42,6 +42,15 @@ class QualityReport:
             "notes": list(self.notes),
         }
 
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> QualityReport:
+        """The report `as_dict` wrote (as a kept graph holds it)."""
+        report = cls()
+        for t in data["sources"]:  # type: ignore[attr-defined]
+            report.sources[t["file"]] = SourceTally(t["file"], t["read"], t["used"], Counter(t["skipped"]))
+        report.notes = list(data["notes"])  # type: ignore[call-overload]
+        return report
+
     def render(self) -> str:
         lines = ["Data-quality report", f"{'file':40} {'read':>7} {'used':>7}  skipped"]
         for t in self.sources.values():

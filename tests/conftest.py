@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,12 @@ from graphmodel.nx_graph import build_graph
 from queries.findings import Finding
 from queries.registry import CheckSettings
 from queries.runner import Neo4jBackend, NetworkXBackend, run_checks
+
+
+def pytest_configure(config) -> None:
+    """Graphs kept between runs go to a folder of this session's, never the user's cache (the
+    commands the tests run inherit it)."""
+    os.environ["CCGRAPH_CACHE_DIR"] = tempfile.mkdtemp(prefix="ccgraph-test-cache-")
 
 
 @pytest.fixture(scope="session")

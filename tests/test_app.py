@@ -571,3 +571,14 @@ def test_in_a_real_browser_every_page_on_the_real_data_draws_and_leaves_no_place
         browser.close()
     for _, _, shot, _ in PAGES_ON_REAL_DATA:
         assert (shots / shot).stat().st_size > 30_000, shot
+
+
+def test_asked_for_each_finding_says_since_when_and_until_when():
+    at = app()  # the real England shipped with ccgraph
+    at.main.text_input[0].set_value("00K").run()  # Hartlepool and Stockton-on-Tees, 1 April 2013
+    assert not any("since" in d.value.columns for d in at.main.dataframe)  # only when asked
+    at.sidebar.toggle(key="spans").set_value(True).run()
+    assert not at.exception
+    [table] = [d.value for d in at.main.dataframe if "since" in d.value.columns]
+    crossing = table[table["check"] == "boundary_crossing_ccgs"].iloc[0]
+    assert (crossing["since"], crossing["until"]) == ("2013-04-01", "2020-03-31")

@@ -315,3 +315,14 @@ def test_a_graph_file_is_held_to_the_roles_and_seats_a_scenario_is(tmp_path):
     result = CliRunner().invoke(main, ["check", "--input", str(path)])
     assert result.exit_code == 2
     assert f"example.json: field 'links[{at}].qualifier': 'vice_chair' is not one of chair" in result.output
+
+
+def test_the_command_line_imports_no_graph_code_until_a_command_needs_it():
+    """`ccgraph --help` and option parsing stay quick: the core, networkx and pydantic are
+    imported by the commands that use them (their times are in benchmarks/, not here)."""
+    import subprocess
+    import sys
+
+    probe = "import sys, ccgraph.cli; print(sorted(m for m in ('networkx', 'pydantic', 'ccgraph.core') if m in sys.modules))"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

@@ -17,6 +17,7 @@ from queries.checks._graph import (
     example_graph,  # noqa: F401  (the docstring examples use it)
     in_links,
     join_or_none,
+    links_of,
     nodes_of,
 )
 
@@ -56,8 +57,8 @@ def practice_single_membership(graph: Graph, *, as_at: str) -> list[Pair]:
     ccgs_of: dict[str, set[str]] = defaultdict(set)
     closed_of: dict[str, set[str]] = defaultdict(set)
     nodes = graph.nodes
-    for practice, ccg, attrs in graph.edges(data=True):  # one pass over the edges beats a lookup per practice
-        if attrs["rel"] == RelType.MEMBER_OF and in_force(attrs, as_at):
+    for practice, ccg, attrs in links_of(graph, RelType.MEMBER_OF):  # one pass beats a lookup per practice
+        if in_force(attrs, as_at):
             (ccgs_of if open_on(nodes[ccg], as_at) else closed_of)[practice].add(ccg)
     return [
         (
