@@ -143,13 +143,25 @@ def _err(message: str) -> None:
 
 @contextmanager
 def _progress(first: str) -> Iterator[Callable[[str, int, int], None]]:
-    """A progress line on stderr, updated by the core as progress(stage, done, total)."""
-    from rich.console import Console
-    from rich.progress import Progress
+    """A progress line on stderr, updated by the core as progress(stage, done, total); shown
+    from the core's first update (files to read, a load into Neo4j), not for a kept graph."""
+    shown: list[Any] = []
 
-    with Progress(console=Console(stderr=True), transient=True) as progress:
-        task = progress.add_task(first, total=None)
-        yield lambda stage, done, total: progress.update(task, description=stage, completed=done, total=total)
+    def update(stage: str, done: int, total: int) -> None:
+        if not shown:
+            from rich.console import Console
+            from rich.progress import Progress
+
+            progress = Progress(console=Console(stderr=True), transient=True)
+            progress.start()
+            shown[:] = [progress, progress.add_task(first, total=None)]
+        shown[0].update(shown[1], description=stage, completed=done, total=total or None)  # 0: not counted
+
+    try:
+        yield update
+    finally:
+        if shown:
+            shown[0].stop()
 
 
 def _said_loaded(summary: LoadSummary | None) -> None:
@@ -180,10 +192,11 @@ def _open(
     """The system the command works on, through the core; progress shown on stderr. `asked`:
     the dates the command will ask about, by option, refused before any load when not shown."""
     from ccgraph.core import SHIPPED, System
-    from loaders.inputs import EXAMPLE_SCENARIO
 
     example = ctx.obj.get("example", False)
     if example:
+        from loaders.inputs import EXAMPLE_SCENARIO
+
         _err(f"--example: the illustrative example ({EXAMPLE_SCENARIO.name}); every body in it is invented.")
     elif not data and scenario is None and graph_file is None and ctx.obj["backend"] == "networkx":
         _err(f"No --data given: reading {SHIPPED}.")

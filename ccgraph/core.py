@@ -37,7 +37,6 @@ from graphmodel.national import ICBS_ESTABLISHED
 from graphmodel.nx_graph import build_graph, export_graph
 from graphmodel.synthetic import size_problem
 from loaders.bundled import bundled_folders
-from loaders.inputs import EXAMPLE_SCENARIO, Loaded, load_inputs
 from loaders.quality import QualityReport
 from queries import report as formats
 from queries.findings import Finding
@@ -51,6 +50,7 @@ if TYPE_CHECKING:
 
     from graphmodel.neo4j_console import QueryResult
     from graphmodel.neo4j_load import LoadSummary
+    from loaders.inputs import Loaded
     from queries.over_time import Span
 
 __all__ = ["CcgraphError", "Changes", "Report", "System"]
@@ -176,7 +176,8 @@ class System:
         cache : on networkx, use the graph kept from an earlier run on the same input files by
             the same ccgraph (`ccgraph.kept_graph`) instead of reading them again; a graph read
             is kept either way (never one holding a user's registers)
-        progress : called as progress(stage, done, total) while loading into Neo4j
+        progress : called as progress(stage, done, total) while the files are read (total 0:
+            not counted) and while loading into Neo4j
         """
         if backend not in ("networkx", "neo4j"):
             raise CcgraphError(f"unknown backend {backend!r}; use networkx or neo4j")
@@ -185,6 +186,8 @@ class System:
         if example:
             if data or scenario or synthetic or graph_file:
                 raise CcgraphError("the example is a whole system: give it alone, without other inputs")
+            from loaders.inputs import EXAMPLE_SCENARIO
+
             scenario = EXAMPLE_SCENARIO
         if registers and (graph_file or synthetic):
             raise CcgraphError("registers are laid over registers' data: give them with --data (or alone)")
@@ -206,6 +209,8 @@ class System:
                 system = cls(backend, quality, kept.source, _graph=kept.graph, _inputs=inputs)
                 system.shows(asked or {})
                 return system
+        if progress is not None:
+            progress("Reading and validating the inputs", 0, 0)
         loaded, source = _read(data, scenario, synthetic, graph_file, [Path(r) for r in registers])
         system = cls(backend, loaded.report, source, driver=driver, dataset=loaded.dataset)
         system.shows(asked or {})
@@ -223,6 +228,8 @@ class System:
         by, which the kept graph does not hold)."""
         if self.dataset is None and self._inputs is not None:
             folders, scenario = self._inputs
+            from loaders.inputs import load_inputs
+
             self.dataset = load_inputs(folders, scenario).dataset
         return self.dataset
 
@@ -539,6 +546,8 @@ def _read(
     graph_file: Path | str | None,
     registers: list[Path],
 ) -> tuple[Loaded, str]:
+    from loaders.inputs import EXAMPLE_SCENARIO, Loaded, load_inputs  # not needed by a kept graph
+
     if graph_file:
         from loaders.graph_file import load_graph_file
 

@@ -160,6 +160,19 @@ class BoardRole(StrEnum):
     LOCAL_AUTHORITY_NOMINEE = "nominated_by_local_authorities"  # by its local authorities
 
 
+# The seats a board must have (Schedule 1B paras 3 and 8), in the order a finding lists them.
+REQUIRED_BOARD_ROLES: tuple[str, ...] = tuple(
+    r.value
+    for r in (
+        BoardRole.CHAIR,
+        BoardRole.CHIEF_EXECUTIVE,
+        BoardRole.TRUSTS_NOMINEE,
+        BoardRole.PRIMARY_CARE_NOMINEE,
+        BoardRole.LOCAL_AUTHORITY_NOMINEE,
+    )
+)
+
+
 class PartyRole(StrEnum):
     MEMBER = "member"
     JUNIOR_PARTNER = "junior_partner"

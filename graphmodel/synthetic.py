@@ -17,6 +17,7 @@ from datetime import date
 
 from graphmodel.dataset import Dataset, Location, gc_paused
 from graphmodel.model import (
+    REQUIRED_BOARD_ROLES,
     REQUIRED_ROLES_2012,
     CCG,
     CCG_SERVICES,
@@ -95,17 +96,7 @@ class Generator:
     ICB_START = date(2022, 7, 1)
     AREAS_START = START  # each CCG's small areas, recorded to the CCGs' last day
     AREAS_END = date(2022, 6, 30)
-    # A lawful board: chair, chief executive and the three nominees para 8 requires (Schedule 1B).
-    BOARD_ROLES: tuple[str, ...] = tuple(
-        r.value
-        for r in (
-            BoardRole.CHAIR,
-            BoardRole.CHIEF_EXECUTIVE,
-            BoardRole.TRUSTS_NOMINEE,
-            BoardRole.PRIMARY_CARE_NOMINEE,
-            BoardRole.LOCAL_AUTHORITY_NOMINEE,
-        )
-    )
+    BOARD_ROLES = REQUIRED_BOARD_ROLES  # a lawful board: a member in each seat Schedule 1B requires
 
     def __init__(self, scale: float, seed: int):
         self.rng = random.Random(seed)

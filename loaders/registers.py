@@ -168,19 +168,7 @@ def _governing_bodies(rows: Rows, number: int, into: Dataset) -> None:
         ):
             facts[column] = parse_date(row[column], where, column)
         code = person_of(row["person"], facts, where, "person")
-        if code not in into.nodes:
-            person = _made(Person, where, {"name": "person"}, code=code, name=row["person"], **facts)
-            into.add_node(person, where, field_name="person")
-        for role in roles:
-            into.add_relationship(
-                _made(
-                    Relationship, where, {"target": "ccg_code"},
-                    source=code, target=row["ccg_code"], rel=RelType.HOLDS_ROLE, qualifier=role,
-                    valid_from=first, valid_to=last,
-                ),
-                where,
-                written={"source": "person", "target": "ccg_code"},
-            )  # fmt: skip
+        _member(into, where, row, code, facts, roles, (first, last), "ccg_code", RelType.HOLDS_ROLE)
 
 
 def _icb_boards(rows: Rows, number: int, into: Dataset) -> None:
@@ -192,20 +180,36 @@ def _icb_boards(rows: Rows, number: int, into: Dataset) -> None:
         roles = _roles(row, where, BoardRole)
         first, last = _dates(row, where, "appointed", "left")
         employer = _choice(row["employer"] or "none", [e.value for e in Employer], where, "employer")
-        code = person_of(row["person"], {"employer": employer}, where, "person")
-        if code not in into.nodes:
-            person = _made(Person, where, {"name": "person"}, code=code, name=row["person"], employer=employer)
-            into.add_node(person, where, field_name="person")
-        for role in roles:
-            into.add_relationship(
-                _made(
-                    Relationship, where, {"target": "icb_code"},
-                    source=code, target=row["icb_code"], rel=RelType.ON_BOARD, qualifier=role,
-                    valid_from=first, valid_to=last,
-                ),
-                where,
-                written={"source": "person", "target": "icb_code"},
-            )  # fmt: skip
+        facts = {"employer": employer}
+        code = person_of(row["person"], facts, where, "person")
+        _member(into, where, row, code, facts, roles, (first, last), "icb_code", RelType.ON_BOARD)
+
+
+def _member(
+    into: Dataset,
+    where: Location,
+    row: dict[str, str],
+    code: str,
+    facts: dict[str, Any],
+    roles: list[str],
+    days: tuple[date, date | None],
+    body: str,
+    rel: RelType,
+) -> None:
+    """A member of a governing body or board (the person, the first time the file names them)
+    and a link per role they hold on the body in column `body`."""
+    if code not in into.nodes:
+        person = _made(Person, where, {"name": "person"}, code=code, name=row["person"], **facts)
+        into.add_node(person, where, field_name="person")
+    for role in roles:
+        into.add_relationship(
+            _made(
+                Relationship, where, {"target": body},
+                source=code, target=row[body], rel=rel, qualifier=role, valid_from=days[0], valid_to=days[1],
+            ),
+            where,
+            written={"source": "person", "target": body},
+        )  # fmt: skip
 
 
 def _csu_support(rows: Rows, number: int, into: Dataset) -> None:

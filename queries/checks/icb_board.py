@@ -6,7 +6,7 @@ The CCG governing-body rules end with the CCGs on 30 June 2022; these begin the 
 from __future__ import annotations
 
 from graphmodel.dated import open_on
-from graphmodel.model import BoardRole, Employer, NodeKind, Person, RelType
+from graphmodel.model import REQUIRED_BOARD_ROLES, BoardRole, Employer, NodeKind, Person, RelType
 from graphmodel.synthetic import Generator
 from queries.check import ICB_RULES_START, Pair, Severity, check, plants
 from queries.checks._graph import (
@@ -22,8 +22,8 @@ __all__ = ["icb_board_members", "icb_chief_executive_employee"]
 SECTION = "Integrated care boards"  # of the rule book (RULES.md)
 
 MIN_ORDINARY = 3  # para 3(1)(c): "at least three other members"
-# Each seat the board must have, with the paragraph requiring it and how a finding says it.
-REQUIRED = {
+# How a finding says each seat the board must have (REQUIRED_BOARD_ROLES), with its paragraph.
+SAID = {
     BoardRole.CHAIR.value: "a chair (para 3(1)(a))",
     BoardRole.CHIEF_EXECUTIVE.value: "a chief executive (para 3(1)(b))",
     BoardRole.TRUSTS_NOMINEE.value: "a member nominated by the area's NHS trusts and foundation trusts (para 8)",
@@ -35,7 +35,7 @@ NOT_ORDINARY = {BoardRole.CHAIR.value, BoardRole.CHIEF_EXECUTIVE.value}  # para 
 
 def _describe_members(ev: dict) -> str:
     return (
-        f"missing {join_or_none([REQUIRED[m] for m in ev['missing']])}; {ev['ordinary_members']} ordinary "
+        f"missing {join_or_none([SAID[m] for m in ev['missing']])}; {ev['ordinary_members']} ordinary "
         f"members (at least {MIN_ORDINARY}, para 3(1)(c))"
     )
 
@@ -66,7 +66,7 @@ def icb_board_members(graph: Graph, *, as_at: str) -> list[Pair]:
     A member is an ordinary member unless they are the chair or the chief executive (para
     3(2)); a nominee (`nominated_by_...`) is an ordinary member.
 
-    Evidence: `missing` (board roles, in `REQUIRED`'s order), `ordinary_members`, `min_ordinary`;
+    Evidence: `missing` (board roles, in `REQUIRED_BOARD_ROLES`' order), `ordinary_members`, `min_ordinary`;
     `{'recorded': False}` when no member is recorded (a data gap).
 
     >>> g = example_graph(
@@ -88,7 +88,7 @@ def icb_board_members(graph: Graph, *, as_at: str) -> list[Pair]:
             found.append((board, {"recorded": False}))
             continue
         roles = set().union(*held.values())
-        missing = [role for role in REQUIRED if role not in roles]
+        missing = [role for role in REQUIRED_BOARD_ROLES if role not in roles]
         ordinary = sum(not (seats & NOT_ORDINARY) for seats in held.values())
         if missing or ordinary < MIN_ORDINARY:
             found.append((board, {"missing": missing, "ordinary_members": ordinary, "min_ordinary": MIN_ORDINARY}))
