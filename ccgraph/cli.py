@@ -560,6 +560,7 @@ def timeline(ctx: click.Context, data, scenario, graph_file, fmt, tolerance, exc
     if findings:
         from ccgraph.spans import spans_text
 
+        _err("Running each check on the days its findings may change (a few seconds for 2013-2026)...")
         spans = system.findings_over_time(only=only, tolerance=tolerance, exceptions=exceptions)
         click.echo(spans_text([s.as_dict() for s in spans], fmt))
         return
@@ -581,7 +582,10 @@ def history(ctx: click.Context, code: str, data, scenario, graph_file, as_json: 
     practice's CCGs over time."""
     from ccgraph.changes import history_table
 
-    result = _open(ctx, data, scenario, graph_file=graph_file).history(code, findings=findings)
+    system = _open(ctx, data, scenario, graph_file=graph_file)
+    if findings:
+        _err("Running each check on the days its findings may change (a few seconds for 2013-2026)...")
+    result = system.history(code, findings=findings)
     if as_json:
         click.echo(json.dumps(result, indent=2, ensure_ascii=False))
         return

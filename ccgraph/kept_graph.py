@@ -17,8 +17,10 @@ import gzip
 import hashlib
 import hmac
 import json
+import itertools
 import os
 import secrets
+import stat
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -35,6 +37,7 @@ FORMAT = "ccgraph-graph-cache/1"
 MAGIC = b"ccgraph-cache-1 "
 KEEP = 8  # entries kept; the oldest are removed beyond it
 MAX_BYTES = 1 << 30  # an entry's JSON, expanded (the real England's is about 5 MB)
+LISTED = 1000  # entries of a data folder listed for a key (as the load lists them)
 MAX_KEYED = 1 << 30  # input files hashed for a key, at most (the shipped England is 7 MB)
 CODE = Path(__file__).resolve().parents[1]  # the folder holding ccgraph's packages
 PACKAGES = ("ccgraph", "graphmodel", "loaders", "queries")
@@ -61,22 +64,44 @@ def root() -> Path:
 
 
 def _sha(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
+    """The file's SHA-256; opened without waiting (a FIFO put in its place since it was listed
+    is refused, never waited on)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"{path}: not a regular file")
+        digest = hashlib.sha256()
         while chunk := handle.read(1 << 20):
             digest.update(chunk)
     return digest.hexdigest()
 
 
+def _listing(folder: Path) -> list[Path]:
+    """A folder's entries, at most `LISTED` of them (more: not keyed, the load will list it
+    its own bounded way), in order."""
+    entries = list(itertools.islice(folder.iterdir(), LISTED + 1))
+    if len(entries) > LISTED:
+        raise OSError(f"{folder}: more than {LISTED} entries")
+    return sorted(entries)
+
+
 def _files(folder: Path) -> list[Path]:
-    """A data folder's files and its subfolders' (where sources are read from), in order."""
+    """A data folder's regular files and its subfolders' (where sources are read from), in
+    order; a FIFO, a device or a socket is never opened (the load refuses it, naming it)."""
     found: list[Path] = []
-    for entry in sorted(folder.iterdir()) if folder.is_dir() else []:
+    for entry in _listing(folder) if folder.is_dir() else []:
         if entry.is_dir():
-            found += sorted(p for p in entry.iterdir() if p.is_file())
-        elif entry.is_file():
+            found += [p for p in _listing(entry) if _regular(p)]
+        elif _regular(entry):
             found.append(entry)
     return found
+
+
+def _regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False
 
 
 def _code_fingerprint() -> str:
@@ -99,6 +124,8 @@ def cache_key(folders: Iterable[Path], scenario: Path | None) -> str | None:
     try:
         files = [(f"{i}:{p.relative_to(f).as_posix()}", p) for i, f in enumerate(map(Path, folders)) for p in _files(f)]
         if scenario is not None:
+            if not _regular(Path(scenario)):
+                return None  # a FIFO or a device is never read here: the load refuses it, naming it
             files.append(("scenario", Path(scenario)))
         if sum(path.stat().st_size for _, path in files) > MAX_KEYED:
             return None

@@ -122,3 +122,16 @@ def test_the_fast_rebuild_is_the_graph_networkx_builds():
     assert nx.utils.graphs_equal(rebuilt, graph) and rebuilt.number_of_edges() == graph.number_of_edges()
     assert rebuilt.number_of_edges("P1", "C1") == 2  # parallel links kept apart
     assert list(rebuilt.in_edges("C1", keys=True, data=True)) == list(graph.in_edges("C1", keys=True, data=True))
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_fifo_or_a_device_is_never_opened_for_a_key(tmp_path, kind):
+    """A scenario or data file that would block or never end gives no key: the load then
+    refuses it, naming it (tests/test_hostile_input.py)."""
+    path = tmp_path / "scenario.yaml"
+    os.mkfifo(path) if kind == "fifo" else path.symlink_to("/dev/zero")
+    assert kept_graph.cache_key([], path) is None
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "CCG_APR_2013.csv").symlink_to(path)
+    assert kept_graph._files(folder) == []
