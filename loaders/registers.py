@@ -146,11 +146,7 @@ def _read(path: Path) -> tuple[str, Rows]:
 def _governing_bodies(rows: Rows, number: int, into: Dataset) -> None:
     person_of = _people(number)
     for where, row in rows:
-        _no_example(row, where, "person")
-        if not row["person"]:
-            raise InputError([Problem(where, "person", "required: the member's name")])
-        roles = _roles(row, where, GoverningRole)
-        first, last = _dates(row, where, "appointed", "left")
+        roles, days = _membership(row, where, GoverningRole)
         facts: dict[str, Any] = {
             column: _bool(row[column], where, column)
             for column in ("gp_register", "specialist_register", "nmc_register", "accountancy_qualified")
@@ -168,21 +164,26 @@ def _governing_bodies(rows: Rows, number: int, into: Dataset) -> None:
         ):
             facts[column] = parse_date(row[column], where, column)
         code = person_of(row["person"], facts, where, "person")
-        _member(into, where, row, code, facts, roles, (first, last), "ccg_code", RelType.HOLDS_ROLE)
+        _member(into, where, row, code, facts, roles, days, "ccg_code", RelType.HOLDS_ROLE)
 
 
 def _icb_boards(rows: Rows, number: int, into: Dataset) -> None:
     person_of = _people(number)
     for where, row in rows:
-        _no_example(row, where, "person")
-        if not row["person"]:
-            raise InputError([Problem(where, "person", "required: the member's name")])
-        roles = _roles(row, where, BoardRole)
-        first, last = _dates(row, where, "appointed", "left")
+        roles, days = _membership(row, where, BoardRole)
         employer = _choice(row["employer"] or "none", [e.value for e in Employer], where, "employer")
         facts = {"employer": employer}
         code = person_of(row["person"], facts, where, "person")
-        _member(into, where, row, code, facts, roles, (first, last), "icb_code", RelType.ON_BOARD)
+        _member(into, where, row, code, facts, roles, days, "icb_code", RelType.ON_BOARD)
+
+
+def _membership(row: dict[str, str], where: Location, allowed: Iterable[str]) -> tuple[list[str], tuple[date, date | None]]:
+    """A member's row of a governing body or board: its roles (each one of `allowed`) and its
+    first and last day; the template's example row and a row naming nobody are refused."""
+    _no_example(row, where, "person")
+    if not row["person"]:
+        raise InputError([Problem(where, "person", "required: the member's name")])
+    return _roles(row, where, allowed), _dates(row, where, "appointed", "left")
 
 
 def _member(
