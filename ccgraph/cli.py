@@ -27,46 +27,19 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 
 
 class LazyChoice(click.Choice):
-    """A choice whose values a module defines, imported only when the option is parsed or its
-    help shown (`names` returns them)."""
+    """A choice among the names `module` defines as `attribute` (a tuple, or a dict's keys),
+    imported only when the option is parsed or its help shown."""
 
-    def __init__(self, names: Callable[[], Any]) -> None:
-        self._names = names
+    def __init__(self, module: str, attribute: str) -> None:
+        self._where = (module, attribute)
         self.case_sensitive = True
 
     @property
     def choices(self) -> tuple[str, ...]:  # type: ignore[override]
-        return tuple(self._names())
+        from importlib import import_module
 
-
-def _crosswalk_levels() -> tuple[str, ...]:
-    from graphmodel.crosswalk import LEVELS
-
-    return LEVELS
-
-
-def _crosswalk_weights() -> tuple[str, ...]:
-    from graphmodel.crosswalk import WEIGHTS
-
-    return WEIGHTS
-
-
-def _summary_levels() -> list[str]:
-    from graphmodel.summary import BY
-
-    return list(BY)
-
-
-def _export_formats() -> tuple[str, ...]:
-    from graphmodel.nx_graph import EXPORT_FORMATS
-
-    return EXPORT_FORMATS
-
-
-def _register_kinds() -> list[str]:
-    from loaders.registers import TEMPLATES
-
-    return list(TEMPLATES)
+        module, attribute = self._where
+        return tuple(getattr(import_module(module), attribute))
 
 
 class Failure(click.ClickException):
@@ -504,9 +477,9 @@ def diff(ctx: click.Context, before, after, data, scenario, graph_file, fmt, out
 @data_option
 @scenario_option
 @input_option
-@click.option("--from", "source", type=LazyChoice(_crosswalk_levels), default="ccg", show_default=True, help="Bodies on FIRST.")
-@click.option("--to", "target", type=LazyChoice(_crosswalk_levels), default="ccg", show_default=True, help="Bodies on SECOND.")
-@click.option("--weight", type=LazyChoice(_crosswalk_weights), default="practices", show_default=True)
+@click.option("--from", "source", type=LazyChoice("graphmodel.crosswalk", "LEVELS"), default="ccg", show_default=True, help="Bodies on FIRST.")
+@click.option("--to", "target", type=LazyChoice("graphmodel.crosswalk", "LEVELS"), default="ccg", show_default=True, help="Bodies on SECOND.")
+@click.option("--weight", type=LazyChoice("graphmodel.crosswalk", "WEIGHTS"), default="practices", show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @click.pass_context
 def crosswalk(ctx: click.Context, first, second, data, scenario, graph_file, source, target, weight, fmt) -> None:
@@ -523,7 +496,7 @@ def crosswalk(ctx: click.Context, first, second, data, scenario, graph_file, sou
 @data_option
 @scenario_option
 @input_option
-@click.option("--by", type=LazyChoice(_summary_levels), default="region", show_default=True)
+@click.option("--by", type=LazyChoice("graphmodel.summary", "BY"), default="region", show_default=True)
 @as_at_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @click.pass_context
@@ -610,7 +583,7 @@ def _format_of(path: Path, fmt: str | None = None) -> str:
 @data_option
 @scenario_option
 @input_option
-@click.option("--format", "fmt", type=LazyChoice(_export_formats), help="Default: from the file extension.")
+@click.option("--format", "fmt", type=LazyChoice("graphmodel.nx_graph", "EXPORT_FORMATS"), help="Default: from the file extension.")
 @click.option(
     "--as-at",
     type=click.DateTime(["%Y-%m-%d"]),
@@ -739,7 +712,7 @@ def data(ctx: click.Context, fmt: str, verify: bool, copy_to: Path | None) -> No
 
 
 @main.command()
-@click.argument("kind", type=LazyChoice(_register_kinds))
+@click.argument("kind", type=LazyChoice("loaders.registers", "TEMPLATES"))
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Write it here (never over a file).")
 def template(kind: str, output: Path | None) -> None:
     """A register to fill from the bodies' own papers (a header, and an example row to replace;

@@ -11,7 +11,6 @@ visit runs it as a script: only a function in a shared module is one cache entry
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import tempfile
@@ -121,22 +120,17 @@ def timeline_of(inputs: Inputs) -> list[dict[str, Any]]:
 
 @st.cache_resource(show_spinner="Working out when each finding began and ended (once, some seconds)")
 def spans_of(inputs: Inputs) -> dict[str, list[tuple[str, str]]]:
-    """Each finding's spans, by its identity (`span_key`): the first and last day it held
-    (`System.findings_over_time`), computed once per input set."""
+    """Each finding's spans, by its identity (`Finding.identity`): the first and last day it
+    held (`System.findings_over_time`), computed once per input set."""
     spans: dict[str, list[tuple[str, str]]] = {}
     for span in inputs.load().findings_over_time():
-        spans.setdefault(span_key(span.finding), []).append((span.first.isoformat(), span.last.isoformat()))
+        spans.setdefault(span.finding.identity, []).append((span.first.isoformat(), span.last.isoformat()))
     return spans
-
-
-def span_key(finding: Any) -> str:
-    """A finding's identity across days: its check, body and evidence."""
-    return json.dumps([finding.check, finding.org, finding.evidence], sort_keys=True, default=str)
 
 
 def since_until(spans: dict[str, list[tuple[str, str]]], finding: Any, day: str) -> tuple[str, str]:
     """The first and last day of the span of `finding` that holds `day` ("" if none does)."""
-    return next(((a, b) for a, b in spans.get(span_key(finding), []) if a <= day <= b), ("", ""))
+    return next(((a, b) for a, b in spans.get(finding.identity, []) if a <= day <= b), ("", ""))
 
 
 def first_day(system: System) -> str:

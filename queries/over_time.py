@@ -13,7 +13,6 @@ intervals to `check` run on random days.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,9 +24,9 @@ import networkx as nx
 
 from queries.check import Check
 from queries.checks._graph import traced
-from queries.findings import Finding, to_findings
+from queries.findings import Finding
 from queries.registry import REGULATIONS_2022, CheckSettings
-from queries.runner import NetworkXBackend
+from queries.runner import NetworkXBackend, run_checks
 
 __all__ = ["Span", "findings_over_time"]
 
@@ -48,11 +47,11 @@ class Span:
 
 
 def _days_in(attrs: dict[str, Any]) -> Iterable[str]:
+    """The ISO days among a node's or link's values (lists of them too)."""
     for value in attrs.values():
-        if isinstance(value, str) and len(value) == 10 and _DAY.fullmatch(value):
-            yield value
-        elif isinstance(value, list):
-            yield from (v for v in value if isinstance(v, str) and len(v) == 10 and _DAY.fullmatch(v))
+        for item in value if isinstance(value, list) else (value,):
+            if isinstance(item, str) and len(item) == 10 and _DAY.fullmatch(item):
+                yield item
 
 
 def _dates_read(graph: nx.MultiDiGraph, reads: set[tuple[str, str]]) -> set[date]:
@@ -96,32 +95,22 @@ def findings_over_time(
     graph: nx.MultiDiGraph, checks: Iterable[Check], first: date, last: date, settings: CheckSettings | None = None
 ) -> list[Span]:
     """Every finding of `checks` from `first` to `last`, each with the days it held, in order of
-    check, first day and body. `settings` gives the tolerance and exceptions (not the date)."""
+    check, first day and body. `settings` gives the tolerance and exceptions (not the date).
+
+    A finding is the same on two days when its check, body and evidence are (`Finding.identity`;
+    its body's name may change between them: the span keeps the name of its first day)."""
     settings = settings or CheckSettings()
     backend = NetworkXBackend(graph)
     spans: list[Span] = []
     for check in checks:
-        days = _change_days(check, graph, first, last, settings)
         open_since: dict[str, tuple[date, Finding]] = {}  # a finding's identity -> its first day
-        ends = [*days[1:], min(last, check.until or last) + ONE_DAY]
-        for day, following in zip(days, ends, strict=True):
-            params = settings.model_copy(update={"as_at": day}).query_parameters()
-            pairs = backend.pairs(check, params)
-            people = {str(ev["person"]) for _, ev in pairs if ev.get("person")}
-            labels = backend.labels({org for org, _ in pairs} | people, check.cites, params["as_at"])
-            now = {_identity(f): f for f in to_findings(check, pairs, labels)}
+        for day in _change_days(check, graph, first, last, settings):
+            now = {f.identity: f for f in run_checks(backend, settings.model_copy(update={"as_at": day}), [check.id])}
             for key in [k for k in open_since if k not in now]:  # ended the day before this one
                 since, finding = open_since.pop(key)
                 spans.append(Span(finding, since, day - ONE_DAY))
             for key, finding in now.items():
                 open_since.setdefault(key, (day, finding))
-            if following > min(last, check.until or last):  # the last day judged: close what is open
-                spans += [Span(finding, since, following - ONE_DAY) for since, finding in open_since.values()]
-                open_since = {}
+        last_judged = min(last, check.until or last)
+        spans += [Span(finding, since, last_judged) for since, finding in open_since.values()]
     return sorted(spans, key=lambda s: (s.finding.check, s.first, s.finding.org, s.finding.identity))
-
-
-def _identity(finding: Finding) -> str:
-    """A finding is the same on two days when its check, body and evidence are (its body's name
-    may change between them: the interval keeps the name of its first day)."""
-    return json.dumps([finding.check, finding.org, finding.evidence], sort_keys=True, default=str)
