@@ -23,8 +23,9 @@ class Neo4jUnavailable(CcgraphError, RuntimeError):
 
 
 def cache_dir() -> Path:
-    """Where the local server keeps jars, store and generated credentials."""
-    return Path(os.environ.get("CCGRAPH_CACHE", Path.home() / ".cache" / "ccgraph"))
+    """Where the local server keeps jars, store and generated credentials: `$CCGRAPH_NEO4J_DIR`,
+    else `~/.cache/ccgraph`. Not `CCGRAPH_CACHE`, which turns the kept graph on or off."""
+    return Path(os.environ.get("CCGRAPH_NEO4J_DIR") or Path.home() / ".cache" / "ccgraph")
 
 
 def credentials_file() -> Path:

@@ -28,7 +28,7 @@ if [ -n "${CCGRAPH_TEST_NEO4J_URI:-}" ]; then
 else
   port="${CCGRAPH_TEST_NEO4J_PORT:-7697}"
   export NEO4J_URI="bolt://127.0.0.1:${port}"
-  export CCGRAPH_CACHE="${CCGRAPH_CACHE:-${HOME:-/tmp}/.cache/ccgraph}"
+  export CCGRAPH_NEO4J_DIR="${CCGRAPH_NEO4J_DIR:-${HOME:-/tmp}/.cache/ccgraph}"
   unset NEO4J_USER NEO4J_PASSWORD  # the test server's password is generated and kept privately
   if ! ccgraph neo4j --port "$port" status | grep -q "^running"; then
     echo "== starting a local Neo4j for the tests on 127.0.0.1:${port}"

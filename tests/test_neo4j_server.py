@@ -21,7 +21,7 @@ from loaders.inputs import EXAMPLE_SCENARIO, load_inputs
 
 
 def test_without_maven_the_first_start_says_to_install_it(tmp_path, monkeypatch):
-    monkeypatch.setenv("CCGRAPH_CACHE", str(tmp_path))
+    monkeypatch.setenv("CCGRAPH_NEO4J_DIR", str(tmp_path))
     monkeypatch.setattr(shutil, "which", lambda name: None if name == "mvn" else "/usr/bin/" + name)
     with pytest.raises(ServerError, match="Maven \\(mvn\\) is needed"):
         neo4j_server.build(LocalServer(port=7999))
@@ -34,7 +34,7 @@ def test_without_java_17_or_21_the_start_says_which_java_is_needed(monkeypatch):
 
 
 def test_a_port_taken_by_another_program_is_refused_clearly(tmp_path, monkeypatch):
-    monkeypatch.setenv("CCGRAPH_CACHE", str(tmp_path))
+    monkeypatch.setenv("CCGRAPH_NEO4J_DIR", str(tmp_path))
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
@@ -44,7 +44,7 @@ def test_a_port_taken_by_another_program_is_refused_clearly(tmp_path, monkeypatc
 
 
 def test_status_of_a_server_that_is_not_running(tmp_path, monkeypatch):
-    monkeypatch.setenv("CCGRAPH_CACHE", str(tmp_path))
+    monkeypatch.setenv("CCGRAPH_NEO4J_DIR", str(tmp_path))
     assert neo4j_server.status(LocalServer(port=7998)) == "not running"
     assert neo4j_server.stop(LocalServer(port=7998)) == "Neo4j is not running"
 

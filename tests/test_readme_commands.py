@@ -53,7 +53,7 @@ def copy(real_data, tmp_path_factory) -> Path:
 
 
 def _env(real_data: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CCGRAPH_") or k == "CCGRAPH_CACHE"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CCGRAPH_") or k == "CCGRAPH_NEO4J_DIR"}
     return {**env, **extra}
 
 
