@@ -145,9 +145,11 @@ def _said_loaded(summary: LoadSummary | None) -> None:
         if summary.retried
         else ""
     )
+    steps = ", ".join(f"{step} {took:.1f} s" for step, took in getattr(summary, "seconds", {}).items())
     _err(
         f"Loaded into Neo4j, replacing the graph it held: {summary.nodes} nodes, "
-        f"{summary.relationships} relationships (run {summary.run_id}{retried})."
+        f"{summary.relationships} relationships (run {summary.run_id}{retried}"
+        f"{'; ' + steps if steps else ''})."
     )
 
 
@@ -158,6 +160,7 @@ def _open(
     *,
     graph_file: Path | None = None,
     bulk: bool = False,
+    offline: bool = False,
     batch_size: int = 5000,
     asked: dict[str, Any] | None = None,
     cache: bool = True,
@@ -184,6 +187,7 @@ def _open(
             backend=ctx.obj["backend"],
             cache=cache,
             bulk=bulk,
+            offline=offline,
             batch_size=batch_size,
             progress=progress,
         )
@@ -271,6 +275,20 @@ bulk_option = click.option(
 )
 
 
+offline_option = click.option(
+    "--offline",
+    is_flag=True,
+    help="Neo4j, local server only: write the importer's files and run Neo4j's offline importer "
+    "into a new database, then restart the server on it (the previous graph is kept until it is "
+    "complete). The quickest for national-scale graphs.",
+)
+
+
+def _one_way_to_load(bulk: bool, offline: bool) -> None:
+    if bulk and offline:
+        raise click.UsageError("--bulk and --offline are two ways to load: choose one.")
+
+
 as_at_option = click.option(
     "--as-at",
     type=click.DateTime(["%Y-%m-%d"]),
@@ -292,6 +310,7 @@ exceptions_option = click.option(
 @input_option
 @batch_size_option
 @bulk_option
+@offline_option
 @click.option(
     "--report", "report_format", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
@@ -303,21 +322,25 @@ def load(
     graph_file: Path | None,
     batch_size: int,
     bulk: bool,
+    offline: bool,
     report_format: str,
 ) -> None:
     """Build the graph from a data directory and/or a scenario and print the data-quality report.
 
     The files are always read (and, on networkx, the graph kept for the commands that follow: see
     docs/cache.md). With --backend neo4j the graph replaces the one in Neo4j, atomically (or
-    batch by batch with --bulk).
+    batch by batch with --bulk, or through Neo4j's offline importer with --offline).
     """
+    _one_way_to_load(bulk, offline)
     if not (data or scenario or graph_file or ctx.obj.get("example")):
         from ccgraph.core import SHIPPED
         from loaders.bundled import bundled_folders
 
         data = tuple(bundled_folders())  # into Neo4j too, where no inputs would mean the graph it holds
         _err(f"No --data given: loading {SHIPPED}.")
-    system = _open(ctx, data, scenario, graph_file=graph_file, bulk=bulk, batch_size=batch_size, cache=False)
+    system = _open(
+        ctx, data, scenario, graph_file=graph_file, bulk=bulk, offline=offline, batch_size=batch_size, cache=False
+    )
     assert system.dataset is not None  # read from the files (and kept for the next command)
     if report_format == "json":
         click.echo(json.dumps({"counts": system.dataset.counts(), **system.quality.as_dict()}, indent=2))
@@ -622,6 +645,7 @@ def export(ctx: click.Context, path: Path, data, scenario, graph_file, fmt: str 
 )
 @batch_size_option
 @bulk_option
+@offline_option
 @click.pass_context
 def generate(
     ctx: click.Context,
@@ -631,6 +655,7 @@ def generate(
     output: Path | None,
     batch_size: int,
     bulk: bool,
+    offline: bool,
 ) -> None:
     """Generate a seeded synthetic health system (invented bodies) with planted violations.
 
@@ -645,6 +670,7 @@ def generate(
     if (problem := size_problem(scale, violations)) is not None:
         option = "--scale" if problem.startswith("scale") else "--violations"
         raise click.BadParameter(problem, param_hint=f"'{option}'")
+    _one_way_to_load(bulk, offline)
     fmt = _format_of(output) if output else ""  # refused before any work
     synthetic = generate_with_breaches(
         scale, seed, {c.id: violations for c in CHECKS} if violations else None
@@ -664,7 +690,7 @@ def generate(
         system = System("neo4j", QualityReport(), "generated", driver=driver)
         with _progress("Loading into Neo4j") as progress:
             system.load_into_neo4j(
-                Loaded(dataset, QualityReport()), bulk=bulk, batch_size=batch_size, progress=progress
+                Loaded(dataset, QualityReport()), bulk=bulk, offline=offline, batch_size=batch_size, progress=progress
             )
         _said_loaded(system.last_load)
     if output:

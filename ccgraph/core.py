@@ -153,6 +153,7 @@ class System:
         backend: BackendName = "networkx",
         cache: bool = True,
         bulk: bool = False,
+        offline: bool = False,
         batch_size: int = 5000,
         progress: Callable[[str, int, int], None] | None = None,
         driver: Driver | None = None,
@@ -176,6 +177,9 @@ class System:
         cache : on networkx, use the graph kept from an earlier run on the same input files by
             the same ccgraph (`ccgraph.kept_graph`) instead of reading them again; a graph read
             is kept either way (never one holding a user's registers)
+        bulk : on neo4j, commit batch by batch (graphs too large for one transaction)
+        offline : on neo4j, through Neo4j's offline importer into the local server
+            (`ccgraph.neo4j_offline`: the quickest for national-scale graphs)
         progress : called as progress(stage, done, total) while the files are read (total 0:
             not counted) and while loading into Neo4j
         """
@@ -216,7 +220,7 @@ class System:
         system.shows(asked or {})
         if backend == "neo4j":
             assert driver is not None
-            system.load_into_neo4j(loaded, bulk=bulk, batch_size=batch_size, progress=progress)
+            system.load_into_neo4j(loaded, bulk=bulk, offline=offline, batch_size=batch_size, progress=progress)
         else:
             system._graph = build_graph(loaded.dataset)
             if key is not None:
@@ -246,15 +250,26 @@ class System:
         loaded: Loaded,
         *,
         bulk: bool = False,
+        offline: bool = False,
         batch_size: int = 5000,
         progress: Callable[[str, int, int], None] | None = None,
     ) -> LoadSummary:
+        """Replace the graph in Neo4j with `loaded`: in one transaction, batch by batch (`bulk`)
+        or through the offline importer into the local server (`offline`)."""
         from neo4j.exceptions import Neo4jError
 
         from graphmodel.neo4j_connect import Neo4jUnavailable
         from graphmodel.neo4j_load import load_dataset
 
         assert self.driver is not None
+        if bulk and offline:
+            raise CcgraphError("--bulk and --offline are two ways to load: choose one")
+        if offline:
+            from ccgraph.neo4j_offline import offline_load
+
+            imported = offline_load(self.driver, loaded.dataset, say=lambda step: progress and progress(step, 0, 0))
+            self._graph, self.last_load = None, imported
+            return imported
         total = len(loaded.dataset.nodes) + len(loaded.dataset.relationships)
         done = 0
 

@@ -113,8 +113,14 @@ def connect(config: Neo4jConfig | None = None) -> Driver:
         driver.close()
         raise Neo4jUnavailable(f"Neo4j {version} at {config.uri} is too old: ccgraph needs Neo4j 5 or later.")
     driver.ccgraph_database = config.database  # type: ignore[attr-defined]
+    driver.ccgraph_uri = config.uri  # type: ignore[attr-defined]
     return driver
 
 
 def database_of(driver: Driver) -> str:
     return getattr(driver, "ccgraph_database", "neo4j")
+
+
+def uri_of(driver: Driver) -> str | None:
+    """The address `connect` opened the driver on (None for a driver made elsewhere)."""
+    return getattr(driver, "ccgraph_uri", None)

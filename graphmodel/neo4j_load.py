@@ -259,13 +259,7 @@ def load_dataset(
     ensure_schema(driver)
     run_id = uuid.uuid4().hex
     nodes, links = _load_statements(dataset)
-    marker = {
-        "run": run_id,
-        "at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "nodes": len(dataset.nodes),
-        "rels": len(dataset.relationships),
-        "coverage": [day.isoformat() for day in dataset.coverage] if dataset.coverage else None,
-    }
+    marker = _marker(dataset, run_id)
     with LoadLease(driver, run_id) as lease, driver.session(database=database_of(driver)) as session:
         marker["epoch"] = lease.epoch
         if atomic:
@@ -291,13 +285,31 @@ def load_dataset(
     return LoadSummary(run_id, len(dataset.nodes), len(dataset.relationships), retried)
 
 
+def _marker(dataset: Dataset, run_id: str, epoch: int = 0) -> dict[str, Any]:
+    return {
+        "run": run_id,
+        "at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "nodes": len(dataset.nodes),
+        "rels": len(dataset.relationships),
+        "coverage": [day.isoformat() for day in dataset.coverage] if dataset.coverage else None,
+        "epoch": epoch,
+    }
+
+
+def mark_complete(driver: Driver, dataset: Dataset, run_id: str) -> None:
+    """Mark a database written outside this module (an offline import of `dataset`) as one
+    complete load, so that readers take it (`neo4j_read.require_complete_graph`)."""
+    driver.execute_query(_MARK_COMPLETE, _marker(dataset, run_id), database_=database_of(driver))
+
+
 def _fenced(tx: Any, query: str, params: dict[str, Any]) -> None:
     fence(tx, params["run"])
     tx.run(query, params).consume()
 
 
 # What earlier loads wrote and this one did not; never what a later load (a higher epoch) wrote.
-_EARLIER = "{0}.load_run <> $run AND coalesce({0}.load_epoch, 0) < $epoch"
+# An offline import stamps nothing (graphmodel.neo4j_import_files): what it wrote is earlier.
+_EARLIER = "coalesce({0}.load_run, '') <> $run AND coalesce({0}.load_epoch, 0) < $epoch"
 _CLEANUP = (
     f"MATCH ()-[r]->() WHERE {_EARLIER.format('r')} DELETE r",
     f"MATCH (n:{ENTITY}) WHERE {_EARLIER.format('n')} DETACH DELETE n",
