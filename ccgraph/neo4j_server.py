@@ -274,7 +274,7 @@ def start(
             raise ServerError(f"Neo4j exited with code {proc.returncode}; log {server.log_file}:\n{tail}")
         if b"READY" in server.log_file.read_bytes()[-4096:] and _port_open(server.port):
             return f"Neo4j {NEO4J_VERSION} running at {server.uri} (pid {proc.pid}, data {server.home})"
-        time.sleep(0.5)
+        time.sleep(0.2)
     stop(server)
     raise ServerError(f"Neo4j did not answer on {server.uri} within {timeout:.0f} s; see {server.log_file}")
 
@@ -288,7 +288,7 @@ def stop(server: LocalServer, *, timeout: float = 60.0) -> str:
     while time.monotonic() < deadline:
         if not _alive(pid):
             break
-        time.sleep(0.3)
+        time.sleep(0.1)
     else:
         os.kill(pid, signal.SIGKILL)
     server.pid_file.unlink(missing_ok=True)

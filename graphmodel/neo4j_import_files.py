@@ -32,6 +32,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,14 @@ from graphmodel.dataset import Dataset
 from graphmodel.model import Node
 from graphmodel.neo4j_connect import ENTITY, database_of
 
-__all__ = ["ARRAY_DELIMITER", "ImportFiles", "write_empty_lists", "write_import_files"]
+__all__ = [
+    "ARRAY_DELIMITER",
+    "ImportFiles",
+    "write_empty_lists",
+    "write_import_files",
+    "write_link_files",
+    "write_node_files",
+]
 
 ARRAY_DELIMITER = "\x1f"  # the model refuses control characters in text, so no value holds it
 
@@ -65,19 +73,25 @@ class ImportFiles:
 
 
 def write_import_files(dataset: Dataset, folder: Path) -> ImportFiles:
-    """Write `dataset` into `folder` as the importer's CSV files (see the module docstring).
+    """Write `dataset` into `folder` as the importer's CSV files (see the module docstring): its
+    nodes, then its links (`write_node_files`, `write_link_files`, which may run at once)."""
+    files = write_node_files(dataset, folder)
+    links = write_link_files(dataset, folder)
+    files.relationship_files, files.relationships = links.relationship_files, links.relationships
+    return files
 
-    Built column by column from the records' fields (what `Node.properties` and
-    `Relationship.properties` dump, without a dictionary per record): at national scale the
-    per-record dump was most of the time. Nodes are numbered for the importer (its integer ids
-    are quicker than text ones); the number is not stored.
-    """
+
+def write_node_files(dataset: Dataset, folder: Path) -> ImportFiles:
+    """One file per node kind, built column by column from the records' fields (what
+    `Node.properties` dumps, without a dictionary per record: at national scale the per-record
+    dump was most of the time). Nodes are numbered for the importer in the dataset's order (its
+    integer ids are quicker than text ones); the number is not stored."""
     folder.mkdir(parents=True, exist_ok=True)
     files = ImportFiles(folder)
-    number = {code: str(i) for i, code in enumerate(dataset.nodes)}
     nodes_by_class: dict[type[Node], list[dict[str, Any]]] = defaultdict(list)
     for node in dataset.nodes.values():
         nodes_by_class[type(node)].append(node.__dict__)
+    number = _numbers(dataset)
     for cls, fields in sorted(nodes_by_class.items(), key=lambda item: str(item[0].kind)):
         path = folder / f"nodes-{cls.kind}.csv"
         columns = {
@@ -85,13 +99,20 @@ def write_import_files(dataset: Dataset, folder: Path) -> ImportFiles:
             ":LABEL": [_quoted(f"{ENTITY}{ARRAY_DELIMITER}{cls.kind}")] * len(fields),
             "kind:string": [_quoted(str(cls.kind))] * len(fields),
         }
-        _add_properties(path, columns, fields, list(cls.model_fields))
-        for name in cls.model_fields:  # the importer reads an empty list as none: set after it
-            if empty := [record["code"] for record in fields if record[name] == ()]:
-                files.empty_lists.setdefault(name, []).extend(empty)
+        for name, empty in _add_properties(path, columns, fields, list(cls.model_fields)).items():
+            files.empty_lists.setdefault(name, []).extend(empty)
         _write(path, columns)
         files.node_files.append(path)
         files.nodes += len(fields)
+    return files
+
+
+def write_link_files(dataset: Dataset, folder: Path) -> ImportFiles:
+    """One file per link type, from the links' fields (what `Relationship.properties` dumps) and
+    their `key`, the ends numbered as `write_node_files` numbers the nodes."""
+    folder.mkdir(parents=True, exist_ok=True)
+    files = ImportFiles(folder)
+    number = _numbers(dataset)
     links_by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for rel in dataset.relationships.values():
         links_by_type[str(rel.rel)].append(rel.__dict__)
@@ -112,6 +133,10 @@ def write_import_files(dataset: Dataset, folder: Path) -> ImportFiles:
     return files
 
 
+def _numbers(dataset: Dataset) -> dict[str, str]:
+    return dict(zip(dataset.nodes, map(str, range(len(dataset.nodes)))))
+
+
 def write_empty_lists(driver: Driver, files: ImportFiles) -> None:
     """Give the imported nodes the empty lists the importer could not write (it reads an empty
     array field as no value), as the online load stores them."""
@@ -128,18 +153,27 @@ def write_empty_lists(driver: Driver, files: ImportFiles) -> None:
 LINK_PROPERTIES = ["qualifier", "valid_from", "valid_to", "share", "count", "source_url", "quote", "derived"]
 
 
-def _add_properties(path: Path, columns: dict[str, list[str]], fields: list[dict[str, Any]], names: list[str]) -> None:
+def _add_properties(
+    path: Path, columns: dict[str, list[str]], fields: list[dict[str, Any]], names: list[str]
+) -> dict[str, list[str]]:
+    """Add a column per property any record holds; returns, per list property, the codes of the
+    records whose list is empty (the importer would read it as none)."""
+    empty_lists: dict[str, list[str]] = {}
     for name in names:
-        values = [record[name] for record in fields]
-        if any(value is not None for value in values):
-            kind, cells = _cells(path, name, values)
-            columns[f"{name}:{kind}"] = cells
+        values = list(map(itemgetter(name), fields))
+        if values.count(None) == len(values):
+            continue
+        kind, cells = _cells(path, name, values)
+        columns[f"{name}:{kind}"] = cells
+        if kind.endswith("[]") and () in values:
+            empty_lists[name] = [record["code"] for record, value in zip(fields, values) if value == ()]
+    return empty_lists
 
 
 def _write(path: Path, columns: dict[str, list[str]]) -> None:
     with path.open("w", encoding="utf-8", newline="") as out:
         out.write(",".join(columns) + "\n")
-        out.writelines(",".join(cells) + "\n" for cells in zip(*columns.values()))
+        out.write("\n".join(map(",".join, zip(*columns.values()))) + "\n")
 
 
 def _cells(path: Path, name: str, values: list[Any]) -> tuple[str, list[str]]:
@@ -157,8 +191,12 @@ def _cells(path: Path, name: str, values: list[Any]) -> tuple[str, list[str]]:
         return f"{item[0]}[]", _texts(path, name, [None if v is None else ARRAY_DELIMITER.join(v) for v in joined])
     if len(kinds) > 1 or not kinds <= set(_CONVERT):
         raise ValueError(f"{path.name}: {name} holds values of types the importer cannot hold as one")
+    if set(map(type, values)) <= {str, type(None)}:  # plain text: nothing to convert
+        return "string", _texts(path, name, values)
     kind, convert = _CONVERT[kinds.pop() if kinds else str]
-    texts = [None if value is None else convert(value) for value in values]
+    texts: list[str | None] = (
+        list(map(convert, values)) if None not in values else [None if v is None else convert(v) for v in values]
+    )
     if kind == "string":
         return kind, _texts(path, name, texts)
     return kind, ["" if text is None else text for text in texts]
@@ -170,9 +208,11 @@ def _base(kind: type) -> type:
 
 
 def _texts(path: Path, name: str, texts: list[str | None]) -> list[str]:
-    every = "".join(text for text in texts if text)
+    every = "".join(filter(None, texts))
     if "\n" in every or "\r" in every:
         raise ValueError(f"{path.name}: {name} holds a line break, which the model refuses in text")
+    if '"' not in every:  # most columns: nothing to escape
+        return ["" if text is None else f'"{text}"' for text in texts]
     return ["" if text is None else '"' + text.replace('"', '""') + '"' for text in texts]
 
 

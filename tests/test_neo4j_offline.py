@@ -158,7 +158,7 @@ def test_a_failed_offline_load_leaves_the_previous_graph_served_whole(own_server
     before = generate(0.1, seed=3).dataset
     load_dataset(driver, before)
     if failing == "importer":  # a row the importer cannot read: bad data, found after the files are written
-        real_write = neo4j_offline.write_import_files
+        real_write = neo4j_offline.write_link_files
 
         def broken(dataset, folder: Path):
             files = real_write(dataset, folder)
@@ -166,7 +166,7 @@ def test_a_failed_offline_load_leaves_the_previous_graph_served_whole(own_server
                 out.write("999999999,1,\"MEMBER_OF\"\n")
             return files
 
-        monkeypatch.setattr(neo4j_offline, "write_import_files", broken)
+        monkeypatch.setattr(neo4j_offline, "write_link_files", broken)
         says = "Neo4j's importer failed"
     else:  # the new database is in place and the server restarted on it, then a step fails
         def no_schema(driver):
