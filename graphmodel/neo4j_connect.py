@@ -81,7 +81,12 @@ class Neo4jConfig:
 
 
 def connect(config: Neo4jConfig | None = None) -> Driver:
-    """Open and verify a driver; failures become `Neo4jUnavailable` with an actionable message."""
+    """Open and verify a driver; failures become `Neo4jUnavailable` with an actionable message.
+
+    ccgraph's queries run without the driver's bookmarks (`bookmark_manager_=None`): one server
+    needs none, and after an offline load (`ccgraph.neo4j_offline`) the new database counts its
+    transactions from the start again, so a bookmark of the old one would make a long-lived
+    reader (the explorer, a notebook) wait for a transaction that never comes."""
     config = config or Neo4jConfig.from_env()
     if not config.password:
         raise Neo4jUnavailable(
@@ -95,7 +100,7 @@ def connect(config: Neo4jConfig | None = None) -> Driver:
         records, _, _ = driver.execute_query(
             "CALL dbms.components() YIELD versions RETURN versions[0] AS version",
             routing_=RoutingControl.READ,
-            database_=config.database,
+            database_=config.database, bookmark_manager_=None,
         )
     except AuthError:
         driver.close()

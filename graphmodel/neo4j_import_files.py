@@ -145,7 +145,7 @@ def write_empty_lists(driver: Driver, files: ImportFiles) -> None:
             f"UNWIND $codes AS code MATCH (n:{ENTITY} {{code: code}}) SET n += $props",
             codes=codes,
             props={name: []},
-            database_=database_of(driver),
+            database_=database_of(driver), bookmark_manager_=None,
         )
 
 

@@ -56,15 +56,15 @@ def ensure_schema(driver: Driver) -> None:
         "CREATE INDEX commissions_population IF NOT EXISTS FOR ()-[k:COMMISSIONS]-() ON (k.qualifier)"
     )
     present, _, _ = driver.execute_query(
-        "SHOW INDEXES YIELD name RETURN collect(name) AS names", database_=db
+        "SHOW INDEXES YIELD name RETURN collect(name) AS names", database_=db, bookmark_manager_=None
     )
     missing = [statement for name, statement in wanted.items() if name not in present[0]["names"]]
     # Two at a time: each uniqueness constraint fills its index before the next starts, and on an
     # imported national-scale graph (1.2 million nodes) two at once took 2.1 s instead of 4.0.
     with ThreadPoolExecutor(2) as pool:
-        list(pool.map(lambda statement: driver.execute_query(statement, database_=db), missing))
+        list(pool.map(lambda statement: driver.execute_query(statement, database_=db, bookmark_manager_=None), missing))
     if missing:
-        driver.execute_query("CALL db.awaitIndexes(300)", database_=db)
+        driver.execute_query("CALL db.awaitIndexes(300)", database_=db, bookmark_manager_=None)
 
 
 # (Cypher, the nodes or relationships it writes, the UNWIND row of one of them)
@@ -184,7 +184,7 @@ class LoadLease:
             holder=self.holder,
             seconds=self.LEASE_SECONDS,
             stale=stale,
-            database_=database_of(self.driver),
+            database_=database_of(self.driver), bookmark_manager_=None,
         )
         return records[0]
 
@@ -193,7 +193,7 @@ class LoadLease:
         self._renewer.join()
         _ACTIVE_RUNS.discard(self.run_id)
         try:
-            self.driver.execute_query(_DROP_LEASE, run=self.run_id, database_=database_of(self.driver))
+            self.driver.execute_query(_DROP_LEASE, run=self.run_id, database_=database_of(self.driver), bookmark_manager_=None)
         except Exception:  # noqa: BLE001 - a lost server: the lease lapses, or is seen to be ours
             _log.debug("could not give the load lease back", exc_info=True)
 
@@ -204,7 +204,7 @@ class LoadLease:
                     _RENEW_LEASE,
                     run=self.run_id,
                     seconds=self.LEASE_SECONDS,
-                    database_=database_of(self.driver),
+                    database_=database_of(self.driver), bookmark_manager_=None,
                 )
             except Exception:  # noqa: BLE001 - the load itself reports a lost server
                 _log.debug("could not renew the load lease", exc_info=True)
@@ -301,7 +301,7 @@ def _marker(dataset: Dataset, run_id: str, epoch: int = 0) -> dict[str, Any]:
 def mark_complete(driver: Driver, dataset: Dataset, run_id: str) -> None:
     """Mark a database written outside this module (an offline import of `dataset`) as one
     complete load, so that readers take it (`neo4j_read.require_complete_graph`)."""
-    driver.execute_query(_MARK_COMPLETE, _marker(dataset, run_id), database_=database_of(driver))
+    driver.execute_query(_MARK_COMPLETE, _marker(dataset, run_id), database_=database_of(driver), bookmark_manager_=None)
 
 
 def _fenced(tx: Any, query: str, params: dict[str, Any]) -> None:

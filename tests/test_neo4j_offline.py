@@ -134,6 +134,7 @@ def _findings(driver, days: list[str]) -> list[Any]:
 @pytest.mark.neo4j
 def test_the_offline_load_holds_and_answers_exactly_what_the_online_load_does(own_server, real_2021):
     server, driver = own_server
+    reader = connect(Neo4jConfig(uri=server.uri, password=Neo4jConfig.from_env().password))  # another process's
     cases = [
         (load_inputs(real_2021).dataset, ["2020-04-01", "2022-07-01"]),  # names, shares, populations, dates
         (generate_with_breaches(0.5, 7, {c.id: 2 for c in CHECKS}).dataset, ["2013-04-01", "2022-07-01"]),
@@ -141,11 +142,14 @@ def test_the_offline_load_holds_and_answers_exactly_what_the_online_load_does(ow
     for dataset, days in cases:
         load_dataset(driver, dataset)
         online, online_findings = _held(driver), _findings(driver, days)
+        assert counts(reader) == dataset.counts()  # it has read the old database
         summary = offline_load(driver, dataset, server=server)
+        assert counts(reader) == dataset.counts()  # and reads the new one at once
         assert require_complete_graph(driver) == ([d.isoformat() for d in dataset.coverage] if dataset.coverage else None)
         assert _held(driver) == online
         assert _findings(driver, days) == online_findings and any(online_findings)
         assert set(summary.seconds) == {"files", "import", "restart", "constraints"}
+    reader.close()
     smaller = generate(0.05, seed=2).dataset
     load_dataset(driver, smaller)  # an online load after an import leaves nothing imported behind
     assert counts(driver) == smaller.counts()
