@@ -17,6 +17,9 @@ it. So this works with the local server only (`ccgraph neo4j start`), in five st
 
 If any step fails the previous database is put back and the server started on it: the graph is
 the previous one, whole, and the error says what failed (the importer's own report for bad data).
+If the process itself is killed during the swap, the server, started again, serves the previous
+graph or a database readers refuse (none, or the new one not yet marked complete) until a load
+completes; the previous database is then in the private folder `offline-RUN` beside the store.
 Neo4j Community holds one user database, so "switching to it" is this swap and restart (about
 ten seconds of the run), not `CREATE DATABASE`.
 """
@@ -126,9 +129,9 @@ def offline_load(
 
 
 def _write_files(dataset: Dataset, folder: Path) -> ImportFiles:
-    """The nodes' files here and the links' in a forked child at the same time (at x100, 8 s
-    become 5 s on two cores), the garbage collector paused meanwhile: the millions of new strings
-    would set it scanning the whole graph again and again."""
+    """The nodes' files here and the links' in a forked child at the same time (at x100, 8.4 s
+    became 6.8 s on two cores), the garbage collector paused meanwhile: the millions of new
+    strings would set it scanning the whole graph again and again."""
     folder.mkdir(parents=True, exist_ok=True)
     failed = folder / "links-failed.txt"
     gc.freeze()  # also keeps the child from touching (so copying) every object of the graph
@@ -237,8 +240,9 @@ def _put_back(server: LocalServer, stage: Path, heap: str | None, driver: Driver
 
 
 def _forget_bookmarks(driver: Driver) -> None:
-    """The driver's bookmarks name transactions of the database just replaced; the new one has
-    not reached them, and a query waiting for them would time out."""
+    """The driver's bookmarks name transactions of the database just replaced, which the new one
+    has not reached: ccgraph's own queries use none, but a caller's `driver.execute_query` would
+    wait for them and time out."""
     with driver.session(database=database_of(driver)) as session:  # no bookmarks: the new database's own
         session.run("RETURN 1").consume()
         fresh = session.last_bookmarks().raw_values
