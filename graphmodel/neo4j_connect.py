@@ -100,7 +100,8 @@ def connect(config: Neo4jConfig | None = None) -> Driver:
         records, _, _ = driver.execute_query(
             "CALL dbms.components() YIELD versions RETURN versions[0] AS version",
             routing_=RoutingControl.READ,
-            database_=config.database, bookmark_manager_=None,
+            database_=config.database,
+            bookmark_manager_=None,
         )
     except AuthError:
         driver.close()

@@ -124,7 +124,7 @@ def write_link_files(dataset: Dataset, folder: Path) -> ImportFiles:
             ":TYPE": [_quoted(rel_type)] * len(fields),
             "rel:string": [_quoted(rel_type)] * len(fields),
         }
-        _add_properties(path, columns, fields, LINK_PROPERTIES)
+        _add_properties(path, columns, fields, _LINK_PROPERTIES)
         keys = [f"{rel_type}|{r['qualifier']}|{r['valid_from'].isoformat() if r['valid_from'] else ''}" for r in fields]
         columns["key:string"] = _cells(path, "key", keys)[1]
         _write(path, columns)
@@ -145,12 +145,13 @@ def write_empty_lists(driver: Driver, files: ImportFiles) -> None:
             f"UNWIND $codes AS code MATCH (n:{ENTITY} {{code: code}}) SET n += $props",
             codes=codes,
             props={name: []},
-            database_=database_of(driver), bookmark_manager_=None,
+            database_=database_of(driver),
+            bookmark_manager_=None,
         )
 
 
 # What `Relationship.properties` holds besides `rel` (always `qualifier`, the rest when set)
-LINK_PROPERTIES = ["qualifier", "valid_from", "valid_to", "share", "count", "source_url", "quote", "derived"]
+_LINK_PROPERTIES = ["qualifier", "valid_from", "valid_to", "share", "count", "source_url", "quote", "derived"]
 
 
 def _add_properties(

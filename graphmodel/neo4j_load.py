@@ -62,7 +62,7 @@ def ensure_schema(driver: Driver) -> None:
     # Two at a time: each uniqueness constraint fills its index before the next starts, and on an
     # imported national-scale graph (1.2 million nodes) two at once took 2.1 s instead of 4.0.
     with ThreadPoolExecutor(2) as pool:
-        list(pool.map(lambda statement: driver.execute_query(statement, database_=db, bookmark_manager_=None), missing))
+        list(pool.map(lambda query: driver.execute_query(query, database_=db, bookmark_manager_=None), missing))
     if missing:
         driver.execute_query("CALL db.awaitIndexes(300)", database_=db, bookmark_manager_=None)
 
@@ -184,7 +184,8 @@ class LoadLease:
             holder=self.holder,
             seconds=self.LEASE_SECONDS,
             stale=stale,
-            database_=database_of(self.driver), bookmark_manager_=None,
+            database_=database_of(self.driver),
+            bookmark_manager_=None,
         )
         return records[0]
 
@@ -193,7 +194,9 @@ class LoadLease:
         self._renewer.join()
         _ACTIVE_RUNS.discard(self.run_id)
         try:
-            self.driver.execute_query(_DROP_LEASE, run=self.run_id, database_=database_of(self.driver), bookmark_manager_=None)
+            self.driver.execute_query(
+                _DROP_LEASE, run=self.run_id, database_=database_of(self.driver), bookmark_manager_=None
+            )
         except Exception:  # noqa: BLE001 - a lost server: the lease lapses, or is seen to be ours
             _log.debug("could not give the load lease back", exc_info=True)
 
@@ -204,7 +207,8 @@ class LoadLease:
                     _RENEW_LEASE,
                     run=self.run_id,
                     seconds=self.LEASE_SECONDS,
-                    database_=database_of(self.driver), bookmark_manager_=None,
+                    database_=database_of(self.driver),
+                    bookmark_manager_=None,
                 )
             except Exception:  # noqa: BLE001 - the load itself reports a lost server
                 _log.debug("could not renew the load lease", exc_info=True)
@@ -301,7 +305,9 @@ def _marker(dataset: Dataset, run_id: str, epoch: int = 0) -> dict[str, Any]:
 def mark_complete(driver: Driver, dataset: Dataset, run_id: str) -> None:
     """Mark a database written outside this module (an offline import of `dataset`) as one
     complete load, so that readers take it (`neo4j_read.require_complete_graph`)."""
-    driver.execute_query(_MARK_COMPLETE, _marker(dataset, run_id), database_=database_of(driver), bookmark_manager_=None)
+    driver.execute_query(
+        _MARK_COMPLETE, _marker(dataset, run_id), database_=database_of(driver), bookmark_manager_=None
+    )
 
 
 def _fenced(tx: Any, query: str, params: dict[str, Any]) -> None:

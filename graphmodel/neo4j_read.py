@@ -96,12 +96,16 @@ def counts(driver: Driver) -> dict[str, int]:
     """Nodes per kind and relationships per type, comparable with `Dataset.counts()`."""
     db = database_of(driver)
     nodes, _, _ = driver.execute_query(
-        f"MATCH (n:{ENTITY}) RETURN n.kind AS k, count(*) AS c", routing_=RoutingControl.READ, database_=db, bookmark_manager_=None
+        f"MATCH (n:{ENTITY}) RETURN n.kind AS k, count(*) AS c",
+        routing_=RoutingControl.READ,
+        database_=db,
+        bookmark_manager_=None,
     )
     rels, _, _ = driver.execute_query(
         f"MATCH (:{ENTITY})-[r]->(:{ENTITY}) RETURN type(r) AS k, count(*) AS c",
         routing_=RoutingControl.READ,
-        database_=db, bookmark_manager_=None,
+        database_=db,
+        bookmark_manager_=None,
     )
     return dict(sorted({r["k"]: r["c"] for r in [*nodes, *rels]}.items()))
 
