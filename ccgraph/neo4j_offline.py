@@ -42,7 +42,7 @@ from urllib.parse import urlsplit
 from neo4j import Driver
 
 from ccgraph.neo4j_server import JAVA_FLAGS, LocalServer, build, find_java, make_private, running_pid, start, stop
-from graphmodel.dataset import Dataset
+from graphmodel.dataset import Dataset, gc_paused
 from graphmodel.neo4j_connect import Neo4jUnavailable, database_of, uri_of
 from graphmodel.neo4j_import_files import ImportFiles, write_empty_lists, write_link_files, write_node_files
 from graphmodel.neo4j_load import LoadLease, LoadSummary, ensure_schema, mark_complete
@@ -135,23 +135,22 @@ def _write_files(dataset: Dataset, folder: Path) -> ImportFiles:
     folder.mkdir(parents=True, exist_ok=True)
     failed = folder / "links-failed.txt"
     gc.freeze()  # also keeps the child from touching (so copying) every object of the graph
-    gc.disable()
     try:
-        child = os.fork()
-        if child == 0:  # pure Python over the dataset; leave without running the parent's clean-ups
-            status = 0
+        with gc_paused():
+            child = os.fork()
+            if child == 0:  # pure Python over the dataset; leave without running the parent's clean-ups
+                status = 0
+                try:
+                    write_link_files(dataset, folder)
+                except BaseException as err:  # noqa: BLE001 - said to the parent, which raises it
+                    failed.write_text(str(err), encoding="utf-8")
+                    status = 1
+                os._exit(status)
             try:
-                write_link_files(dataset, folder)
-            except BaseException as err:  # noqa: BLE001 - said to the parent, which raises it
-                failed.write_text(str(err), encoding="utf-8")
-                status = 1
-            os._exit(status)
-        try:
-            files = write_node_files(dataset, folder)
-        finally:
-            _, status = os.waitpid(child, 0)
+                files = write_node_files(dataset, folder)
+            finally:
+                _, status = os.waitpid(child, 0)
     finally:
-        gc.enable()
         gc.unfreeze()
     if status != 0:
         said = failed.read_text(encoding="utf-8") if failed.exists() else f"wait status {status}"

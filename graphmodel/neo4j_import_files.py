@@ -214,7 +214,7 @@ def _texts(path: Path, name: str, texts: list[str | None]) -> list[str]:
         raise ValueError(f"{path.name}: {name} holds a line break, which the model refuses in text")
     if '"' not in every:  # most columns: nothing to escape
         return ["" if text is None else f'"{text}"' for text in texts]
-    return ["" if text is None else '"' + text.replace('"', '""') + '"' for text in texts]
+    return ["" if text is None else _quoted(text) for text in texts]
 
 
 def _quoted(text: str) -> str:
